@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up .venv and runs the whole test suite: lint, unit and functional
+# tiers (SQLite always; MariaDB/PostgreSQL when reachable), then the
+# integration tier against the real OpenStack lab (skip it with
+# TRICIRCLE_SKIP_LAB=1 on a machine that cannot run it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TRICIRCLE_EXTRAS=server,test source tools/venv.sh
+
+ruff check .
+pytest -m "not integration" tests "$@"
+if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ] && [ -d tests/integration ]; then
+    rc=0
+    pytest -m integration tests/integration "$@" || rc=$?
+    # 5 = no integration test collected yet; anything else is a failure.
+    [ "$rc" = 0 ] || [ "$rc" = 5 ] || exit "$rc"
+fi
