@@ -1,0 +1,1 @@
+"""Tricircle: one service for multi-region OpenStack."""

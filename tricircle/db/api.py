@@ -1,0 +1,110 @@
+"""Database access: one enginefacade context for every process, plus the
+small query helpers the API handlers share (filters and keyset pagination).
+
+Resource-specific queries live in the handler-facing object modules
+(``tricircle.objects``); this module stays generic.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy.orm import Session
+
+from tricircle.common.config import CONF
+
+context_manager = enginefacade.transaction_context()
+_configured = False
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def configure() -> None:
+    """Point the engine at [database]/connection; safe to call more than once."""
+    global _configured
+    if not _configured:
+        # sqlite_fk makes SQLite enforce the foreign keys MariaDB and
+        # PostgreSQL enforce anyway, so all three behave alike.
+        context_manager.configure(sqlite_fk=True, **dict(CONF.database.items()))
+        _configured = True
+
+
+def reset() -> None:
+    """Forget the engine (tests point the same process at several databases)."""
+    global context_manager, _configured
+    context_manager = enginefacade.transaction_context()
+    _configured = False
+
+
+def get_engine() -> sa.engine.Engine:
+    configure()
+    return context_manager.writer.get_engine()
+
+
+class _Ctx:
+    """The minimal object enginefacade wants to attach its session to."""
+
+
+def reader(func: F) -> F:
+    """Run ``func(session, ...)`` in a read transaction."""
+    def wrapper(*args, **kwargs):
+        configure()
+        with context_manager.reader.using(_Ctx()) as session:
+            return func(session, *args, **kwargs)
+    wrapper.__doc__ = func.__doc__
+    wrapper.__name__ = func.__name__
+    return wrapper  # type: ignore[return-value]
+
+
+def writer(func: F) -> F:
+    """Run ``func(session, ...)`` in a write transaction, committed on return."""
+    def wrapper(*args, **kwargs):
+        configure()
+        with context_manager.writer.using(_Ctx()) as session:
+            return func(session, *args, **kwargs)
+    wrapper.__doc__ = func.__doc__
+    wrapper.__name__ = func.__name__
+    return wrapper  # type: ignore[return-value]
+
+
+def apply_filters(query: sa.Select, model: type, filters: dict[str, Any]) -> sa.Select:
+    """Filter on columns of ``model``. A value is either a plain value (equality)
+    or an ``(operator, value)`` pair, operator one of eq, gt, gte, lt, lte."""
+    ops = {"eq": "__eq__", "gt": "__gt__", "gte": "__ge__", "lt": "__lt__", "lte": "__le__"}
+    for name, value in filters.items():
+        column = getattr(model, name)
+        if isinstance(value, tuple):
+            op, value = value
+            query = query.where(getattr(column, ops[op])(value))
+        else:
+            query = query.where(column == value)
+    return query
+
+
+def after_marker(sort_columns: list[Any], marker_values: tuple,
+                 descending: bool = False) -> sa.ColumnElement[bool]:
+    """The keyset condition "row comes after the marker row" for ``sort_columns``.
+
+    Spelled as (a > x) OR (a = x AND b > y) rather than a row-value comparison,
+    which not every database turns into an index range scan.
+    """
+    clauses = []
+    for i, column in enumerate(sort_columns):
+        beyond = column < marker_values[i] if descending else column > marker_values[i]
+        equal_before = [sort_columns[j] == marker_values[j] for j in range(i)]
+        clauses.append(sa.and_(*equal_before, beyond))
+    return sa.or_(*clauses)
+
+
+def paginate(session: Session, query: sa.Select, sort_columns: list[Any],
+             marker_values: tuple | None, limit: int, descending: bool = False) -> list:
+    """Keyset pagination: the rows after the marker row, at most ``limit``.
+
+    ``sort_columns`` must end in a unique column, so the order is total and no
+    row is skipped or repeated between pages.
+    """
+    if marker_values is not None:
+        query = query.where(after_marker(sort_columns, marker_values, descending))
+    order = [c.desc() if descending else c.asc() for c in sort_columns]
+    return list(session.scalars(query.order_by(*order).limit(limit)))

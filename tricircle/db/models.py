@@ -1,0 +1,186 @@
+"""The one schema of Tricircle: every table of both retired projects, redesigned together.
+
+Column sizes follow the identifiers they hold: 36 for uuids we generate, 64 for
+Keystone project ids, 127 for ids of resources in a region (routing ids are
+not always uuids), 255 for names.
+"""
+
+import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
+BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime.datetime:
+    """Naive UTC now: every timestamp column stores UTC without a zone."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                          nullable=False)
+    updated_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, onupdate=utcnow)
+
+
+class Pod(Base):
+    """A region Tricircle manages; the pod with an empty az_name is the central one."""
+
+    __tablename__ = "pods"
+
+    pod_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    region_name: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    az_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    pod_az_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    dc_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+
+
+class CachedEndpoint(Base):
+    """A service endpoint of a pod, refreshed from the Keystone catalog."""
+
+    __tablename__ = "cached_endpoints"
+
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pod_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False)
+    service_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    service_url: Mapped[str] = mapped_column(String(512), nullable=False)
+
+
+class ResourceRouting(TimestampMixin, Base):
+    """Maps the id a user sees (top) to the id inside one pod (bottom)."""
+
+    __tablename__ = "resource_routings"
+    __table_args__ = (
+        UniqueConstraint("top_id", "pod_id", "resource_type",
+                         name="uniq_resource_routings0top_id0pod_id0resource_type"),
+        Index("resource_routings_bottom_id_idx", "bottom_id"),
+        Index("resource_routings_project_id_resource_type_idx",
+              "project_id", "resource_type"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    top_id: Mapped[str] = mapped_column(String(127), nullable=False)
+    # Null while the bottom resource is being created.
+    bottom_id: Mapped[str | None] = mapped_column(String(127))
+    pod_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False)
+    project_id: Mapped[str | None] = mapped_column(String(64))
+    resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AsyncJob(Base):
+    """A job not finished yet (NEW, RUNNING or FAIL).
+
+    ``resource_id`` joins the job's resource values with '#', in the order its
+    type declares. The unique key makes de-duplication and locking a matter of
+    one insert: NEW and RUNNING jobs carry a fixed ``extra_id`` so there is at
+    most one queued and one running job per (type, resource); failed jobs carry
+    their own id and can pile up as history until redone.
+    """
+
+    __tablename__ = "async_jobs"
+    __table_args__ = (
+        UniqueConstraint("type", "status", "resource_id", "extra_id",
+                         name="uniq_async_jobs0type0status0resource_id0extra_id"),
+        Index("async_jobs_project_id_idx", "project_id"),
+        Index("async_jobs_timestamp_idx", "timestamp"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    type: Mapped[str] = mapped_column(String(64), nullable=False)
+    timestamp: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                         nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    resource_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    extra_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    # Not in the retired schema: how often the job ran and why it last failed,
+    # so an operator can see what went wrong without reading worker logs.
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class AsyncJobLog(Base):
+    """A job that finished successfully."""
+
+    __tablename__ = "async_job_logs"
+    __table_args__ = (
+        Index("async_job_logs_project_id_idx", "project_id"),
+        Index("async_job_logs_timestamp_idx", "timestamp"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    resource_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    type: Mapped[str] = mapped_column(String(64), nullable=False)
+    timestamp: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                         nullable=False)
+
+
+class ShadowAgent(Base):
+    """An agent of one pod, mirrored into other pods so L2 population finds it."""
+
+    __tablename__ = "shadow_agents"
+    __table_args__ = (
+        UniqueConstraint("host", "type", name="uniq_shadow_agents0host0type"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    pod_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False)
+    host: Mapped[str] = mapped_column(String(255), nullable=False)
+    type: Mapped[str] = mapped_column(String(36), nullable=False)
+    tunnel_ip: Mapped[str] = mapped_column(String(48), nullable=False)
+
+
+class RecycleResource(Base):
+    """A bottom resource left behind by a failure, for resource_recycle to delete."""
+
+    __tablename__ = "recycle_resources"
+
+    resource_id: Mapped[str] = mapped_column(String(127), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    project_id: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class DeletingResource(Base):
+    """A central resource whose deletion is in progress (guards against races)."""
+
+    __tablename__ = "deleting_resources"
+
+    resource_id: Mapped[str] = mapped_column(String(127), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    deleted_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                          nullable=False)
+
+
+class PodBinding(TimestampMixin, Base):
+    """Binds a tenant to one pod of an AZ, so its creates in that AZ land there."""
+
+    __tablename__ = "pod_bindings"
+    __table_args__ = (
+        Index("pod_bindings_tenant_id_idx", "tenant_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    pod_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False)
+    is_binding: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
