@@ -47,6 +47,8 @@ def parse_args(argv: list[str], conf: cfg.ConfigOpts = CONF,
     """Register options, parse the command line and config files, set up logging."""
     register_opts(conf)
     logging.register_options(conf)
+    logging.set_defaults(default_log_levels=logging.get_default_log_levels()
+                         + ["alembic=WARN"])
     conf(argv[1:], project="tricircle", default_config_files=default_config_files)
     logging.setup(conf, "tricircle")
     os.makedirs(conf.state_path, exist_ok=True)

@@ -3,10 +3,10 @@
 import os
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.autogenerate import compare_metadata
 
 from tricircle.db import api as db_api
 from tricircle.db import models

@@ -1,0 +1,40 @@
+"""The tricircle-api WSGI application: middleware around the admin API."""
+
+import logging
+
+from oslo_middleware import request_id
+
+from tricircle.api import auth, handler, util
+from tricircle.db import api as db_api
+
+LOG = logging.getLogger(__name__)
+
+
+class FaultGuard:
+    """Last line of defence: an unexpected error becomes a logged JSON 500 that
+    names the request id, never a traceback in the response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.app(environ, start_response)
+        except Exception:
+            req_id = environ.get(request_id.ENV_REQUEST_ID, "")
+            LOG.exception("unexpected error in %s %s (request %s)",
+                          environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), req_id)
+            response = util.fault_response(
+                500, f"An unexpected error happened; the service log has the details "
+                f"under request id {req_id}.")
+            return response(environ, start_response)
+
+
+def build_app():
+    """The whole WSGI app: request id, fault guard, auth, then the route table."""
+    db_api.configure()
+    app = handler.AdminAPI()
+    app = auth.wrap(app, handler.PUBLIC_PATHS)
+    app = FaultGuard(app)
+    return request_id.RequestId(app)
+

@@ -1,0 +1,48 @@
+"""Handlers for /v1.0/pods: the regions Tricircle manages."""
+
+import webob
+
+from tricircle.api import policy, util
+from tricircle.api.policies import pod as pod_policies
+from tricircle.api.schemas import pod as schema
+from tricircle.objects import pod as pod_obj
+
+
+def list_pods(req: webob.Request) -> webob.Response:
+    """GET /v1.0/pods: 200 ``{"pods": [...]}`` in region_name order, filtered by
+    region_name and az_name, with ``pods_links`` when a next page may exist."""
+    policy.authorize(util.context_of(req), pod_policies.LIST)
+    query = util.read_query(req, schema.LIST_QUERY)
+    limit, marker = util.page_params(query)
+    pods = pod_obj.get_all(query, limit, marker)
+    return util.json_response(200, util.page_body(req, "pods", pods, limit, "pod_id"))
+
+
+def create_pod(req: webob.Request) -> webob.Response:
+    """POST /v1.0/pods: 200 ``{"pod": {...}}``; 409 if the region is already a pod
+    or a second central pod (empty az_name) is asked for."""
+    policy.authorize(util.context_of(req), pod_policies.CREATE)
+    values = util.read_body(req, schema.CREATE)["pod"]
+    return util.json_response(200, {"pod": pod_obj.create(values)})
+
+
+def show_pod(req: webob.Request, pod_id: str) -> webob.Response:
+    """GET /v1.0/pods/{pod_id}: 200 ``{"pod": {...}}``, 404 if unknown."""
+    policy.authorize(util.context_of(req), pod_policies.SHOW)
+    return util.json_response(200, {"pod": pod_obj.get(pod_id)})
+
+
+def update_pod(req: webob.Request, pod_id: str) -> webob.Response:
+    """PUT /v1.0/pods/{pod_id}: 200 ``{"pod": {...}}`` with the fields changed."""
+    policy.authorize(util.context_of(req), pod_policies.UPDATE)
+    values = util.read_body(req, schema.UPDATE)["pod"]
+    return util.json_response(200, {"pod": pod_obj.update(pod_id, values)})
+
+
+def delete_pod(req: webob.Request, pod_id: str) -> webob.Response:
+    """DELETE /v1.0/pods/{pod_id}: 204; 409 while routings point at the pod,
+    unless ``?force=true``, which deletes them too."""
+    policy.authorize(util.context_of(req), pod_policies.DELETE)
+    query = util.read_query(req, schema.DELETE_QUERY)
+    pod_obj.delete(pod_id, force=util.as_bool(query.get("force", "false")))
+    return util.json_response(204, None)

@@ -1,0 +1,10 @@
+"""Policy defaults in code, one module per resource."""
+
+import itertools
+
+from tricircle.api.policies import base, binding, job, pod, routing
+
+
+def list_rules() -> list:
+    return list(itertools.chain(base.rules, pod.rules, routing.rules, job.rules,
+                                binding.rules))

@@ -1,0 +1,52 @@
+"""Keystone-authenticated access to the regions, with one keystoneauth session.
+
+The [client] group holds the service account Tricircle uses for its own calls
+(status checks, xjob, the networking plugins): standard keystoneauth1 auth and
+session options, so any auth plugin Keystone supports works.
+"""
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import session as ks_session
+from oslo_config import cfg
+
+from tricircle.common.config import CONF
+
+CLIENT_GROUP = "client"
+
+client_opts = [
+    cfg.StrOpt("interface", default="public",
+               help="Which catalog endpoint (public, internal, admin) to use for regions."),
+    cfg.FloatOpt("connect_timeout", default=5.0, min=0.1,
+                 help="Seconds to wait for a region to accept a connection."),
+]
+
+ks_loading.register_auth_conf_options(CONF, CLIENT_GROUP)
+ks_loading.register_session_conf_options(CONF, CLIENT_GROUP)
+CONF.register_opts(client_opts, group=CLIENT_GROUP)
+
+
+def list_opts() -> list:
+    auth_opts = ks_loading.get_auth_common_conf_options()
+    auth_opts += ks_loading.get_auth_plugin_conf_options("password")
+    return client_opts + ks_loading.get_session_conf_options() + auth_opts
+
+
+def is_configured() -> bool:
+    return bool(CONF.client.auth_type)
+
+
+def get_session() -> ks_session.Session:
+    """A session authenticated as the service account of [client]."""
+    auth = ks_loading.load_auth_from_conf_options(CONF, CLIENT_GROUP)
+    return ks_loading.load_session_from_conf_options(CONF, CLIENT_GROUP, auth=auth)
+
+
+def endpoint_for(session: ks_session.Session, region_name: str,
+                 service_type: str) -> str | None:
+    """The catalog URL of ``service_type`` in ``region_name``, None when there is none."""
+    try:
+        return session.get_endpoint(service_type=service_type, region_name=region_name,
+                                    interface=CONF.client.interface)
+    except ks_exc.EndpointNotFound:
+        return None

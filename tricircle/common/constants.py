@@ -1,0 +1,35 @@
+"""Names shared by the API, the gateway and the networking half."""
+
+# Resource types a routing may record.
+RESOURCE_TYPES = (
+    # networking (central Neutron and its regions)
+    "network", "subnet", "port", "router", "security_group", "trunk", "port_pair",
+    "port_pair_group", "flow_classifier", "port_chain", "qos_policy", "floatingip",
+    # compute and block storage (gateway)
+    "server", "volume", "snapshot", "backup", "keypair", "server_group",
+)
+
+# Job types and, in order, the resource fields each one needs. The order is
+# part of the stored key (async_jobs.resource_id joins the values with '#').
+JOB_TYPES: dict[str, tuple[str, ...]] = {
+    "router_setup": ("pod_id", "router_id", "network_id"),
+    "configure_route": ("router_id",),
+    "port_delete": ("pod_id", "port_id"),
+    "seg_rule_setup": ("project_id",),
+    "update_network": ("pod_id", "network_id"),
+    "subnet_update": ("pod_id", "subnet_id"),
+    "shadow_port_setup": ("pod_id", "network_id"),
+    "trunk_sync": ("pod_id", "trunk_id"),
+    "sfc_sync": ("pod_id", "portchain_id", "net_id"),
+    "resource_recycle": ("project_id",),
+    "qos_create": ("pod_id", "policy_id"),
+    "qos_update": ("pod_id", "policy_id"),
+    "qos_delete": ("pod_id", "policy_id"),
+    "sync_qos_rule": ("rule_id",),
+}
+
+JOB_NEW = "NEW"
+JOB_RUNNING = "RUNNING"
+JOB_SUCCESS = "SUCCESS"
+JOB_FAIL = "FAIL"
+JOB_STATUSES = (JOB_NEW, JOB_RUNNING, JOB_SUCCESS, JOB_FAIL)

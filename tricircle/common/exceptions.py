@@ -1,0 +1,40 @@
+"""Domain errors. Each one says which HTTP status it means, so the API turns
+it into the right answer in one place instead of in every handler."""
+
+
+class TricircleError(Exception):
+    """Base class; ``status`` is the HTTP status the API answers with."""
+
+    status = 500
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(TricircleError):
+    status = 400
+
+
+class Forbidden(TricircleError):
+    status = 403
+
+
+class NotFound(TricircleError):
+    status = 404
+
+    def __init__(self, kind: str, ident: object):
+        super().__init__(f"{kind} {ident} could not be found.")
+
+
+class Conflict(TricircleError):
+    status = 409
+
+
+class RegionUnreachable(TricircleError):
+    status = 503
+
+    def __init__(self, region_name: str, reason: str = ""):
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"region {region_name} is unreachable{detail}")
+        self.region_name = region_name

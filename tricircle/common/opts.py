@@ -1,0 +1,12 @@
+"""Every Tricircle option, for oslo-config-generator (namespace 'tricircle')."""
+
+from tricircle.api import conf as api_conf
+from tricircle.common import client, config
+
+
+def list_opts() -> list:
+    return [
+        ("DEFAULT", config.default_opts),
+        (api_conf.api_group, api_conf.api_opts),
+        (client.CLIENT_GROUP, client.list_opts()),
+    ]
