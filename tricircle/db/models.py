@@ -18,10 +18,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+# MySQL/MariaDB keep whole seconds unless asked; jobs are ordered by time.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def utcnow() -> datetime.datetime:
@@ -34,9 +37,9 @@ class Base(DeclarativeBase):
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           nullable=False)
-    updated_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, onupdate=utcnow)
+    updated_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, onupdate=utcnow)
 
 
 class Pod(Base):
@@ -106,7 +109,7 @@ class AsyncJob(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     project_id: Mapped[str] = mapped_column(String(64), nullable=False)
     type: Mapped[str] = mapped_column(String(64), nullable=False)
-    timestamp: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    timestamp: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                          nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     resource_id: Mapped[str] = mapped_column(String(255), nullable=False)
@@ -130,7 +133,7 @@ class AsyncJobLog(Base):
     project_id: Mapped[str] = mapped_column(String(64), nullable=False)
     resource_id: Mapped[str] = mapped_column(String(255), nullable=False)
     type: Mapped[str] = mapped_column(String(64), nullable=False)
-    timestamp: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    timestamp: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                          nullable=False)
 
 
@@ -167,7 +170,7 @@ class DeletingResource(Base):
 
     resource_id: Mapped[str] = mapped_column(String(127), primary_key=True)
     resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
-    deleted_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    deleted_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           nullable=False)
 
 

@@ -7,6 +7,7 @@ Create Date: 2026-11-24
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision = "0001"
 down_revision = None
@@ -14,6 +15,7 @@ branch_labels = None
 depends_on = None
 
 BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def upgrade() -> None:
@@ -43,8 +45,8 @@ def upgrade() -> None:
                   sa.ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False),
         sa.Column("project_id", sa.String(64)),
         sa.Column("resource_type", sa.String(64), nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("updated_at", sa.DateTime),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("updated_at", Timestamp),
         sa.UniqueConstraint("top_id", "pod_id", "resource_type",
                             name="uniq_resource_routings0top_id0pod_id0resource_type"),
     )
@@ -56,7 +58,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("project_id", sa.String(64), nullable=False),
         sa.Column("type", sa.String(64), nullable=False),
-        sa.Column("timestamp", sa.DateTime, nullable=False),
+        sa.Column("timestamp", Timestamp, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("resource_id", sa.String(255), nullable=False),
         sa.Column("extra_id", sa.String(36), nullable=False),
@@ -73,7 +75,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.String(64), nullable=False),
         sa.Column("resource_id", sa.String(255), nullable=False),
         sa.Column("type", sa.String(64), nullable=False),
-        sa.Column("timestamp", sa.DateTime, nullable=False),
+        sa.Column("timestamp", Timestamp, nullable=False),
     )
     op.create_index("async_job_logs_project_id_idx", "async_job_logs", ["project_id"])
     op.create_index("async_job_logs_timestamp_idx", "async_job_logs", ["timestamp"])
@@ -97,7 +99,7 @@ def upgrade() -> None:
         "deleting_resources",
         sa.Column("resource_id", sa.String(127), primary_key=True),
         sa.Column("resource_type", sa.String(64), nullable=False),
-        sa.Column("deleted_at", sa.DateTime, nullable=False),
+        sa.Column("deleted_at", Timestamp, nullable=False),
     )
     op.create_table(
         "pod_bindings",
@@ -106,7 +108,7 @@ def upgrade() -> None:
         sa.Column("pod_id", sa.String(36),
                   sa.ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False),
         sa.Column("is_binding", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime, nullable=False),
-        sa.Column("updated_at", sa.DateTime),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("updated_at", Timestamp),
     )
     op.create_index("pod_bindings_tenant_id_idx", "pod_bindings", ["tenant_id"])
