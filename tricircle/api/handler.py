@@ -44,7 +44,7 @@ PUBLIC_PATHS = frozenset({"/", "/openapi.json"})
 
 
 def _method_not_allowed(allowed: str):
-    def handler(req: webob.Request) -> webob.Response:
+    def handler(req: webob.Request, **_path_args) -> webob.Response:
         return util.fault_response(
             405, f"The method {req.method} is not allowed for this resource.",
             headers={"Allow": allowed})

@@ -38,3 +38,9 @@ class RegionUnreachable(TricircleError):
         detail = f": {reason}" if reason else ""
         super().__init__(f"region {region_name} is unreachable{detail}")
         self.region_name = region_name
+
+
+class MarkerNotFound(Invalid):
+    def __init__(self, marker: object):
+        super().__init__(f"Invalid input for field 'marker': {marker} names no item of "
+                         "this list.")

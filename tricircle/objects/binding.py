@@ -90,7 +90,9 @@ def get_all(session: Session, filters: dict, limit: int, marker: str | None) -> 
     query = db_api.apply_filters(query, models.PodBinding, filters)
     columns = [models.PodBinding.created_at, models.PodBinding.id]
     if marker:
-        marker_binding, _ = _get(session, marker)
+        marker_binding = session.get(models.PodBinding, marker)
+        if marker_binding is None:
+            raise exceptions.MarkerNotFound(marker)
         query = query.where(db_api.after_marker(
             columns, (marker_binding.created_at, marker_binding.id)))
     rows = session.execute(query.order_by(*columns).limit(limit))

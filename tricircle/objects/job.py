@@ -80,8 +80,7 @@ def get_all(session: Session, filters: dict, limit: int, marker: str | None) -> 
         everything = _all_jobs_query({})
         row = session.execute(sa.select(everything).where(everything.c.id == marker)).first()
         if row is None:
-            raise exceptions.Invalid(f"Invalid input for field 'marker': job {marker} "
-                                     "could not be found.")
+            raise exceptions.MarkerNotFound(marker)
         query = query.where(db_api.after_marker(
             [jobs.c.timestamp, jobs.c.id], (row.timestamp, row.id), descending=True))
     query = query.order_by(jobs.c.timestamp.desc(), jobs.c.id.desc()).limit(limit)

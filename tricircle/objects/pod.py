@@ -74,7 +74,9 @@ def get_all(session: Session, filters: dict, limit: int, marker: str | None) -> 
     query = db_api.apply_filters(sa.select(models.Pod), models.Pod, filters)
     marker_values = None
     if marker:
-        marker_pod = _get(session, marker)
+        marker_pod = session.get(models.Pod, marker)
+        if marker_pod is None:
+            raise exceptions.MarkerNotFound(marker)
         marker_values = (marker_pod.region_name,)
     pods = db_api.paginate(session, query, [models.Pod.region_name], marker_values, limit)
     return [to_dict(p) for p in pods]

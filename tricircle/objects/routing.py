@@ -82,7 +82,9 @@ def get_all(session: Session, filters: dict, limit: int, marker: int | None) -> 
     query = db_api.apply_filters(sa.select(model), model, filters)
     marker_values = None
     if marker is not None:
-        marker_values = (_get(session, marker).id,)
+        if session.get(model, marker) is None:
+            raise exceptions.MarkerNotFound(marker)
+        marker_values = (marker,)
     routings = db_api.paginate(session, query, [model.id], marker_values, limit)
     return [to_dict(r) for r in routings]
 
