@@ -17,10 +17,11 @@ def main() -> None:
     config.parse_args(sys.argv)
     server = wsgi.Server((CONF.api.bind_host, CONF.api.bind_port), api_app.build_app(),
                          numthreads=CONF.api.threads, server_name="tricircle-api")
-    signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    signal.signal(signal.SIGTERM, _exit)
     LOG.info("tricircle-api listening on http://%s:%s", CONF.api.bind_host,
              CONF.api.bind_port)
-    try:
-        server.start()
-    except KeyboardInterrupt:
-        server.stop()
+    server.safe_start()  # stops cleanly on SIGINT and SIGTERM
+
+
+def _exit(*_signal_args) -> None:
+    raise SystemExit(0)

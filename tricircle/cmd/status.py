@@ -3,6 +3,7 @@
 import sys
 
 from keystoneauth1 import exceptions as ks_exc
+from oslo_policy import _checks
 from oslo_upgradecheck import common_checks, upgradecheck
 
 from tricircle.api import policy
@@ -34,6 +35,16 @@ def _check_policy_file() -> Result:
     except Exception as exc:  # oslo.policy raises several kinds for a bad file
         return Result(Code.FAILURE, f"Policy file {CONF.oslo_policy.policy_file} is "
                       f"invalid: {exc}")
+    # oslo.policy turns a rule it cannot parse into "never allowed" and only
+    # logs it; an operator wants to hear about that before the upgrade.
+    unparsable = sorted(name for name, rule in enforcer.file_rules.items()
+                        if isinstance(enforcer.rules.get(name), _checks.FalseCheck)
+                        and rule.check_str.strip() != "!")
+    if unparsable or not enforcer.check_rules(raise_on_violation=False):
+        names = ", ".join(unparsable) or "see the log for the rule names"
+        return Result(Code.FAILURE, f"Policy file {CONF.oslo_policy.policy_file} is "
+                      f"invalid: rules that cannot be parsed or refer to undefined "
+                      f"rules: {names}")
     unknown = sorted(set(enforcer.file_rules) - set(enforcer.registered_rules))
     if unknown:
         return Result(Code.WARNING, "Policy file overrides rules this version does not "
@@ -77,11 +88,11 @@ def _pod_problem(session, pod: dict) -> str | None:
 
 class Checks(upgradecheck.UpgradeCommands):
     _upgrade_checks = (
-        ("Database schema", _check_database),
-        ("Policy file", _check_policy_file),
+        ("Database schema", lambda self: _check_database()),
+        ("Policy file", lambda self: _check_policy_file()),
         ("Policy File JSON to YAML Migration", (common_checks.check_policy_json,
                                                 {"conf": CONF})),
-        ("Pods reachable", _check_pods_reachable),
+        ("Pods reachable", lambda self: _check_pods_reachable()),
     )
 
 
