@@ -9,11 +9,16 @@ stamp="$venv/.tricircle-installed-$extras"
 want=$(cat "$top/pyproject.toml" "$top/constraints.txt" | sha1sum | cut -c1-12)
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -U pip
+    "$venv/bin/pip" install -q -U pip > /dev/null
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "installing tricircle[$extras] into .venv (pinned by constraints.txt)..." >&2
-    "$venv/bin/pip" install -q -c "$top/constraints.txt" -e "$top[$extras]"
+    if ! "$venv/bin/pip" install -q -c "$top/constraints.txt" -e "$top[$extras]" \
+            > "$venv/pip-install.log" 2>&1; then
+        tail -n 40 "$venv/pip-install.log" >&2
+        echo "pip install failed; full log: $venv/pip-install.log" >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 export PATH="$venv/bin:$PATH"
