@@ -12,6 +12,10 @@ api_opts = [
     cfg.PortOpt("bind_port", default=19999, help="Port tricircle-api listens on."),
     cfg.IntOpt("threads", default=16, min=1,
                help="Requests tricircle-api serves at once (worker threads)."),
+    cfg.BoolOpt("verify_region_names", default=True,
+                help="Refuse a pod whose region_name is not a region in Keystone. "
+                "Checked with the [client] service account; skipped under "
+                "auth_strategy = noauth or when [client] has no account."),
     cfg.IntOpt("max_limit", default=1000, min=1,
                help="Most items one page of a list returns; a larger 'limit' is cut "
                "to this, and no 'limit' means this many."),

@@ -10,6 +10,7 @@ from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
 
+from tricircle.common import exceptions
 from tricircle.common.config import CONF
 
 CLIENT_GROUP = "client"
@@ -50,3 +51,16 @@ def endpoint_for(session: ks_session.Session, region_name: str,
                                     interface=CONF.client.interface)
     except ks_exc.EndpointNotFound:
         return None
+
+
+def region_exists(session: ks_session.Session, region_name: str) -> bool:
+    """Whether Keystone knows ``region_name`` (GET /v3/regions/{id})."""
+    try:
+        response = session.get(f"/regions/{region_name}", raise_exc=False,
+                               endpoint_filter={"service_type": "identity",
+                                                "interface": CONF.client.interface,
+                                                "version": (3, 0)},
+                               connect_retries=1, timeout=CONF.client.connect_timeout)
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.DiscoveryFailure) as exc:
+        raise exceptions.RegionUnreachable("Keystone", str(exc)) from None
+    return response.status_code == 200

@@ -3,9 +3,22 @@
 import webob
 
 from tricircle.api import policy, util
+from tricircle.api.conf import CONF
 from tricircle.api.policies import pod as pod_policies
 from tricircle.api.schemas import pod as schema
+from tricircle.common import client, exceptions
 from tricircle.objects import pod as pod_obj
+
+
+def _check_region(values: dict) -> None:
+    """A pod must be a Keystone region (when there is a Keystone to ask)."""
+    region_name = values.get("region_name")
+    if (region_name is None or not CONF.api.verify_region_names
+            or CONF.auth_strategy == "noauth" or not client.is_configured()):
+        return
+    if not client.region_exists(client.get_session(), region_name):
+        raise exceptions.Invalid(f"Invalid input for field 'pod/region_name': "
+                                 f"{region_name} is not a region in Keystone.")
 
 
 def list_pods(req: webob.Request) -> webob.Response:
@@ -19,10 +32,12 @@ def list_pods(req: webob.Request) -> webob.Response:
 
 
 def create_pod(req: webob.Request) -> webob.Response:
-    """POST /v1.0/pods: 200 ``{"pod": {...}}``; 409 if the region is already a pod
-    or a second central pod (empty az_name) is asked for."""
+    """POST /v1.0/pods: 200 ``{"pod": {...}}``; 400 if Keystone has no such region,
+    409 if the region is already a pod or a second central pod (empty az_name)
+    is asked for."""
     policy.authorize(util.context_of(req), pod_policies.CREATE)
     values = util.read_body(req, schema.CREATE)["pod"]
+    _check_region(values)
     return util.json_response(200, {"pod": pod_obj.create(values)})
 
 
@@ -36,6 +51,7 @@ def update_pod(req: webob.Request, pod_id: str) -> webob.Response:
     """PUT /v1.0/pods/{pod_id}: 200 ``{"pod": {...}}`` with the fields changed."""
     policy.authorize(util.context_of(req), pod_policies.UPDATE)
     values = util.read_body(req, schema.UPDATE)["pod"]
+    _check_region(values)
     return util.json_response(200, {"pod": pod_obj.update(pod_id, values)})
 
 
