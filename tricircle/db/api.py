@@ -5,6 +5,7 @@ Resource-specific queries live in the handler-facing object modules
 (``tricircle.objects``); this module stays generic.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -46,26 +47,21 @@ class _Ctx:
     """The minimal object enginefacade wants to attach its session to."""
 
 
-def reader(func: F) -> F:
-    """Run ``func(session, ...)`` in a read transaction."""
-    def wrapper(*args, **kwargs):
-        configure()
-        with context_manager.reader.using(_Ctx()) as session:
-            return func(session, *args, **kwargs)
-    wrapper.__doc__ = func.__doc__
-    wrapper.__name__ = func.__name__
-    return wrapper  # type: ignore[return-value]
+def _in_transaction(mode: str) -> Callable[[F], F]:
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            configure()
+            with getattr(context_manager, mode).using(_Ctx()) as session:
+                return func(session, *args, **kwargs)
+        return wrapper  # type: ignore[return-value]
+    return decorator
 
 
-def writer(func: F) -> F:
-    """Run ``func(session, ...)`` in a write transaction, committed on return."""
-    def wrapper(*args, **kwargs):
-        configure()
-        with context_manager.writer.using(_Ctx()) as session:
-            return func(session, *args, **kwargs)
-    wrapper.__doc__ = func.__doc__
-    wrapper.__name__ = func.__name__
-    return wrapper  # type: ignore[return-value]
+# ``@reader`` / ``@writer`` run ``func(session, ...)`` in a read transaction, or
+# in a write transaction committed when the function returns.
+reader = _in_transaction("reader")
+writer = _in_transaction("writer")
 
 
 def apply_filters(query: sa.Select, model: type, filters: dict[str, Any]) -> sa.Select:
