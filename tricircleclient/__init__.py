@@ -1,0 +1,1 @@
+"""Python client and OpenStackClient plugin for the Tricircle admin API."""

@@ -1,0 +1,1 @@
+"""OpenStackClient commands, one module per resource."""

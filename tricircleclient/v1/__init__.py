@@ -1,0 +1,1 @@
+"""Managers of the admin API v1.0, one module per resource."""
