@@ -2,6 +2,7 @@
 
 from tricircle.api import conf as api_conf
 from tricircle.common import client, config
+from tricircle.xjob import conf as xjob_conf
 
 
 def list_opts() -> list:
@@ -9,4 +10,5 @@ def list_opts() -> list:
         ("DEFAULT", config.default_opts),
         (api_conf.api_group, api_conf.api_opts),
         (client.CLIENT_GROUP, client.list_opts()),
+        (xjob_conf.xjob_group, xjob_conf.list_opts()),
     ]

@@ -1,12 +1,26 @@
 """Handlers for /v1.0/jobs: the cross-region work tricircle-xjob does."""
 
 import webob
+from oslo_log import log as logging
 
 from tricircle.api import policy, util
 from tricircle.api.policies import job as job_policies
 from tricircle.api.schemas import job as schema
 from tricircle.common import constants, exceptions
 from tricircle.objects import job as job_obj
+from tricircle.xjob import rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+def _wake_workers(job: dict) -> None:
+    """Tell tricircle-xjob the job is there. The job is committed already, so a
+    failed cast only delays it until a worker's next scan of the table."""
+    try:
+        rpcapi.run_job(job["id"])
+    except Exception as exc:  # any transport error: the scan still finds the job
+        LOG.warning("could not cast run_job(%s) to tricircle-xjob, it will be found by "
+                    "the next scan: %s", job["id"], exc)
 
 
 def list_jobs(req: webob.Request) -> webob.Response:
@@ -42,6 +56,7 @@ def create_job(req: webob.Request) -> webob.Response:
     policy.authorize(util.context_of(req), job_policies.CREATE)
     values = util.read_body(req, schema.CREATE)["job"]
     job = job_obj.create(values["project_id"], values["type"], values["resource"])
+    _wake_workers(job)
     return util.json_response(202, {"job": job})
 
 
@@ -58,7 +73,9 @@ def redo_job(req: webob.Request, job_id: str) -> webob.Response:
     """PUT /v1.0/jobs/{id}: 200 ``{"job": {...}}`` queued again; 409 for a job
     that is running or already succeeded."""
     policy.authorize(util.context_of(req), job_policies.REDO)
-    return util.json_response(200, {"job": job_obj.redo(job_id)})
+    job = job_obj.redo(job_id)
+    _wake_workers(job)
+    return util.json_response(200, {"job": job})
 
 
 def delete_job(req: webob.Request, job_id: str) -> webob.Response:

@@ -1,0 +1,123 @@
+"""Claiming and finishing jobs: one run per job, one running job per (type, resource)."""
+
+import datetime
+
+import sqlalchemy as sa
+
+from tricircle.common import constants
+from tricircle.db import api as db_api
+from tricircle.db import models
+from tricircle.objects import job as job_obj
+from tricircle.xjob import jobs
+
+PORT_DELETE = ("port_delete",)
+
+
+def _new(port="port-1") -> dict:
+    return job_obj.create("demo", "port_delete", {"pod_id": "pod-1", "port_id": port})
+
+
+@db_api.reader
+def _row(session, job_id):
+    row = session.get(models.AsyncJob, job_id)
+    return None if row is None else (row.status, row.attempts, row.timestamp, row.error,
+                                      row.extra_id)
+
+
+@db_api.reader
+def _logged(session) -> list[str]:
+    return list(session.scalars(sa.select(models.AsyncJobLog.id)))
+
+
+@db_api.writer
+def _age(session, job_id, seconds):
+    row = session.get(models.AsyncJob, job_id)
+    row.timestamp -= datetime.timedelta(seconds=seconds)
+
+
+def test_a_job_is_claimed_once(db):
+    job = _new()
+    assert jobs.due(PORT_DELETE, 10) == [(job["id"], 0)]
+    claimed = jobs.claim(job["id"], 0)
+    assert claimed.job.resource == {"pod_id": "pod-1", "port_id": "port-1"}
+    assert claimed.attempts == 1
+    assert jobs.claim(job["id"], 0) is None  # a second worker with the same look
+    assert _row(job["id"])[:2] == ("RUNNING", 1)
+    assert jobs.due(PORT_DELETE, 10) == []
+
+
+def test_one_running_job_per_type_and_resource(db):
+    first = _new()
+    claimed = jobs.claim(first["id"], 0)
+    second = _new()  # the same work queued again while the first runs
+    assert second["id"] != first["id"]
+    assert jobs.claim(second["id"], 0) is None
+    assert jobs.succeed(claimed)
+    assert jobs.claim(second["id"], 0) is not None
+
+
+def test_only_jobs_of_handled_types_due_now_are_offered(db):
+    job = _new()
+    job_obj.create("demo", "router_setup", {"pod_id": "p", "router_id": "r",
+                                            "network_id": "n"})
+    assert [j for j, _ in jobs.due(PORT_DELETE, 10)] == [job["id"]]
+    assert jobs.due((), 10) == []
+    assert [t for _, t in jobs.unhandled(PORT_DELETE)] == ["router_setup"]
+
+
+def test_success_moves_the_job_to_the_log_and_drops_failed_copies(db):
+    failed = jobs.claim(_new()["id"], 0)
+    assert jobs.fail(failed, "boom", None) == "FAIL"
+    job = _new()
+    assert jobs.succeed(jobs.claim(job["id"], 0))
+    assert _row(job["id"]) is None and _row(failed.job.id) is None
+    assert _logged() == [job["id"]]
+
+
+def test_a_failed_attempt_waits_then_a_last_one_fails(db):
+    job = _new()
+    claimed = jobs.claim(job["id"], 0)
+    assert jobs.fail(claimed, "RegionError: 503", retry_in=60) == "NEW"
+    status, attempts, timestamp, error, _ = _row(job["id"])
+    assert (status, attempts, error) == ("NEW", 1, "RegionError: 503")
+    assert timestamp > models.utcnow() + datetime.timedelta(seconds=50)
+    assert jobs.due(PORT_DELETE, 10) == []  # backing off
+
+    _age(job["id"], 120)
+    claimed = jobs.claim(job["id"], 1)
+    assert jobs.fail(claimed, "still 503", retry_in=None) == "FAIL"
+    assert _row(job["id"])[0::3] == ("FAIL", "still 503")
+    assert _row(job["id"])[4] == job["id"]  # own extra_id: failed jobs may pile up
+
+
+def test_a_failure_merges_into_the_same_work_queued_meanwhile(db):
+    claimed = jobs.claim(_new()["id"], 0)
+    queued = _new()
+    assert jobs.fail(claimed, "boom", retry_in=1) == "merged"
+    assert _row(claimed.job.id) is None
+    assert _row(queued["id"])[0] == "NEW"
+
+
+def test_an_abandoned_run_is_requeued_and_its_old_worker_cannot_finish_it(db):
+    job = _new()
+    old_run = jobs.claim(job["id"], 0)
+    assert jobs.requeue_abandoned(expire=60) == []
+    _age(job["id"], 120)
+    jobs.heartbeat([old_run])  # a live worker: not abandoned
+    assert jobs.requeue_abandoned(expire=60) == []
+
+    _age(job["id"], 120)
+    assert jobs.requeue_abandoned(expire=60) == [job["id"]]
+    assert _row(job["id"])[0] == "NEW"
+    new_run = jobs.claim(job["id"], 1)
+    assert not jobs.succeed(old_run)
+    assert jobs.succeed(new_run)
+
+
+def test_old_failed_jobs_are_redone(db):
+    job = _new()
+    assert jobs.fail(jobs.claim(job["id"], 0), "boom", None) == constants.JOB_FAIL
+    assert jobs.redo_failed(older_than=60) == []
+    _age(job["id"], 120)
+    assert jobs.redo_failed(older_than=60) == [job["id"]]
+    assert _row(job["id"])[:2] == ("NEW", 1)

@@ -1,0 +1,103 @@
+"""The job handlers that need nothing but REST calls to the regions' Neutron.
+
+The other networking job types (router_setup, shadow_port_setup,
+seg_rule_setup, ...) come with the networking plugins; until one registers a
+handler for them, their jobs stay NEW.
+"""
+
+import sqlalchemy as sa
+from oslo_log import log as logging
+from sqlalchemy.orm import Session
+
+from tricircle.db import api as db_api
+from tricircle.db import models
+from tricircle.xjob import regions
+from tricircle.xjob.registry import HANDLERS, Job, handler
+
+LOG = logging.getLogger(__name__)
+__all__ = ["HANDLERS", "port_delete", "resource_recycle"]
+
+# Neutron's URL collection of each routed resource type, in the order
+# resource_recycle deletes them: what hangs on a network or router goes first.
+NEUTRON_COLLECTIONS = {
+    "floatingip": "floatingips",
+    "port_chain": "sfc/port_chains",
+    "port_pair_group": "sfc/port_pair_groups",
+    "port_pair": "sfc/port_pairs",
+    "flow_classifier": "sfc/flow_classifiers",
+    "trunk": "trunks",
+    "port": "ports",
+    "router": "routers",
+    "subnet": "subnets",
+    "network": "networks",
+    "security_group": "security-groups",
+    "qos_policy": "qos/policies",
+}
+
+
+@handler("port_delete")
+def port_delete(job: Job) -> None:
+    """Delete the bottom port ``port_id`` in pod ``pod_id``; a 404 means done."""
+    pod_id, port_id = job.resource["pod_id"], job.resource["port_id"]
+    if not regions.delete(pod_id, "ports", port_id):
+        LOG.info("port %s was already gone from pod %s", port_id, pod_id)
+
+
+@db_api.reader
+def _recycle_rows(session: Session, project_id: str) -> list[tuple[str, str]]:
+    rows = session.execute(sa.select(models.RecycleResource.resource_id,
+                                     models.RecycleResource.resource_type)
+                           .where(models.RecycleResource.project_id == project_id))
+    order = list(NEUTRON_COLLECTIONS)
+    known = [row for row in rows if row.resource_type in NEUTRON_COLLECTIONS]
+    return sorted(((r.resource_id, r.resource_type) for r in known),
+                  key=lambda r: order.index(r[1]))
+
+
+@db_api.reader
+def _routings_of(session: Session, top_id: str, resource_type: str) -> list[tuple]:
+    routing = models.ResourceRouting
+    return list(session.execute(sa.select(routing.id, routing.pod_id, routing.bottom_id)
+                                .where(routing.top_id == top_id,
+                                       routing.resource_type == resource_type)))
+
+
+@db_api.writer
+def _forget_routing(session: Session, routing_id: int) -> None:
+    session.execute(sa.delete(models.ResourceRouting)
+                    .where(models.ResourceRouting.id == routing_id))
+
+
+@db_api.writer
+def _forget_recycle(session: Session, resource_id: str) -> None:
+    session.execute(sa.delete(models.RecycleResource)
+                    .where(models.RecycleResource.resource_id == resource_id))
+
+
+def _recycle_one(resource_id: str, resource_type: str) -> None:
+    """Delete every bottom copy of one resource, then its rows. Each routing row
+    goes only after its bottom resource is gone, so a crash in between leaves
+    the row for the next attempt to finish."""
+    collection = NEUTRON_COLLECTIONS[resource_type]
+    for routing_id, pod_id, bottom_id in _routings_of(resource_id, resource_type):
+        if bottom_id:  # a null bottom id: the copy was never created
+            regions.delete(pod_id, collection, bottom_id)
+        _forget_routing(routing_id)
+    _forget_recycle(resource_id)
+
+
+@handler("resource_recycle")
+def resource_recycle(job: Job) -> None:
+    """Delete the bottom resources of ``project_id`` listed in recycle_resources.
+
+    Every resource is tried even when one fails, so one stuck resource does not
+    hold up the others; the job fails (and is retried) if any did.
+    """
+    errors = []
+    for resource_id, resource_type in _recycle_rows(job.resource["project_id"]):
+        try:
+            _recycle_one(resource_id, resource_type)
+        except regions.RegionError as exc:
+            errors.append(f"{resource_type} {resource_id}: {exc.message}")
+    if errors:
+        raise regions.RegionError("; ".join(errors))
