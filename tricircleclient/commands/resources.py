@@ -2,6 +2,7 @@
 
 import argparse
 
+from osc_lib import exceptions as osc_exceptions
 from osc_lib.command import command
 
 from tricircleclient import exceptions
@@ -27,6 +28,10 @@ class LocateResource(command.Lister):
         for field in ("top_id", "bottom_id"):
             for routing in tricircle.routings.iterate(**{field: args.resource}):
                 found[routing["id"]] = routing
+        if not found:
+            # A lookup, like 'show': finding nothing is an error scripts can test for.
+            raise osc_exceptions.CommandError(
+                f"No routing has {args.resource} as its top or bottom ID")
         regions: dict[str, str] = {}
         lines = []
         for routing in sorted(found.values(), key=lambda r: r["id"]):
