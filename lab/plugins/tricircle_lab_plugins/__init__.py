@@ -1,0 +1,1 @@
+"""Lab-only drivers: nothing here is used outside `tricircle-lab`."""

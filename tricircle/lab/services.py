@@ -1,0 +1,311 @@
+"""Each OpenStack service of the lab: its configuration, database set-up and processes.
+
+A function per service renders lab/templates/<file> into the lab's etc/,
+prepares the database once per venv (a stamp in run/ says it is done), and
+returns the processes to run. `up` starts them all, then waits for them.
+"""
+
+import dataclasses
+import shutil
+import string
+import subprocess
+import time
+from pathlib import Path
+
+from tricircle.lab import LabError, infra
+from tricircle.lab.layout import (
+    CENTRAL_NEUTRON_PORT,
+    CENTRAL_REGION,
+    CENTRAL_VHOST,
+    GLANCE_PORT,
+    HOST,
+    KEYSTONE_PORT,
+    LAB_FILES,
+    SOURCE,
+    TRICIRCLE_API_PORT,
+    Layout,
+    Region,
+    code_stamp,
+    venv_key,
+)
+from tricircle.lab.procs import Process
+
+KEYSTONE_URL = f"http://{HOST}:{KEYSTONE_PORT}"
+NOVA_PORT, CINDER_PORT, NEUTRON_PORT, PLACEMENT_PORT = 8774, 8776, 9696, 8778
+# Every API runs single-threaded under uwsgi: the probe saw uwsgi threads give
+# empty 500s and hung clients; extra processes give concurrency instead.
+API_PROCESSES = 2
+
+
+@dataclasses.dataclass
+class Context:
+    layout: Layout
+    passwords: dict
+    say: object
+
+    def etc(self, name: str) -> Path:
+        path = self.layout.etc / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def data(self, name: str) -> Path:
+        path = self.layout.data / name
+        (path / "locks").mkdir(parents=True, exist_ok=True)
+        return path
+
+    def bin(self, name: str) -> str:
+        return str(self.layout.bin(name))
+
+    @property
+    def authtoken(self) -> str:
+        """[keystone_authtoken] lines, without the username."""
+        return f"www_authenticate_uri = {KEYSTONE_URL}\n" + self.service_auth
+
+    @property
+    def service_auth(self) -> str:
+        """keystoneauth password-plugin lines for a service user, without the username."""
+        return "\n".join([
+            f"auth_url = {KEYSTONE_URL}", "auth_type = password",
+            "user_domain_id = default", "project_domain_id = default",
+            "project_name = service", f"password = {self.passwords['service']}"])
+
+    def render(self, template: str, destination: Path, **values) -> Path:
+        text = (LAB_FILES / "templates" / template).read_text()
+        values = dict(logs=self.layout.logs, venv=self.layout.venv, authtoken=self.authtoken,
+                      service_auth=self.service_auth, **values)
+        destination.write_text(string.Template(text).substitute(values))
+        return destination
+
+    def run(self, name: str, *argv: str) -> str:
+        """Run a set-up command of the lab venv; its output goes to logs/<name>-setup.log."""
+        log = self.layout.logs / f"{name}-setup.log"
+        with open(log, "a") as output:
+            output.write(f"$ {' '.join(argv)}\n")
+            output.flush()
+            result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=output, text=True)
+            output.write(result.stdout)
+        if result.returncode != 0:
+            lines = log.read_text(errors="replace").splitlines()[-25:]
+            raise LabError(f"{name}: `{' '.join(Path(argv[0]).name for _ in [0])} "
+                           f"{' '.join(argv[1:3])} ...` failed; last lines of {log}:\n"
+                           + "\n".join(lines))
+        return result.stdout
+
+    def once(self, name: str, prepare) -> None:
+        """Run ``prepare`` unless it already ran for this venv (database syncs)."""
+        stamp = self.layout.run / f"{name}.prepared"
+        if stamp.exists() and stamp.read_text() == venv_key():
+            return
+        started = time.monotonic()
+        prepare()
+        stamp.write_text(venv_key())
+        self.say(f"  {name}: database ready in {time.monotonic() - started:.1f} s")
+
+    def wsgi(self, name: str, port: int, module: str, config_files: tuple[Path, ...],
+             env: dict | None = None, extra: tuple[str, ...] = (),
+             processes: int = API_PROCESSES) -> Process:
+        layout = self.layout
+        argv = [self.bin("uwsgi"), "--http", f"{HOST}:{port}", "--http-keepalive",
+                "--http-auto-chunked", "--module", module, "--master",
+                "--processes", str(processes), "--threads", "1", "--die-on-term",
+                "--harakiri", "120", "--need-app", "--enable-threads", "--lazy-apps",
+                "--buffer-size", "65535", "--pidfile", str(layout.run / f"{name}.pid"),
+                "--daemonize", str(layout.logs / f"{name}.log"),
+                "--procname-prefix", f"{name}-", "--home", str(layout.venv), *extra]
+        return Process(name, argv, port=port, env=env or {}, config_files=config_files,
+                       wsgi=True)
+
+    def daemon(self, name: str, command: str, config: Path) -> Process:
+        return Process(name, [self.bin(command), "--config-file", str(config)],
+                       config_files=(config,))
+
+    def copy_from_venv(self, relative: str, destination: Path) -> None:
+        shutil.copy(self.layout.venv / relative, destination)
+
+
+# --- shared services --------------------------------------------------------
+
+def keystone(ctx: Context) -> list[Process]:
+    etc = ctx.etc("keystone")
+    conf = ctx.render("keystone.conf", etc / "keystone.conf", etc=etc,
+                      db_url=infra.database_url(ctx.layout, "keystone"))
+    manage = [ctx.bin("keystone-manage"), "--config-file", str(conf)]
+
+    def prepare() -> None:
+        ctx.run("keystone", *manage, "db_sync")
+        for setup in ("fernet_setup", "credential_setup"):
+            ctx.run("keystone", *manage, setup, "--keystone-user", "root",
+                    "--keystone-group", "root")
+    ctx.once("keystone", prepare)
+    # bootstrap is idempotent and sets the admin password of this lab home.
+    ctx.run("keystone", *manage, "bootstrap",
+            "--bootstrap-password", ctx.passwords["admin"],
+            "--bootstrap-username", "admin", "--bootstrap-project-name", "admin",
+            "--bootstrap-role-name", "admin", "--bootstrap-service-name", "keystone",
+            "--bootstrap-region-id", "RegionOne",
+            "--bootstrap-public-url", f"{KEYSTONE_URL}/v3",
+            "--bootstrap-internal-url", f"{KEYSTONE_URL}/v3",
+            "--bootstrap-admin-url", f"{KEYSTONE_URL}/v3")
+    # Keystone's dict cache is per process: one process, or reads go stale.
+    return [ctx.wsgi("keystone", KEYSTONE_PORT, "keystone.wsgi.api:application", (conf,),
+                     env={"OS_KEYSTONE_CONFIG_FILES": str(conf)}, processes=1)]
+
+
+def glance(ctx: Context) -> list[Process]:
+    etc, data = ctx.etc("glance"), ctx.data("glance")
+    ctx.copy_from_venv("etc/glance/glance-api-paste.ini", etc)
+    conf = ctx.render("glance-api.conf", etc / "glance-api.conf", etc=etc, data=data,
+                      port=GLANCE_PORT, db_url=infra.database_url(ctx.layout, "glance"))
+    manage = [ctx.bin("glance-manage"), "--config-file", str(conf)]
+
+    def prepare() -> None:
+        ctx.run("glance", *manage, "db_sync")
+        ctx.run("glance", *manage, "db_load_metadefs", str(ctx.layout.venv / "etc/glance/metadefs"))
+    ctx.once("glance", prepare)
+    # Clients upload images in chunked encoding; uwsgi refuses it unless told.
+    return [ctx.wsgi("glance", GLANCE_PORT, "glance.wsgi.api:application", (conf,),
+                     env={"OS_GLANCE_CONFIG_DIR": str(etc)}, processes=1,
+                     extra=("--http-chunked-input", "--chunked-input-limit", "16777216"))]
+
+
+# --- per region ---------------------------------------------------------------
+
+def placement(ctx: Context, region: Region) -> list[Process]:
+    name = f"placement-{region.short}"
+    etc = ctx.etc(name)
+    conf = ctx.render("placement.conf", etc / "placement.conf", name=name, region=region.name,
+                      db_url=infra.database_url(ctx.layout, name))
+    ctx.once(name, lambda: ctx.run(name, ctx.bin("placement-manage"), "--config-file",
+                                   str(conf), "db", "sync"))
+    return [ctx.wsgi(name, region.port(PLACEMENT_PORT), "placement.wsgi.api:application",
+                     (conf,), env={"OS_PLACEMENT_CONFIG_DIR": str(etc)})]
+
+
+def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
+            notify_nova: bool = True) -> list[Process]:
+    etc, data = ctx.etc(name), ctx.data(name)
+    ctx.copy_from_venv("etc/neutron/api-paste.ini", etc)
+    conf = ctx.render("neutron.conf", etc / "neutron.conf", name=name, region=region_name,
+                      etc=etc, data=data, port=port,
+                      core_plugin="ml2", service_plugins="router", extra="",
+                      notify_nova=str(notify_nova).lower(),
+                      transport_url=infra.transport_url(ctx.layout, vhost),
+                      db_url=infra.database_url(ctx.layout, name))
+    ml2 = ctx.render("ml2_conf.ini", etc / "ml2_conf.ini", region=region_name)
+    ctx.once(name, lambda: ctx.run(name, ctx.bin("neutron-db-manage"), "--config-file",
+                                   str(conf), "--config-file", str(ml2), "upgrade", "heads"))
+    # neutron-server is gone from modern Neutron: its API is a WSGI app.
+    return [ctx.wsgi(name, port, "neutron.wsgi.api:application", (conf, ml2),
+                     env={"OS_NEUTRON_CONFIG_DIR": str(etc),
+                          "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini"})]
+
+
+def nova(ctx: Context, region: Region) -> list[Process]:
+    name = f"nova-{region.short}"
+    etc, data = ctx.etc(name), ctx.data(name)
+    ctx.copy_from_venv("etc/nova/api-paste.ini", etc)
+    transport = infra.transport_url(ctx.layout, region.vhost)
+    cell0 = infra.database_url(ctx.layout, f"{name}_cell0")
+    cell1 = infra.database_url(ctx.layout, f"{name}_cell1")
+    conf = ctx.render("nova.conf", etc / "nova.conf", name=name, region=region.name,
+                      etc=etc, data=data, az=region.az, transport_url=transport,
+                      db_api_url=infra.database_url(ctx.layout, f"{name}_api"),
+                      db_cell1_url=cell1)
+    manage = [ctx.bin("nova-manage"), "--config-file", str(conf)]
+
+    def prepare() -> None:
+        ctx.run(name, *manage, "api_db", "sync")
+        ctx.run(name, *manage, "cell_v2", "map_cell0", "--database_connection", cell0)
+        if " cell1 " not in ctx.run(name, *manage, "cell_v2", "list_cells"):
+            ctx.run(name, *manage, "cell_v2", "create_cell", "--name", "cell1",
+                    "--database_connection", cell1, "--transport-url", transport)
+        ctx.run(name, *manage, "db", "sync")
+    ctx.once(name, prepare)
+    return [ctx.wsgi(f"{name}-api", region.port(NOVA_PORT),
+                     "nova.wsgi.osapi_compute:application", (conf,),
+                     env={"OS_NOVA_CONFIG_DIR": str(etc)}),
+            ctx.daemon(f"{name}-conductor", "nova-conductor", conf),
+            ctx.daemon(f"{name}-scheduler", "nova-scheduler", conf),
+            ctx.daemon(f"{name}-compute", "nova-compute", conf)]
+
+
+def discover_compute(ctx: Context, region: Region, timeout: float = 180) -> None:
+    """Map the region's compute host into its cell (nova-compute must have registered)."""
+    name = f"nova-{region.short}"
+    manage = [ctx.bin("nova-manage"), "--config-file", str(ctx.etc(name) / "nova.conf")]
+    host = f"{name}-compute"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ctx.run(name, *manage, "cell_v2", "discover_hosts")
+        if host in ctx.run(name, *manage, "cell_v2", "list_hosts"):
+            return
+        time.sleep(2)
+    raise LabError(f"{host} did not register with nova in {timeout:.0f} s; see "
+                   f"{ctx.layout.logs / (name + '-compute.log')}")
+
+
+def cinder(ctx: Context, region: Region) -> list[Process]:
+    name = f"cinder-{region.short}"
+    etc, data = ctx.etc(name), ctx.data(name)
+    ctx.copy_from_venv("etc/cinder/api-paste.ini", etc)
+    ctx.copy_from_venv("etc/cinder/resource_filters.json", etc)
+    conf = ctx.render("cinder.conf", etc / "cinder.conf", name=name, region=region.name,
+                      etc=etc, data=data, az=region.az, glance_port=GLANCE_PORT,
+                      transport_url=infra.transport_url(ctx.layout, region.vhost),
+                      db_url=infra.database_url(ctx.layout, name))
+    ctx.once(name, lambda: ctx.run(name, ctx.bin("cinder-manage"), "--config-file",
+                                   str(conf), "db", "sync"))
+    # cinder's WSGI module reads its configuration from the command line.
+    return [ctx.wsgi(f"{name}-api", region.port(CINDER_PORT), "cinder.wsgi.api:application",
+                     (conf,), extra=("--pyargv", f"--config-file {conf}")),
+            ctx.daemon(f"{name}-scheduler", "cinder-scheduler", conf),
+            ctx.daemon(f"{name}-volume", "cinder-volume", conf)]
+
+
+def region_services(ctx: Context, region: Region) -> list[Process]:
+    return (placement(ctx, region)
+            + neutron(ctx, f"neutron-{region.short}", region.name,
+                      region.port(NEUTRON_PORT), region.vhost)
+            + nova(ctx, region) + cinder(ctx, region))
+
+
+# --- CentralRegion ----------------------------------------------------------
+
+def central_neutron(ctx: Context) -> list[Process]:
+    # No Nova answers to CentralRegion's network events: the regions' Novas
+    # hear from their own Neutrons.
+    return neutron(ctx, "neutron-central", CENTRAL_REGION, CENTRAL_NEUTRON_PORT,
+                   CENTRAL_VHOST, notify_nova=False)
+
+
+def _tricircle_command(ctx: Context, module: str, conf: Path, *args: str) -> list[str]:
+    # Tricircle runs from the clone that ran `up` (PYTHONPATH), not from an
+    # install in the cached venv, so every clone tests its own code.
+    return [ctx.bin("python"), "-c", f"import sys; from {module} import main; sys.exit(main())",
+            "--config-file", str(conf), *args]
+
+
+def tricircle(ctx: Context) -> list[Process]:
+    name = "tricircle-api"
+    etc, data = ctx.etc("tricircle"), ctx.data("tricircle")
+    conf = ctx.render("tricircle.conf", etc / "tricircle.conf", name=name, data=data,
+                      port=TRICIRCLE_API_PORT,
+                      transport_url=infra.transport_url(ctx.layout, CENTRAL_VHOST),
+                      db_url=infra.database_url(ctx.layout, "tricircle"))
+    env = {"PYTHONPATH": str(SOURCE)}
+    sync = _tricircle_command(ctx, "tricircle.cmd.manage", conf, "db", "sync")
+    log = ctx.layout.logs / "tricircle-setup.log"
+    with open(log, "a") as output:
+        # Every time: the clone's migrations may be newer than the database.
+        result = subprocess.run(sync, env={**_base_env(), **env}, stdout=output,
+                                stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise LabError(f"tricircle-manage db sync failed; see {log}")
+    return [Process(name, _tricircle_command(ctx, "tricircle.cmd.api", conf),
+                    port=TRICIRCLE_API_PORT, env=env, config_files=(conf,),
+                    extra_stamp=code_stamp())]
+
+
+def _base_env() -> dict:
+    import os
+    return dict(os.environ)

@@ -1,0 +1,52 @@
+"""The lab's OpenStack venv: built once per set of pins, reused after that."""
+
+import shutil
+import subprocess
+import sys
+import time
+
+from tricircle.lab import LabError
+from tricircle.lab.layout import CONSTRAINTS, LAB_FILES, Layout, requirements
+
+_COMPLETE = ".lab-complete"
+
+
+def ensure(layout: Layout, say) -> None:
+    venv = layout.venv
+    if (venv / _COMPLETE).exists():
+        say(f"venv {venv} (cached)")
+        return
+    _check_build_tools()
+    if venv.exists():
+        shutil.rmtree(venv)  # a build that was cut off
+    started = time.monotonic()
+    say(f"building venv {venv} from PyPI (pinned by constraints.txt); takes 1-3 minutes")
+    log = layout.cache / f"{venv.name}.pip.log"
+    _run([sys.executable, "-m", "venv", str(venv)], log)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    # The plugins are copied out first: building in place would leave build/
+    # and egg-info folders in the clone.
+    plugins = layout.cache / "lab-plugins-src"
+    shutil.rmtree(plugins, ignore_errors=True)
+    shutil.copytree(LAB_FILES / "plugins", plugins)
+    _run(pip + ["install", "-c", str(CONSTRAINTS), *requirements(), str(plugins)], log)
+    (venv / _COMPLETE).write_text(f"{time.monotonic() - started:.0f}\n")
+    say(f"venv built in {time.monotonic() - started:.0f} s")
+
+
+def _check_build_tools() -> None:
+    # uWSGI has no wheel: it compiles, which needs gcc and the Python headers.
+    if shutil.which("gcc") is None and shutil.which("cc") is None:
+        raise LabError("the lab compiles uWSGI and needs a C compiler: "
+                       "apt-get install -y gcc python3-dev")
+
+
+def _run(argv: list[str], log) -> None:
+    with open(log, "a") as output:
+        output.write(f"$ {' '.join(argv)}\n")
+        output.flush()
+        result = subprocess.run(argv, stdout=output, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        lines = log.read_text(errors="replace").splitlines()[-30:]
+        raise LabError(f"building the lab venv failed ({argv[0]} ... exited "
+                       f"{result.returncode}); last lines of {log}:\n" + "\n".join(lines))
