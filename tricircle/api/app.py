@@ -6,6 +6,7 @@ from oslo_middleware import request_id
 
 from tricircle.api import auth, handler, util
 from tricircle.db import api as db_api
+from tricircle.gateway import app as gateway_app
 
 LOG = logging.getLogger(__name__)
 
@@ -31,10 +32,11 @@ class FaultGuard:
 
 
 def build_app():
-    """The whole WSGI app: request id, fault guard, auth, then the route table."""
+    """The whole WSGI app: request id, fault guard, auth, then the admin API's route
+    table or, under /compute and /volume, the gateway."""
     db_api.configure()
-    app = handler.AdminAPI()
-    app = auth.wrap(app, handler.PUBLIC_PATHS)
+    app = gateway_app.Mount(handler.AdminAPI())
+    app = auth.wrap(app, handler.PUBLIC_PATHS | gateway_app.PUBLIC_PATHS)
     app = FaultGuard(app)
     return request_id.RequestId(app)
 

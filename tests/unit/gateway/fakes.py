@@ -1,0 +1,176 @@
+"""Small fake Nova and Cinder regions: real HTTP servers on 127.0.0.1 in threads.
+
+They keep resources in a dict, answer with Nova/Cinder-shaped JSON whose links
+carry their own base URL, honour limit/marker/sort_key, check that the token's
+project owns what it asks for, and can be stopped (connection refused) or
+made to hang (read time-out) to play a region that is down.
+"""
+
+import json
+import threading
+import time
+import uuid
+
+from cheroot import wsgi
+
+_COLLECTIONS = {"compute": ("servers",), "volume": ("volumes", "snapshots", "backups")}
+_VERSIONS = {"compute": ("v2.1", "2.1"), "volume": ("v3", "3.0")}
+
+
+class FakeRegion:
+    """One region's Nova (kind 'compute') or Cinder (kind 'volume')."""
+
+    def __init__(self, name: str, kind: str, max_version: str = "2.96", az: str = "nova"):
+        self.name, self.kind, self.max_version, self.az = name, kind, max_version, az
+        self.items: dict[str, dict[str, dict]] = {c: {} for c in _COLLECTIONS[kind]}
+        self.requests: list[dict] = []
+        self.hang = threading.Event()
+        self._release = threading.Event()
+        self._server = wsgi.Server(("127.0.0.1", 0), self, numthreads=8)
+        self._server.prepare()
+        self.port = self._server.bind_addr[1]
+        self.root = f"http://127.0.0.1:{self.port}/{kind}"
+        self._thread = threading.Thread(target=self._server.serve, daemon=True)
+        self._thread.start()
+
+    # -- test controls -------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """What the Keystone catalog would list for this region."""
+        version = _VERSIONS[self.kind][0]
+        return f"{self.root}/{version}" + ("/$(project_id)s" if self.kind == "volume" else "")
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.stop()
+
+    def add(self, collection: str, project: str, **fields) -> dict:
+        """A resource created directly in the region, behind the gateway's back."""
+        item = {"id": str(uuid.uuid4()), "name": fields.pop("name", "direct"),
+                "tenant_id": project, "status": "ACTIVE",
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ"), **fields}
+        self.items[collection][item["id"]] = item
+        return item
+
+    # -- WSGI ------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        if self.hang.is_set():
+            self._release.wait(10)
+        method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
+                   if k.startswith("HTTP_")}
+        self.requests.append({"method": method, "path": path, "body": body,
+                              "query": environ.get("QUERY_STRING", ""), "headers": headers})
+        status, data, extra = self._route(method, path, environ, body, headers)
+        payload = json.dumps(data).encode() if data is not None else b""
+        response_headers = [("Content-Type", "application/json"), *extra]
+        start_response(f"{status} X", response_headers)
+        return [payload]
+
+    def _route(self, method, path, environ, body, headers):
+        version, api_version = _VERSIONS[self.kind]
+        base = f"/{self.kind}"
+        if path.rstrip("/") in (base, ""):
+            return 300, {"versions": [self._version()]}, []
+        parts = [p for p in path[len(base):].split("/") if p]
+        if parts[0] != version:
+            return 404, {"itemNotFound": {"code": 404, "message": "no such version"}}, []
+        if len(parts) == 1:
+            return 200, {"version": self._version()}, []
+        project = headers.get("x-auth-token", ":").partition(":")[2]
+        rest = parts[1:]
+        if rest[0] not in self.items and rest[0] != "flavors" and rest[0] not in (
+                "os-availability-zone",):
+            if rest[0] != project and project != "admin":
+                return 403, {"forbidden": {"code": 403, "message": "project mismatch"}}, []
+            rest = rest[1:]
+        prefix = "/".join(parts[: len(parts) - len(rest)])
+        if rest[0] == "flavors":
+            return 200, {"flavors": [{"id": "1", "name": f"m1.{self.name}"}]}, []
+        return self._resource(method, rest, prefix, project, environ, body)
+
+    def _version(self):
+        version, min_version = _VERSIONS[self.kind]
+        return {"id": version, "status": "CURRENT", "version": self.max_version,
+                "min_version": min_version,
+                "links": [{"rel": "self", "href": f"{self.root}/{version}/"}]}
+
+    def _links(self, prefix, collection, item_id):
+        return [{"rel": "self", "href": f"{self.root}/{prefix}/{collection}/{item_id}"},
+                {"rel": "bookmark",
+                 "href": f"{self.root}/{prefix.split('/', 1)[-1]}/{collection}/{item_id}"}]
+
+    def _fault(self, status, key, message):
+        return status, {key: {"code": status, "message": message}}, []
+
+    def _resource(self, method, rest, prefix, project, environ, body):
+        collection, singular = rest[0], rest[0][:-1]
+        store = self.items[collection]
+        if len(rest) == 1 and method == "POST":
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return self._fault(400, "badRequest", "Malformed request body")
+            entity = data.get(singular) if isinstance(data, dict) else None
+            if not isinstance(entity, dict) or "name" not in entity:
+                return self._fault(400, "badRequest",
+                                   f"Invalid input for field/attribute {singular}.")
+            item = self.add(collection, project, **entity)
+            item.setdefault("availability_zone", self.az)
+            shown = {"id": item["id"], "links": self._links(prefix, collection, item["id"])}
+            if collection == "servers":
+                shown["adminPass"] = "secret-pass"
+            else:
+                shown = self._show(item, prefix, collection)
+            location = f"{self.root}/{prefix}/{collection}/{item['id']}"
+            return 202, {singular: shown}, [("Location", location)]
+        if len(rest) == 1 or rest[1:] == ["detail"]:
+            return self._list(collection, prefix, project, environ, len(rest) == 2)
+        item = store.get(rest[1])
+        if item is None or item["tenant_id"] != project and not project == "admin":
+            return self._fault(404, "itemNotFound", f"{singular} {rest[1]} not found")
+        if len(rest) == 2 and method == "GET":
+            return 200, {singular: self._show(item, prefix, collection)}, []
+        if len(rest) == 2 and method == "DELETE":
+            del store[item["id"]]
+            return 204, None, []
+        if rest[2:] == ["action"] and method == "POST":
+            item.setdefault("actions", []).append(json.loads(body))
+            return 202, None, []
+        if rest[2:] == ["os-volume_attachments"]:
+            return 200, {"volumeAttachments": []}, []
+        return self._fault(404, "itemNotFound", "no such path")
+
+    def _show(self, item, prefix, collection):
+        return dict(item, links=self._links(prefix, collection, item["id"]))
+
+    def _list(self, collection, prefix, project, environ, detail):
+        from urllib.parse import parse_qs
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        if "limit" in query and not query["limit"].isdigit():
+            return self._fault(400, "badRequest", "Invalid limit")
+        items = [i for i in self.items[collection].values()
+                 if i["tenant_id"] == project or "all_tenants" in query]
+        key = {"display_name": "name", "created_at": "created"}.get(
+            query.get("sort_key", ""), query.get("sort_key", "created"))
+        items.sort(key=lambda i: (i.get(key) or "", i["id"]),
+                   reverse=query.get("sort_dir", "asc") == "desc")
+        if "marker" in query:
+            ids = [i["id"] for i in items]
+            if query["marker"] not in ids:
+                return self._fault(400, "badRequest", f"marker [{query['marker']}] not found")
+            items = items[ids.index(query["marker"]) + 1:]
+        limit = int(query.get("limit", 1000))
+        page = items[:limit]
+        shown = [self._show(i, prefix, collection) if detail else
+                 {"id": i["id"], "name": i["name"],
+                  "links": self._links(prefix, collection, i["id"])} for i in page]
+        body = {collection: shown}
+        if len(page) == limit and page:
+            body[f"{collection}_links"] = [{"rel": "next", "href": (
+                f"{self.root}/{prefix}/{collection}?limit={limit}&marker={page[-1]['id']}")}]
+        return 200, body, []

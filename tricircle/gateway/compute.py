@@ -1,0 +1,42 @@
+"""The compute gateway's rule table (paths below /compute/v2.1[/{project_id}]).
+
+First match wins; the last rule forwards anything else to the default region.
+"""
+
+from tricircle.gateway import handlers as h
+from tricircle.gateway import lists
+from tricircle.gateway.rules import Service, rule
+
+DEFAULT_NOTE = "forwarded to [gateway]/default_region"
+
+RULES = (
+    rule("GET", "/servers", lists.merge, resource="server", collection="servers",
+         note="every region at once, merged; limit/marker/sort_key across regions"),
+    rule("GET", "/servers/detail", lists.merge, resource="server",
+         collection="servers", note="as GET /servers"),
+    rule("POST", "/servers", h.create, resource="server", collection="server",
+         note="region from availability_zone / tenant binding / default region; "
+         "the routing is recorded"),
+    rule(None, "/servers/{id}", h.by_id, resource="server",
+         note="the region of the server's routing (adopted when unknown)"),
+    rule(None, "/servers/{id}/*", h.by_id, resource="server",
+         note="actions, os-volume_attachments, metadata, ips, ...: as /servers/{id}"),
+    rule("GET", "/os-availability-zone", h.zones,
+         note="one zone per az_name of the pods table"),
+    rule("GET", "/os-availability-zone/detail", h.zones, note="as above"),
+    rule(None, "/flavors", h.default_region, note=DEFAULT_NOTE),
+    rule(None, "/flavors/*", h.default_region, note=DEFAULT_NOTE),
+    rule(None, "/limits", h.default_region, note=DEFAULT_NOTE + " (that region's limits)"),
+    rule(None, "/os-keypairs", h.default_region, note=DEFAULT_NOTE),
+    rule(None, "/os-keypairs/*", h.default_region, note=DEFAULT_NOTE),
+    rule(None, "/*", h.default_region, note="anything else: " + DEFAULT_NOTE),
+)
+
+# Top-level names Nova serves without a project id in front (besides os-*).
+KNOWN_NAMES = frozenset({"servers", "flavors", "images", "limits", "extensions"})
+
+SERVICE = Service(
+    name="compute", service_type="compute", version="v2.1", rules=RULES,
+    unavailable_key="computeFault", microversion_name="compute",
+    legacy_microversion_header="X-OpenStack-Nova-API-Version",
+    show_paths={"server": "/servers/{id}"}, known_names=KNOWN_NAMES)

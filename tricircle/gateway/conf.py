@@ -1,0 +1,44 @@
+"""Options of the [gateway] group: region time-outs, the circuit breaker, defaults."""
+
+from oslo_config import cfg
+
+from tricircle.common.config import CONF
+
+gateway_group = cfg.OptGroup("gateway", title="compute and volume gateway options")
+
+gateway_opts = [
+    cfg.StrOpt("default_region",
+               help="Region (pods.region_name) that serves flavors, limits, keypairs, "
+               "volume types and every path the gateway has no rule for, and that takes "
+               "creates without an availability zone from tenants without a binding. "
+               "Unset: the first region pod by name."),
+    cfg.URIOpt("public_url",
+               help="Base URL clients reach tricircle-api at (e.g. "
+               "https://cloud.example.com:19999), used in rewritten links. Unset: the "
+               "URL of each request."),
+    cfg.FloatOpt("connect_timeout", default=3.0, min=0.05,
+                 help="Seconds to wait for a region's Nova or Cinder to accept a "
+                 "connection."),
+    cfg.FloatOpt("read_timeout", default=60.0, min=0.05,
+                 help="Seconds to wait for a region to answer a routed call."),
+    cfg.FloatOpt("list_timeout", default=20.0, min=0.05,
+                 help="Seconds to wait for each region in a list fan-out; a region "
+                 "slower than this is left out of the answer (X-Tricircle-Partial)."),
+    cfg.IntOpt("failure_threshold", default=3, min=1,
+               help="Consecutive connection failures or time-outs after which a region "
+               "is considered down and calls to it fail at once (circuit breaker)."),
+    cfg.FloatOpt("retry_after", default=15.0, min=0.0,
+                 help="Seconds a down region is left alone before one call tries it "
+                 "again."),
+    cfg.IntOpt("fanout_workers", default=32, min=1,
+               help="Threads per process that talk to regions concurrently (list "
+               "fan-out, lookup of unknown ids, version discovery)."),
+    cfg.IntOpt("pool_connections", default=16, min=1,
+               help="Keep-alive connections kept open per region endpoint."),
+    cfg.IntOpt("endpoint_cache_seconds", default=30, min=0,
+               help="Seconds the pod and endpoint table is kept in memory before it is "
+               "read from the database again."),
+]
+
+CONF.register_group(gateway_group)
+CONF.register_opts(gateway_opts, group=gateway_group)

@@ -1,0 +1,272 @@
+"""List fan-out: every region at once, merged into one page.
+
+Without a sort key the order is the regions by name, then each region's own
+order, so a marker names one position: the regions before the marker's are
+done, the marker's region continues after it, the later ones start from the
+beginning. With ``sort_key`` the regions' pages are merged by that key.
+A region that fails is left out and named in ``X-Tricircle-Partial``; at
+compute microversion 2.69 or later its routed servers are shown as minimal
+records with status UNKNOWN, as Nova does for a down cell.
+"""
+
+import functools
+import logging
+import urllib.parse
+from typing import Any
+
+import webob
+
+from tricircle.gateway import handlers, proxy, store
+from tricircle.gateway.conf import CONF
+from tricircle.gateway.regions import TABLE, Region
+
+LOG = logging.getLogger(__name__)
+
+PARTIAL_HEADER = "X-Tricircle-Partial"
+DOWN_CELL_MICROVERSION = (2, 69)
+# Nova's sort keys whose JSON field has another name.
+_SORT_FIELDS = {"display_name": "name", "created_at": "created", "updated_at": "updated",
+                "uuid": "id"}
+# Pages fetched from one region to find the items after a marker of another region.
+_MAX_SKIP_PAGES = 20
+
+
+class _Page:
+    """What one region answered: items (links already rewritten) and whether it has more."""
+
+    def __init__(self, items: list[dict], more: bool, reply: proxy.Reply):
+        self.items, self.more, self.reply = items, more, reply
+
+
+def _limit(call: handlers.Call) -> int | None:
+    value = call.req.GET.get("limit")
+    if value is None:
+        return None
+    try:
+        limit = int(value)
+    except ValueError:
+        raise handlers.GatewayError(400, f"limit {value!r} is not an integer") from None
+    if limit < 0:
+        raise handlers.GatewayError(400, "limit must be 0 or more")
+    return limit
+
+
+def _sort_spec(call: handlers.Call) -> list[tuple[str, bool]]:
+    """[(json field, descending)] from sort_key/sort_dir (Nova) or sort=k:dir (Cinder)."""
+    keys = call.req.GET.getall("sort_key")
+    dirs = call.req.GET.getall("sort_dir")
+    spec = [(k, (dirs[i] if i < len(dirs) else "desc") == "desc")
+            for i, k in enumerate(keys)]
+    for item in call.req.GET.getall("sort"):
+        for part in item.split(","):
+            key, _, direction = part.partition(":")
+            spec.append((key, direction != "asc"))
+    return [(_SORT_FIELDS.get(k, k), desc) for k, desc in spec if k]
+
+
+def _query(call: handlers.Call, marker: str | None) -> str:
+    params = [(k, v) for k, v in call.req.GET.items() if k != "marker"]
+    if marker:
+        params.append(("marker", marker))
+    return urllib.parse.urlencode(params)
+
+
+def _fetch(call: handlers.Call, region: Region, marker: str | None) -> proxy.Reply:
+    return call.send(region, "GET", None, _query(call, marker), b"",
+                     CONF.gateway.list_timeout)
+
+
+def _page(call: handlers.Call, reply: proxy.Reply) -> _Page | None:
+    """The items of a 200 answer, None when the answer is not a list of ours."""
+    data = reply.json()
+    collection = call.rule.collection
+    if reply.status != 200 or not isinstance(data, dict) or not isinstance(
+            data.get(collection), list):
+        return None
+    proxy.rewrite_links(data, reply.region.root(call.service.service_type),
+                        call.gateway_root)
+    return _Page(data[collection], bool(data.get(f"{collection}_links")), reply)
+
+
+def _compare(spec: list[tuple[str, bool]], a: tuple[dict, int], b: tuple[dict, int]) -> int:
+    """Order of (item, region index) pairs by the sort spec, then region order."""
+    for field, descending in spec:
+        left, right = _sort_value(a[0].get(field)), _sort_value(b[0].get(field))
+        if left != right:
+            result = -1 if left < right else 1
+            return -result if descending else result
+    return (a[1] > b[1]) - (a[1] < b[1])
+
+
+def _sort_value(value: Any) -> tuple:
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool | int | float):
+        return (1, value)
+    return (2, str(value))
+
+
+def _minimal_records(call: handlers.Call, region: Region, after: str | None) -> list[dict]:
+    """The down region's routed servers as Nova shows servers of a down cell."""
+    # Nova shows other projects' servers only to an admin who asks for all_tenants.
+    everyone = call.context.is_admin_role and "all_tenants" in call.req.GET
+    scope = None if everyone else call.context.project_id
+    detail = call.path.endswith("/detail")
+    records = []
+    for routing in store.in_pod(call.rule.resource, region.pod_id, scope):
+        if after is not None and routing["top_id"] <= after:
+            continue
+        path = call.region_path(f"/servers/{routing['top_id']}")
+        bookmark = path.split("/", 2)[2]
+        record = {"id": routing["top_id"], "status": "UNKNOWN",
+                  "links": [{"rel": "self", "href": f"{call.gateway_root}{path}"},
+                            {"rel": "bookmark", "href": f"{call.gateway_root}/{bookmark}"}]}
+        if detail:
+            record["tenant_id"] = routing["project_id"]
+            record["created"] = routing["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+        records.append(record)
+    return records
+
+
+def _wants_minimal(call: handlers.Call) -> bool:
+    version = handlers.microversion(call.req, call.service)
+    return (call.rule.resource == "server" and version is not None
+            and version >= DOWN_CELL_MICROVERSION)
+
+
+def _marker_region(call: handlers.Call, marker: str) -> Region:
+    try:
+        region, _ = handlers.locate(call, call.rule.resource, marker)
+    except handlers.GatewayError as exc:
+        if exc.status == 404:
+            raise handlers.GatewayError(400, f"marker [{marker}] not found") from None
+        raise
+    return region
+
+
+def _after_marker(call: handlers.Call, region: Region, spec: list, index: int,
+                  marker_key: tuple[dict, int]) -> proxy.Reply | tuple[list[dict], bool,
+                                                                           proxy.Reply]:
+    """Sorted lists: the items of a region that sort after another region's marker,
+    walking that region's own pages from the start."""
+    kept: list[dict] = []
+    local_marker = None
+    limit = _limit(call)
+    for _ in range(_MAX_SKIP_PAGES):
+        reply = _fetch(call, region, local_marker)
+        page = _page(call, reply)
+        if page is None:
+            return reply
+        kept += [i for i in page.items
+                 if _compare(spec, (i, index), marker_key) > 0]
+        if not page.more or not page.items or (limit is not None and len(kept) >= limit):
+            return kept, page.more, reply
+        local_marker = page.items[-1].get("id")
+    return kept, True, reply
+
+
+def merge(call: handlers.Call) -> webob.Response:
+    """GET of a collection across every region."""
+    regions = TABLE.with_service(call.service.service_type)
+    if not regions:
+        raise handlers.GatewayError(503, "no region is configured")
+    limit, spec = _limit(call), _sort_spec(call)
+    marker = call.req.GET.get("marker")
+    start = 0
+    marker_key = None
+    if marker:
+        marker_region = _marker_region(call, marker)
+        start = next(i for i, r in enumerate(regions) if r.pod_id == marker_region.pod_id)
+        if spec:
+            shown = handlers.locate(call, call.rule.resource, marker)[1] or call.send(
+                marker_region, "GET",
+                call.service.show_paths[call.rule.resource].format(id=marker), "", b"")
+            item = (shown.json() or {}).get(call.rule.resource) or {"id": marker}
+            marker_key = (item, start)
+    # Sorted: every region takes part; unsorted: the marker's region and later ones.
+    indexed = list(enumerate(regions)) if spec else list(enumerate(regions))[start:]
+
+    def ask(pair_region: Region):
+        index = regions.index(pair_region)
+        if marker and index == start:
+            return _fetch(call, pair_region, marker)
+        if marker_key is not None:
+            return _after_marker(call, pair_region, spec, index, marker_key)
+        return _fetch(call, pair_region, None)
+
+    results = proxy.fan_out([r for _, r in indexed], ask)
+    pages: list[tuple[int, Region, _Page | None]] = []
+    down: list[Region] = []
+    for (index, region), (_, result) in zip(indexed, results, strict=True):
+        if isinstance(result, tuple):
+            items, more, reply = result
+            pages.append((index, region, _Page(items, more, reply)))
+            continue
+        if not isinstance(result, proxy.Reply) or result.status >= 500:
+            down.append(region)
+            pages.append((index, region, None))
+            continue
+        page = _page(call, result)
+        if page is None:
+            return call.respond(result)  # the region's own error (bad filter, ...)
+        pages.append((index, region, page))
+    if len(down) == len(indexed):
+        raise handlers.unreachable([r.name for r in down])
+    minimal = _wants_minimal(call)
+    if spec:
+        items, more = _merge_sorted(call, pages, spec, minimal)
+    else:
+        items, more = _concatenate(call, pages, minimal, marker, start)
+    if limit is not None:
+        more = more or len(items) > limit
+        items = items[:limit]
+        more = more or (limit > 0 and len(items) == limit)
+    body: dict[str, Any] = {call.rule.collection: items}
+    if more and items:
+        body[f"{call.rule.collection}_links"] = [
+            handlers.next_link(call, items[-1]["id"], limit)]
+    first = next(p.reply for _, _, p in pages if p is not None)
+    response = call.respond(first, body)
+    if down:
+        names = ", ".join(r.name for r in down)
+        LOG.warning("list %s answered without region %s", call.path, names)
+        response.headers[PARTIAL_HEADER] = names
+    return response
+
+
+def _concatenate(call: handlers.Call, pages: list, minimal: bool, marker: str | None,
+                 start: int) -> tuple[list[dict], bool]:
+    """Regions in order; a region with more items than it sent ends the page there."""
+    items: list[dict] = []
+    for index, region, page in pages:
+        if page is None:
+            if minimal:
+                after = marker if index == start else None
+                items += _minimal_records(call, region, after)
+            continue
+        items += page.items
+        if page.more:
+            return items, True
+    return items, False
+
+
+def _merge_sorted(call: handlers.Call, pages: list, spec: list,
+                  minimal: bool) -> tuple[list[dict], bool]:
+    """Merge by the sort spec; a region with more items than it sent bounds the page."""
+    pairs: list[tuple[dict, int]] = []
+    bound = None
+    compare = functools.cmp_to_key(functools.partial(_compare, spec))
+    for index, region, page in pages:
+        if page is None:
+            if minimal:
+                pairs += [(r, index) for r in _minimal_records(call, region, None)]
+            continue
+        pairs += [(item, index) for item in page.items]
+        if page.more and page.items:
+            last = (page.items[-1], index)
+            if bound is None or compare(last) < compare(bound):
+                bound = last
+    pairs.sort(key=compare)
+    if bound is not None:
+        pairs = [p for p in pairs if compare(p) <= compare(bound)]
+    return [item for item, _ in pairs], bound is not None

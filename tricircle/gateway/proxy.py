@@ -1,0 +1,218 @@
+"""Forward a request to one region and bring its answer back with gateway links.
+
+One ``requests.Session`` per process keeps connections to every region alive.
+A per-pod circuit breaker makes calls to a region that keeps failing fail at
+once instead of each waiting for its time-out.
+"""
+
+import concurrent.futures
+import dataclasses
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import requests
+import webob
+from requests import adapters
+
+from tricircle.common import exceptions
+from tricircle.gateway.conf import CONF
+from tricircle.gateway.regions import Region
+
+LOG = logging.getLogger(__name__)
+
+# Never forwarded either way: hop-by-hop headers, what requests recomputes,
+# and the identity headers our own auth layer added (the region validates the
+# user's token itself).
+_HOP_BY_HOP = frozenset({
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+    "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+    "content-encoding", "accept-encoding"})
+_IDENTITY_PREFIXES = ("x-user", "x-project", "x-tenant", "x-role", "x-identity-status",
+                      "x-service-", "x-domain", "x-system-scope", "x-is-admin-project",
+                      "x-auth-project-id")
+
+
+@dataclasses.dataclass
+class Reply:
+    """A region's answer: status, headers (hop-by-hop removed) and the raw body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    region: Region
+
+    def json(self) -> Any:
+        """The body as JSON, None when it is empty or not JSON."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+
+
+class Breaker:
+    """Per-pod circuit breaker: open after N consecutive failures, one trial after
+    the cool-down; any answer from the region closes it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[str, int] = {}
+        self._open_until: dict[str, float] = {}
+
+    def is_open(self, pod_id: str) -> bool:
+        with self._lock:
+            until = self._open_until.get(pod_id)
+            if until is None or time.monotonic() >= until:
+                return False
+            return True
+
+    def succeeded(self, pod_id: str) -> None:
+        with self._lock:
+            self._failures.pop(pod_id, None)
+            self._open_until.pop(pod_id, None)
+
+    def failed(self, pod_id: str) -> None:
+        with self._lock:
+            count = self._failures.get(pod_id, 0) + 1
+            self._failures[pod_id] = count
+            if count >= CONF.gateway.failure_threshold:
+                self._open_until[pod_id] = time.monotonic() + CONF.gateway.retry_after
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+            self._open_until.clear()
+
+
+BREAKER = Breaker()
+_session: requests.Session | None = None
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_setup_lock = threading.Lock()
+
+
+def session() -> requests.Session:
+    """The process-wide keep-alive session (no retries: a failure must show fast)."""
+    global _session
+    with _setup_lock:
+        if _session is None:
+            _session = requests.Session()
+            adapter = adapters.HTTPAdapter(pool_connections=CONF.gateway.pool_connections,
+                                           pool_maxsize=CONF.gateway.fanout_workers,
+                                           max_retries=0)
+            _session.mount("http://", adapter)
+            _session.mount("https://", adapter)
+            _session.trust_env = False
+        return _session
+
+
+def _executor() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _setup_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(
+                CONF.gateway.fanout_workers, thread_name_prefix="tricircle-gateway")
+        return _pool
+
+
+def forward_headers(req: webob.Request) -> dict[str, str]:
+    """The caller's end-to-end headers (token, microversions, content type, ...)."""
+    headers = {}
+    for name, value in req.headers.items():
+        lower = name.lower()
+        if lower in _HOP_BY_HOP or lower.startswith(_IDENTITY_PREFIXES):
+            continue
+        headers[name] = value
+    request_id = req.environ.get("openstack.request_id")
+    if request_id:
+        # The region logs our request id as its global request id.
+        headers["X-OpenStack-Request-ID"] = request_id
+    return headers
+
+
+def send(region: Region, service_type: str, method: str, path: str,
+         query: str = "", body: bytes | None = None, headers: dict | None = None,
+         timeout: float | None = None) -> Reply:
+    """One HTTP call to ``region``; ``path`` starts at the version (``/v2.1/...``).
+
+    Raises RegionUnreachable when the breaker is open, the connection fails or
+    the region does not answer in time.
+    """
+    if BREAKER.is_open(region.pod_id):
+        raise exceptions.RegionUnreachable(region.name)
+    url = region.root(service_type) + path + (f"?{query}" if query else "")
+    read_timeout = timeout or CONF.gateway.read_timeout
+    try:
+        response = session().request(method, url, data=body, headers=headers or {},
+                                     timeout=(CONF.gateway.connect_timeout, read_timeout),
+                                     allow_redirects=False)
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        BREAKER.failed(region.pod_id)
+        # Only the exception class: the message may carry the URL's query.
+        LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0], region.name,
+                    type(exc).__name__)
+        raise exceptions.RegionUnreachable(region.name) from None
+    BREAKER.succeeded(region.pod_id)
+    headers_back = [(k, v) for k, v in response.headers.items()
+                    if k.lower() not in _HOP_BY_HOP]
+    return Reply(response.status_code, headers_back, response.content, region)
+
+
+def fan_out(regions: Iterable[Region], call: Callable[[Region], Reply],
+            ) -> list[tuple[Region, Reply | exceptions.RegionUnreachable]]:
+    """``call`` for every region concurrently; results in the regions' order, a
+    region that failed gives its RegionUnreachable instead of a Reply."""
+    regions = list(regions)
+    futures = [_executor().submit(call, region) for region in regions]
+    results: list[tuple[Region, Reply | exceptions.RegionUnreachable]] = []
+    for region, future in zip(regions, futures, strict=True):
+        try:
+            results.append((region, future.result()))
+        except exceptions.RegionUnreachable as exc:
+            results.append((region, exc))
+    return results
+
+
+def rewrite_links(data: Any, region_root: str, gateway_root: str) -> Any:
+    """Every ``href`` under ``region_root`` rewritten to ``gateway_root``, in place."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "href" and isinstance(value, str):
+                data[key] = rewrite_url(value, region_root, gateway_root)
+            else:
+                rewrite_links(value, region_root, gateway_root)
+    elif isinstance(data, list):
+        for item in data:
+            rewrite_links(item, region_root, gateway_root)
+    return data
+
+
+def rewrite_url(url: str, region_root: str, gateway_root: str) -> str:
+    if url.startswith(region_root):
+        return gateway_root + url[len(region_root):]
+    return url
+
+
+def to_response(reply: Reply, service_type: str, gateway_root: str,
+                data: Any = None) -> webob.Response:
+    """The region's answer as ours: same status and headers, links rewritten.
+
+    ``data`` replaces the body when the caller already changed the JSON.
+    """
+    region_root = reply.region.root(service_type)
+    response = webob.Response(status=reply.status, charset=None)
+    response.headerlist = []
+    for name, value in reply.headers:
+        if name.lower() == "location":
+            value = rewrite_url(value, region_root, gateway_root)
+        response.headerlist.append((name, value))
+    if data is None:
+        data = reply.json()
+    if data is not None:
+        rewrite_links(data, region_root, gateway_root)
+        response.body = json.dumps(data).encode("utf-8")
+    else:
+        response.body = reply.body
+    return response

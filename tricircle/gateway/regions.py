@@ -1,0 +1,150 @@
+"""The table of regions the gateway forwards to: pod → service root URL.
+
+Read from ``pods`` and ``cached_endpoints`` and kept in memory for
+``[gateway]/endpoint_cache_seconds``, so a routed call costs no extra query.
+A pod without a cached endpoint is looked up once in the Keystone catalog with
+the [client] service account and the answer is stored in ``cached_endpoints``.
+``set_endpoint`` is the seam tests (and operators without a catalog) use to
+give an endpoint directly.
+"""
+
+import dataclasses
+import logging
+import re
+import threading
+import time
+
+import sqlalchemy as sa
+from oslo_utils import uuidutils
+from sqlalchemy.orm import Session
+
+from tricircle.common import client, exceptions
+from tricircle.db import api as db_api
+from tricircle.db import models
+from tricircle.gateway.conf import CONF
+
+LOG = logging.getLogger(__name__)
+
+# Service types the gateway stores, with the catalog types that may provide each.
+CATALOG_TYPES = {"compute": ("compute",), "volumev3": ("volumev3", "block-storage")}
+
+# The version segment and anything after it: a catalog URL such as
+# http://r1/volume/v3/<project> has the service account's project substituted
+# in, so the gateway keeps only the root and appends the caller's own path.
+_VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?(/.*)?$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Region:
+    pod_id: str
+    name: str
+    az_name: str
+    pod_az_name: str
+    endpoints: dict[str, str]
+
+    def root(self, service_type: str) -> str | None:
+        """The service root URL in this region (no version), None without the service."""
+        return self.endpoints.get(service_type)
+
+
+def service_root(url: str) -> str:
+    """http://r1:8774/v2.1 → http://r1:8774; http://r1/volume/v3/abc → http://r1/volume."""
+    return _VERSION_SUFFIX.sub("", url.rstrip("/"))
+
+
+@db_api.reader
+def _load(session: Session) -> tuple[list[models.Pod], dict[str, dict[str, str]]]:
+    pods = list(session.scalars(sa.select(models.Pod).where(models.Pod.az_name != "")
+                                .order_by(models.Pod.region_name)))
+    endpoints: dict[str, dict[str, str]] = {}
+    for row in session.scalars(sa.select(models.CachedEndpoint)):
+        endpoints.setdefault(row.pod_id, {})[row.service_type] = row.service_url
+    for pod in pods:
+        session.expunge(pod)
+    return pods, endpoints
+
+
+@db_api.writer
+def _store(session: Session, pod_id: str, service_type: str, url: str) -> None:
+    session.execute(sa.delete(models.CachedEndpoint).where(
+        models.CachedEndpoint.pod_id == pod_id,
+        models.CachedEndpoint.service_type == service_type))
+    session.add(models.CachedEndpoint(service_id=uuidutils.generate_uuid(), pod_id=pod_id,
+                                      service_type=service_type, service_url=url))
+
+
+@db_api.reader
+def _pod_id_of(session: Session, region_name: str) -> str:
+    pod_id = session.scalar(sa.select(models.Pod.pod_id)
+                            .where(models.Pod.region_name == region_name))
+    if pod_id is None:
+        raise exceptions.NotFound("Pod of region", region_name)
+    return pod_id
+
+
+class RegionTable:
+    """The in-memory table; thread-safe, refreshed when older than the cache time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._regions: list[Region] | None = None
+        self._loaded_at = 0.0
+        self._catalog = None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._regions = None
+
+    def regions(self) -> list[Region]:
+        """Every regional pod (non-empty az_name), ordered by region name."""
+        with self._lock:
+            stale = time.monotonic() - self._loaded_at > CONF.gateway.endpoint_cache_seconds
+            if self._regions is None or stale:
+                self._regions = self._build()
+                self._loaded_at = time.monotonic()
+            return self._regions
+
+    def with_service(self, service_type: str) -> list[Region]:
+        return [r for r in self.regions() if r.root(service_type)]
+
+    def get(self, pod_id: str) -> Region | None:
+        return next((r for r in self.regions() if r.pod_id == pod_id), None)
+
+    def _build(self) -> list[Region]:
+        pods, endpoints = _load()
+        regions = []
+        for pod in pods:
+            urls = dict(endpoints.get(pod.pod_id, {}))
+            for service_type in CATALOG_TYPES:
+                if service_type not in urls:
+                    url = self._from_catalog(pod.region_name, service_type)
+                    if url:
+                        _store(pod.pod_id, service_type, url)
+                        urls[service_type] = url
+            regions.append(Region(pod.pod_id, pod.region_name, pod.az_name,
+                                  pod.pod_az_name, urls))
+        return regions
+
+    def _from_catalog(self, region_name: str, service_type: str) -> str | None:
+        if not client.is_configured():
+            return None
+        try:
+            if self._catalog is None:
+                self._catalog = client.get_session()
+            for catalog_type in CATALOG_TYPES[service_type]:
+                url = client.endpoint_for(self._catalog, region_name, catalog_type)
+                if url:
+                    return service_root(url)
+        except Exception as exc:  # a broken catalog must not take the gateway down
+            LOG.warning("no %s endpoint of %s from the catalog: %s", service_type,
+                        region_name, exc)
+        return None
+
+
+TABLE = RegionTable()
+
+
+def set_endpoint(region_name: str, service_type: str, url: str) -> None:
+    """Store ``url`` as the ``service_type`` endpoint of the pod of ``region_name``."""
+    _store(_pod_id_of(region_name), service_type, service_root(url))
+    TABLE.invalidate()
