@@ -67,8 +67,20 @@ def _start_all(layout: Layout, processes: list, say) -> None:
             future.result()
 
 
+def check_ports(layout: Layout) -> None:
+    """Fail before touching anything when a port the lab needs is someone else's."""
+    taken = [f"{port} ({name})" for name, port in expected_processes().items()
+             if port is not None and procs.running_pid(layout, name) is None
+             and procs.port_taken(port)]
+    if taken:
+        raise LabError("ports the lab needs on 127.0.0.1 are taken by processes this lab "
+                       f"did not start: {', '.join(taken)}. Stop them (or the other lab: "
+                       "`TRICIRCLE_LAB_HOME=<its home> tricircle-lab down`) and run again.")
+
+
 def up(layout: Layout, say) -> None:
     layout.make_dirs()
+    check_ports(layout)
     fresh = not (layout.etc / "passwords.json").exists()
     venv.ensure(layout, say)
     infra.ensure_mariadb(layout, say)

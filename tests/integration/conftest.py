@@ -1,0 +1,84 @@
+"""The integration tier: the real OpenStack lab (`tricircle-lab up`), driven by
+the stock `openstack` CLI and openstacksdk. Every test here is marked
+`integration`; the fast tiers deselect them.
+"""
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import uuid
+
+import openstack
+import pytest
+
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/integration/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.integration)
+
+
+def lab_command() -> list[str]:
+    script = shutil.which("tricircle-lab")
+    return [script] if script else [sys.executable, "-m", "tricircle.lab.cli"]
+
+
+class Lab:
+    """Handles on the running lab for one test session."""
+
+    regions = REGIONS
+    central = CENTRAL_REGION
+
+    def env(self, user: str = "admin", region: str = REGIONS[0].name) -> dict:
+        """The environment `eval "$(tricircle-lab env ...)"` gives a shell."""
+        out = subprocess.run(lab_command() + ["env", "--user", user, "--region", region],
+                             capture_output=True, text=True, check=True).stdout
+        env = dict(os.environ)
+        for line in out.splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            value = shlex.split(value)[0] if value else ""
+            env[key] = value.replace("$PATH", os.environ.get("PATH", ""))
+        return env
+
+    def openstack(self, *args: str, user: str = "admin", region: str = REGIONS[0].name,
+                  check: bool = True) -> subprocess.CompletedProcess:
+        """Run the real `openstack` CLI of the lab venv."""
+        env = self.env(user, region)
+        result = subprocess.run(["openstack", *args], env=env, capture_output=True, text=True,
+                                timeout=300)
+        if check and result.returncode != 0:
+            raise AssertionError(f"openstack {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stderr}")
+        return result
+
+    def openstack_json(self, *args: str, **kwargs):
+        return json.loads(self.openstack(*args, "-f", "json", **kwargs).stdout)
+
+    def sdk(self, user: str = "admin", region: str = REGIONS[0].name):
+        env = self.env(user, region)
+        return openstack.connect(
+            auth_url=env["OS_AUTH_URL"], username=env["OS_USERNAME"],
+            password=env["OS_PASSWORD"], project_name=env["OS_PROJECT_NAME"],
+            user_domain_id="default", project_domain_id="default", region_name=region,
+            interface="public", identity_api_version="3")
+
+
+@pytest.fixture(scope="session")
+def lab() -> Lab:
+    """Bring the lab up (a no-op apart from health checks when it already runs)."""
+    result = subprocess.run(lab_command() + ["up"], capture_output=True, text=True,
+                            timeout=3600)
+    if result.returncode != 0:
+        pytest.fail(f"tricircle-lab up failed:\n{result.stdout[-3000:]}\n"
+                    f"{result.stderr[-5000:]}", pytrace=False)
+    return Lab()
+
+
+@pytest.fixture
+def unique_name() -> str:
+    return f"it-{uuid.uuid4().hex[:8]}"

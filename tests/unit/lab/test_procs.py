@@ -1,0 +1,117 @@
+"""The lab's process handling, with real processes and sockets (no OpenStack)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tricircle.lab import LabError, procs
+from tricircle.lab.layout import Layout
+
+
+@pytest.fixture
+def layout(tmp_path, monkeypatch) -> Layout:
+    lab = Layout(home=tmp_path / "lab", cache=tmp_path / "cache")
+    lab.make_dirs()
+    return lab
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def test_a_taken_port_is_reported_with_its_number(layout):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        process = procs.Process("svc", python("import time; time.sleep(60)"), port=port)
+        with pytest.raises(LabError, match=f"port 127.0.0.1:{port} .* svc needs is taken"):
+            procs.ensure(layout, process)
+    assert procs.running_pid(layout, "svc") is None
+
+
+def test_a_service_that_dies_is_named_with_its_log(layout):
+    process = procs.Process("broken", python("print('cannot read my config'); raise SystemExit(3)"))
+    procs.ensure(layout, process)
+    with pytest.raises(LabError) as failure:
+        procs.wait_ready(layout, process, timeout=30)
+    assert "broken exited during start" in str(failure.value)
+    assert "cannot read my config" in str(failure.value)
+
+
+def test_ensure_is_idempotent_and_restarts_on_a_changed_config(layout, tmp_path):
+    config = tmp_path / "svc.conf"
+    config.write_text("a = 1\n")
+    process = procs.Process("svc", python("import time; time.sleep(60)"),
+                            config_files=(config,))
+    try:
+        assert procs.ensure(layout, process) is True
+        first = procs.running_pid(layout, "svc")
+        assert procs.ensure(layout, process) is False
+        assert procs.running_pid(layout, "svc") == first
+        config.write_text("a = 2\n")
+        assert procs.ensure(layout, process) is True
+        second = procs.running_pid(layout, "svc")
+        assert second not in (None, first)
+    finally:
+        procs.stop(layout, "svc")
+    assert procs.running_pid(layout, "svc") is None
+
+
+def test_stop_never_signals_a_process_the_lab_did_not_start(layout):
+    stranger = subprocess.Popen(python("import time; time.sleep(60)"))
+    try:
+        # A stale pid file whose pid now belongs to someone else.
+        (layout.run / "old.pid").write_text(str(stranger.pid))
+        assert procs.running_pid(layout, "old") is None
+        assert procs.stop(layout, "old") is False
+        time.sleep(0.2)
+        assert stranger.poll() is None
+        assert not (layout.run / "old.pid").exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_stop_ends_the_whole_process_group(layout):
+    # A parent that forks a worker, as uwsgi and nova's services do.
+    code = ("import os, time\n"
+            "if os.fork() == 0:\n    time.sleep(60)\nelse:\n    time.sleep(60)\n")
+    process = procs.Process("forker", python(code))
+    procs.ensure(layout, process)
+    pid = procs.running_pid(layout, "forker")
+    time.sleep(0.5)
+    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == pid]
+    assert children
+    assert procs.stop(layout, "forker") is True
+    time.sleep(0.3)
+    for child in children:
+        assert not _running(child)
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_env_before_up_says_what_to_do(tmp_path, monkeypatch, capsys):
+    from tricircle.lab import cli
+
+    monkeypatch.setenv("TRICIRCLE_LAB_HOME", str(tmp_path / "never-up"))
+    assert cli.main(["env"]) == 1
+    assert "run `tricircle-lab up`" in capsys.readouterr().err
