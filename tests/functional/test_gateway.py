@@ -4,6 +4,7 @@ Each fake region is a real HTTP server in a thread (tests/unit/gateway/fakes.py)
 so forwarding, keep-alive, time-outs and refused connections are real.
 """
 
+import threading
 import time
 
 import pytest
@@ -23,8 +24,12 @@ def fakes():
             ("volume", "RegionOne"): FakeRegion("RegionOne", "volume", "3.70", "az1"),
             ("volume", "RegionTwo"): FakeRegion("RegionTwo", "volume", "3.66", "az2")}
     yield made
-    for fake in made.values():
-        fake.stop()
+    proxy.close()  # idle keep-alive connections would hold the servers' threads
+    stoppers = [threading.Thread(target=fake.stop) for fake in made.values()]
+    for thread in stoppers:
+        thread.start()
+    for thread in stoppers:
+        thread.join()
 
 
 @pytest.fixture
@@ -341,3 +346,16 @@ def test_create_in_a_down_region_is_503(gw, fakes):
     nova(fakes, "RegionTwo").stop()
     resp = boot(gw.as_user("alice", "demo"), az="az2")
     assert resp.status_int == 503 and "RegionTwo" in resp.json["computeFault"]["message"]
+
+
+def test_tokens_and_secrets_never_reach_the_log(gw, fakes, caplog):
+    caplog.set_level("DEBUG")
+    alice = gw.as_user("alice", "s3cr3t-project")
+    resp = boot(alice, az="az1", user_data="dXNlcmRhdGEtc2VjcmV0", adminPass="pw-secret")
+    assert resp.json["server"]["adminPass"] == "secret-pass"
+    alice.get(f"/compute/v2.1/servers/{resp.json['server']['id']}")
+    nova(fakes, "RegionTwo").stop()
+    alice.get("/compute/v2.1/servers/unknown")
+    alice.get("/compute/v2.1/servers/detail?name=x")
+    for secret in ("alice:s3cr3t-project", "dXNlcmRhdGEtc2VjcmV0", "pw-secret", "secret-pass"):
+        assert secret not in caplog.text

@@ -134,14 +134,25 @@ def _wants_minimal(call: handlers.Call) -> bool:
             and version >= DOWN_CELL_MICROVERSION)
 
 
-def _marker_region(call: handlers.Call, marker: str) -> Region:
+def _marker_region(call: handlers.Call, marker: str) -> tuple[Region, proxy.Reply | None]:
+    """The marker's region (and its show answer when it had to be adopted)."""
     try:
-        region, _ = handlers.locate(call, call.rule.resource, marker)
+        return handlers.locate(call, call.rule.resource, marker)
     except handlers.GatewayError as exc:
         if exc.status == 404:
             raise handlers.GatewayError(400, f"marker [{marker}] not found") from None
         raise
-    return region
+
+
+def _marker_item(call: handlers.Call, region: Region, shown: proxy.Reply | None,
+                 marker: str) -> dict:
+    """The marker's own record, whose sort values the other regions are cut at."""
+    if shown is None:
+        show_path = call.service.show_paths[call.rule.resource].format(id=marker)
+        shown = call.send(region, "GET", show_path, "", b"")
+    data = shown.json()
+    item = data.get(call.rule.resource) if isinstance(data, dict) else None
+    return item if isinstance(item, dict) else {"id": marker}
 
 
 def _after_marker(call: handlers.Call, region: Region, spec: list, index: int,
@@ -175,14 +186,10 @@ def merge(call: handlers.Call) -> webob.Response:
     start = 0
     marker_key = None
     if marker:
-        marker_region = _marker_region(call, marker)
+        marker_region, shown = _marker_region(call, marker)
         start = next(i for i, r in enumerate(regions) if r.pod_id == marker_region.pod_id)
         if spec:
-            shown = handlers.locate(call, call.rule.resource, marker)[1] or call.send(
-                marker_region, "GET",
-                call.service.show_paths[call.rule.resource].format(id=marker), "", b"")
-            item = (shown.json() or {}).get(call.rule.resource) or {"id": marker}
-            marker_key = (item, start)
+            marker_key = (_marker_item(call, marker_region, shown, marker), start)
     # Sorted: every region takes part; unsorted: the marker's region and later ones.
     indexed = list(enumerate(regions)) if spec else list(enumerate(regions))[start:]
 

@@ -31,6 +31,9 @@ _HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailer", "transfer-encoding", "upgrade", "host", "content-length",
     "content-encoding", "accept-encoding"})
+# The region's request id would hide ours (RequestId adds it only when absent);
+# the region logs ours as its global request id, so the two stay linked.
+_REPLACED_IN_REPLY = frozenset({"x-openstack-request-id"})
 _IDENTITY_PREFIXES = ("x-user", "x-project", "x-tenant", "x-role", "x-identity-status",
                       "x-service-", "x-domain", "x-system-scope", "x-is-admin-project",
                       "x-auth-project-id")
@@ -108,6 +111,15 @@ def session() -> requests.Session:
         return _session
 
 
+def close() -> None:
+    """Drop the pooled connections (tests whose fake regions go away, reloads)."""
+    global _session
+    with _setup_lock:
+        if _session is not None:
+            _session.close()
+            _session = None
+
+
 def _executor() -> concurrent.futures.ThreadPoolExecutor:
     global _pool
     with _setup_lock:
@@ -122,12 +134,14 @@ def forward_headers(req: webob.Request) -> dict[str, str]:
     headers = {}
     for name, value in req.headers.items():
         lower = name.lower()
-        if lower in _HOP_BY_HOP or lower.startswith(_IDENTITY_PREFIXES):
+        if (lower in _HOP_BY_HOP or lower in _REPLACED_IN_REPLY
+                or lower.startswith(_IDENTITY_PREFIXES)):
             continue
         headers[name] = value
-    request_id = req.environ.get("openstack.request_id")
+    request_id = (req.environ.get("openstack.global_request_id")
+                  or req.environ.get("openstack.request_id"))
     if request_id:
-        # The region logs our request id as its global request id.
+        # The region logs it as its global request id.
         headers["X-OpenStack-Request-ID"] = request_id
     return headers
 
@@ -156,7 +170,7 @@ def send(region: Region, service_type: str, method: str, path: str,
         raise exceptions.RegionUnreachable(region.name) from None
     BREAKER.succeeded(region.pod_id)
     headers_back = [(k, v) for k, v in response.headers.items()
-                    if k.lower() not in _HOP_BY_HOP]
+                    if k.lower() not in _HOP_BY_HOP and k.lower() not in _REPLACED_IN_REPLY]
     return Reply(response.status_code, headers_back, response.content, region)
 
 

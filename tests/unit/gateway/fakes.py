@@ -27,6 +27,7 @@ class FakeRegion:
         self.hang = threading.Event()
         self._release = threading.Event()
         self._server = wsgi.Server(("127.0.0.1", 0), self, numthreads=8)
+        self._server.shutdown_timeout = 0.2
         self._server.prepare()
         self.port = self._server.bind_addr[1]
         self.root = f"http://127.0.0.1:{self.port}/{kind}"

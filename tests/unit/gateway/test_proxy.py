@@ -1,0 +1,128 @@
+"""Forwarding details: headers, link rewriting, the circuit breaker, versions, zones."""
+
+import webob
+
+from tricircle.common import config
+from tricircle.gateway import compute, handlers, lists, proxy, volume
+from tricircle.gateway.regions import Region, service_root
+
+REGION = Region("pod-1", "RegionOne", "az1", "az1",
+                {"compute": "http://r1:8774", "volumev3": "http://r1/volume"})
+GW = "http://gw:19999/compute"
+
+
+def test_service_root_drops_version_and_substituted_project():
+    assert service_root("http://r1:8774/v2.1") == "http://r1:8774"
+    assert service_root("http://r1:8774/v2.1/") == "http://r1:8774"
+    assert service_root("http://r1/volume/v3/9f3a") == "http://r1/volume"
+    assert service_root("http://r1/compute/v2.1/$(project_id)s") == "http://r1/compute"
+    assert service_root("http://r1/placement") == "http://r1/placement"
+
+
+def test_forwarded_headers_keep_token_and_microversion_but_not_identity():
+    req = webob.Request.blank("/compute/v2.1/servers", headers={
+        "X-Auth-Token": "tok", "OpenStack-API-Version": "compute 2.90",
+        "X-OpenStack-Nova-API-Version": "2.90", "X-Roles": "admin",
+        "X-Project-Id": "p", "X-User-Id": "u", "Connection": "keep-alive",
+        "Content-Length": "5", "X-OpenStack-Request-ID": "req-caller"})
+    req.environ["openstack.request_id"] = "req-ours"
+    sent = {k.lower(): v for k, v in proxy.forward_headers(req).items()}
+    assert sent["x-auth-token"] == "tok"
+    assert sent["openstack-api-version"] == "compute 2.90"
+    assert sent["x-openstack-nova-api-version"] == "2.90"
+    assert sent["x-openstack-request-id"] == "req-ours"
+    for dropped in ("x-roles", "x-project-id", "x-user-id", "connection", "content-length"):
+        assert dropped not in sent
+
+
+def test_links_and_location_are_rewritten_only_under_the_region_root():
+    body = (b'{"server": {"id": "s1", "name": "http://r1:8774/keep", "links": ['
+            b'{"rel": "self", "href": "http://r1:8774/v2.1/servers/s1"},'
+            b'{"rel": "bookmark", "href": "http://r1:8774/servers/s1"},'
+            b'{"rel": "alternate", "href": "http://glance/images/i"}]}}')
+    reply = proxy.Reply(202, [("Location", "http://r1:8774/v2.1/servers/s1"),
+                              ("Content-Type", "application/json")], body, REGION)
+    response = proxy.to_response(reply, "compute", GW)
+    server = response.json["server"]
+    assert [link["href"] for link in server["links"]] == [
+        f"{GW}/v2.1/servers/s1", f"{GW}/servers/s1", "http://glance/images/i"]
+    assert server["name"] == "http://r1:8774/keep"  # data, not a link
+    assert response.headers["Location"] == f"{GW}/v2.1/servers/s1"
+    assert response.status_int == 202
+
+
+def test_non_json_bodies_pass_unchanged():
+    reply = proxy.Reply(200, [("Content-Type", "text/plain")], b"console", REGION)
+    assert proxy.to_response(reply, "compute", GW).body == b"console"
+
+
+def test_breaker_opens_after_the_threshold_and_closes_on_success():
+    config.CONF.set_override("failure_threshold", 2, "gateway")
+    config.CONF.set_override("retry_after", 60, "gateway")
+    try:
+        breaker = proxy.Breaker()
+        breaker.failed("p")
+        assert not breaker.is_open("p")
+        breaker.failed("p")
+        assert breaker.is_open("p")
+        breaker.succeeded("p")
+        assert not breaker.is_open("p")
+        config.CONF.set_override("retry_after", 0, "gateway")
+        breaker.failed("p")
+        breaker.failed("p")
+        assert not breaker.is_open("p")  # cool-down over: one trial goes through
+    finally:
+        config.CONF.clear_override("failure_threshold", "gateway")
+        config.CONF.clear_override("retry_after", "gateway")
+
+
+def test_open_breaker_fails_without_a_connection():
+    proxy.BREAKER.reset()
+    config.CONF.set_override("failure_threshold", 1, "gateway")
+    try:
+        proxy.BREAKER.failed(REGION.pod_id)
+        try:
+            proxy.send(REGION, "compute", "GET", "/v2.1/servers")
+        except Exception as exc:
+            assert exc.message == "region RegionOne is unreachable"
+        else:
+            raise AssertionError("no RegionUnreachable")
+    finally:
+        proxy.BREAKER.reset()
+        config.CONF.clear_override("failure_threshold", "gateway")
+
+
+def test_microversion_from_either_header():
+    def version(**headers):
+        return handlers.microversion(webob.Request.blank("/", headers=headers),
+                                     compute.SERVICE)
+
+    assert version() is None
+    assert version(**{"OpenStack-API-Version": "compute 2.69"}) == (2, 69)
+    assert version(**{"OpenStack-API-Version": "volume 3.5, compute latest"}) == (999, 0)
+    assert version(**{"X-OpenStack-Nova-API-Version": "2.70"}) == (2, 70)
+    assert handlers.microversion(webob.Request.blank("/", headers={
+        "OpenStack-API-Version": "volume 3.60"}), volume.SERVICE) == (3, 60)
+
+
+def test_lowest_common_version_over_regions():
+    docs = [{"versions": [{"id": "v2.1", "version": "2.96", "min_version": "2.1"},
+                          {"id": "v2.0", "version": "", "min_version": ""}]},
+            {"versions": [{"id": "v2.1", "version": "2.9", "min_version": "2.2"}]},
+            {"versions": [{"id": "v2.1", "version": "2.10", "min_version": "2.1"}]}]
+    merged = handlers._lowest_common(docs)
+    assert merged["versions"][0]["version"] == "2.9"  # numeric, not string order
+    assert merged["versions"][0]["min_version"] == "2.2"
+
+
+def test_zone_with_a_host_keeps_the_host_part():
+    assert handlers._zone_of({"availability_zone": "az1:host1"}) == ("az1", ":host1")
+    assert handlers._zone_of({"availability_zone": ""}) == (None, "")
+    assert handlers._zone_of({}) == (None, "")
+
+
+def test_sorted_merge_compares_numbers_as_numbers_and_breaks_ties_by_region():
+    spec = [("size", False)]
+    assert lists._compare(spec, ({"size": 9}, 0), ({"size": 10}, 1)) < 0
+    assert lists._compare(spec, ({"size": 5}, 1), ({"size": 5}, 0)) > 0
+    assert lists._compare([("name", True)], ({"name": "a"}, 0), ({"name": "b"}, 0)) > 0

@@ -1,0 +1,73 @@
+"""The rule tables: matching, project ids in paths, the generated documentation."""
+
+import pathlib
+
+import pytest
+
+from tricircle.gateway import compute, doc, handlers, lists, volume
+
+TOP = pathlib.Path(__file__).parents[3]
+
+
+@pytest.mark.parametrize("method, path, handler, args", [
+    ("GET", "/servers", lists.merge, {}),
+    ("GET", "/servers/detail", lists.merge, {}),
+    ("POST", "/servers", handlers.create, {}),
+    ("GET", "/servers/abc", handlers.by_id, {"id": "abc"}),
+    ("DELETE", "/servers/abc", handlers.by_id, {"id": "abc"}),
+    ("POST", "/servers/abc/action", handlers.by_id, {"id": "abc", "rest": "/action"}),
+    ("GET", "/servers/abc/os-volume_attachments/v1", handlers.by_id,
+     {"id": "abc", "rest": "/os-volume_attachments/v1"}),
+    ("GET", "/os-availability-zone/detail", handlers.zones, {}),
+    ("GET", "/flavors/1", handlers.default_region, {"rest": "/1"}),
+    ("PUT", "/os-aggregates/1", handlers.default_region, {"rest": "/os-aggregates/1"}),
+])
+def test_compute_rules(method, path, handler, args):
+    rule, found = compute.SERVICE.find(method, path)
+    assert rule.handler is handler
+    assert {k: v for k, v in found.items() if v is not None} == args
+
+
+@pytest.mark.parametrize("method, path, handler, resource", [
+    ("GET", "/volumes/detail", lists.merge, "volume"),
+    ("POST", "/snapshots", handlers.create, "snapshot"),
+    ("POST", "/backups/b1/restore", handlers.by_id, "backup"),
+    ("POST", "/volumes/v1/action", handlers.by_id, "volume"),
+    ("GET", "/types", handlers.default_region, None),
+])
+def test_volume_rules(method, path, handler, resource):
+    rule, _ = volume.SERVICE.find(method, path)
+    assert rule.handler is handler and rule.resource == resource
+
+
+def test_volume_creates_follow_their_source():
+    rule, _ = volume.SERVICE.find("POST", "/volumes")
+    assert ("snapshot_id", "snapshot") in rule.parents
+    rule, _ = volume.SERVICE.find("POST", "/backups")
+    assert rule.parents == (("volume_id", "volume"),)
+
+
+@pytest.mark.parametrize("segment, token_project, more, expected", [
+    ("demo", "demo", False, True),  # the caller's own project
+    ("0123abcd", "demo", True, True),  # someone else's: the 403 check decides
+    ("servers", "demo", True, False),
+    ("os-hypervisors", "demo", True, False),
+    ("flavors", "demo", True, False),
+    ("whatever", "demo", False, False),  # a last segment is a resource name
+])
+def test_project_id_in_compute_paths(segment, token_project, more, expected):
+    assert compute.SERVICE.is_project(segment, token_project, more) is expected
+
+
+def test_every_resource_with_a_by_id_rule_has_a_show_path():
+    for service in (compute.SERVICE, volume.SERVICE):
+        for rule in service.rules:
+            if rule.handler is handlers.by_id:
+                assert rule.resource in service.show_paths
+
+
+def test_doc_has_the_current_routing_table():
+    text = (TOP / "doc/gateway.md").read_text()
+    assert doc.routing_table() in text, (
+        "doc/gateway.md is stale; paste the output of "
+        ".venv/bin/python -m tricircle.gateway.doc into its routing table")
