@@ -48,6 +48,9 @@ CONF.register_opts(xjob_opts, group=xjob_group)
 # offers no public call for transport_url) so the generated sample shows it too.
 cfg.set_defaults(messaging_transport._transport_opts, transport_url="fake://")
 oslo_messaging.set_transport_defaults(control_exchange="tricircle")
+# Registered here too (oslo.messaging would on first use) so that API and
+# tests can read and override transport_url before any transport exists.
+CONF.register_opts(messaging_transport._transport_opts)
 
 
 def list_opts() -> list:

@@ -22,6 +22,7 @@ import dataclasses
 import datetime
 
 import sqlalchemy as sa
+from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy.orm import Session
@@ -35,6 +36,21 @@ from tricircle.xjob.registry import Job
 LOG = logging.getLogger(__name__)
 AsyncJob = models.AsyncJob
 SINGLETON = job_obj.SINGLETON_EXTRA_ID
+
+
+# What a busy database answers: a deadlock (MariaDB, PostgreSQL), or SQLite's
+# "database is locked", which oslo.db passes on untranslated.
+BUSY_ERRORS = (db_exc.DBDeadlock, sa.exc.OperationalError)
+
+
+def _sqlite_locked(exc: Exception) -> bool:
+    return isinstance(exc, sa.exc.OperationalError) and "database is locked" in str(exc)
+
+
+# Recording an outcome must not be lost to a moment of contention: retry it.
+_retry_when_busy = oslo_db_api.wrap_db_retry(
+    max_retries=10, retry_interval=0.05, max_retry_interval=1, retry_on_deadlock=True,
+    exception_checker=_sqlite_locked, jitter=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +107,7 @@ def claim(job_id: str, seen_attempts: int) -> Claimed | None:
         row = _mark_running(job_id, seen_attempts)
     except db_exc.DBDuplicateEntry:
         return None  # the same work is RUNNING elsewhere: it waits its turn
-    except db_exc.DBError as exc:  # deadlock, busy SQLite file, lost connection
+    except (db_exc.DBError, *BUSY_ERRORS) as exc:  # busy or unreachable: next scan
         LOG.debug("claim of job %s not won: %s", job_id, exc)
         return None
     if row is None:
@@ -107,6 +123,7 @@ def _this_run(claimed: Claimed):
             AsyncJob.attempts == claimed.attempts)
 
 
+@_retry_when_busy
 @db_api.writer
 def succeed(session: Session, claimed: Claimed) -> bool:
     """Move the run's job to async_job_logs; False if the run was taken from us."""
@@ -124,6 +141,7 @@ def succeed(session: Session, claimed: Claimed) -> bool:
     return True
 
 
+@_retry_when_busy
 @db_api.writer
 def _mark_failed(session: Session, claimed: Claimed, error: str, retry_in: float | None
                  ) -> bool:
@@ -140,6 +158,7 @@ def _mark_failed(session: Session, claimed: Claimed, error: str, retry_in: float
     return True
 
 
+@_retry_when_busy
 @db_api.writer
 def _drop_run(session: Session, claimed: Claimed) -> None:
     session.execute(sa.delete(AsyncJob).where(*_this_run(claimed)))
@@ -159,6 +178,7 @@ def fail(claimed: Claimed, error: str, retry_in: float | None) -> str:
     return constants.JOB_NEW if retry_in is not None else constants.JOB_FAIL
 
 
+@_retry_when_busy
 @db_api.writer
 def heartbeat(session: Session, runs: list[Claimed]) -> None:
     """Show that this worker still runs ``runs``, so no one takes them as abandoned."""
@@ -176,6 +196,7 @@ def _older_than(session: Session, status: str, seconds: float) -> list[tuple[str
     return [(row.id, row.attempts) for row in rows]
 
 
+@_retry_when_busy
 @db_api.writer
 def _requeue_abandoned(session: Session, job_id: str, attempts: int, seconds: float) -> bool:
     cutoff = models.utcnow() - datetime.timedelta(seconds=seconds)
@@ -200,7 +221,7 @@ def requeue_abandoned(expire: float) -> list[str]:
         except db_exc.DBDuplicateEntry:
             _drop_run(run)  # the same work is queued already: that job redoes it
             requeued.append(job_id)
-        except db_exc.DBError as exc:
+        except (db_exc.DBError, *BUSY_ERRORS) as exc:
             LOG.debug("requeue of abandoned job %s deferred: %s", job_id, exc)
     return requeued
 
@@ -213,7 +234,7 @@ def redo_failed(older_than: float) -> list[str]:
             redone.append(job_obj.redo(job_id)["id"])
         except (exceptions.NotFound, exceptions.Conflict):
             pass  # redone, merged or deleted by someone else meanwhile
-        except db_exc.DBError as exc:
+        except (db_exc.DBError, *BUSY_ERRORS) as exc:
             LOG.debug("redo of failed job %s deferred: %s", job_id, exc)
     return redone
 

@@ -62,7 +62,6 @@ def _get_client() -> oslo_messaging.RPCClient:
 
 def run_job(job_id: str) -> bool:
     """Cast ``run_job(job_id)`` to the workers; True if a message was sent."""
-    get_transport()  # registers transport_url
     if CONF.transport_url.startswith("fake:") and not local_servers:
         LOG.debug("no worker in this process for fake://; job %s waits for a scan", job_id)
         return False

@@ -73,6 +73,7 @@ class Worker:
             self._start_rpc()
         self._loop = threading.Thread(target=self._run_loop, name="xjob-loop", daemon=True)
         self._loop.start()
+        LOG.info("xjob worker %s ready", self.name)
 
     def stop(self) -> None:
         """Stop taking jobs, let the running ones finish, then return."""
@@ -115,7 +116,7 @@ class Worker:
                     self.housekeeping()
                     next_housekeeping = now + self.conf.xjob.housekeeping_interval
                 self.fill()
-            except db_exc.DBError:
+            except (db_exc.DBError, *jobs.BUSY_ERRORS):
                 LOG.exception("database error in the xjob loop; trying again later")
             wait = min(self.conf.xjob.poll_interval, next_heartbeat - now,
                        next_housekeeping - now)
@@ -169,10 +170,12 @@ class Worker:
     def _run_job(self, claimed: jobs.Claimed) -> None:
         try:
             self._run_handler(claimed)
-        except db_exc.DBError:
+        except (db_exc.DBError, *jobs.BUSY_ERRORS):
             # The outcome could not be recorded: the job stays RUNNING until
             # job_run_expire, then runs again (handlers are idempotent).
             LOG.exception("could not record the outcome of job %s", claimed.job.id)
+        except Exception:  # a bug must show in the log, not vanish in the future
+            LOG.exception("unexpected error running job %s", claimed.job.id)
         finally:
             with self._lock:
                 self._running.pop(claimed.job.id, None)
