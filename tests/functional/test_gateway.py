@@ -359,3 +359,28 @@ def test_tokens_and_secrets_never_reach_the_log(gw, fakes, caplog):
     alice.get("/compute/v2.1/servers/detail?name=x")
     for secret in ("alice:s3cr3t-project", "dXNlcmRhdGEtc2VjcmV0", "pw-secret", "secret-pass"):
         assert secret not in caplog.text
+
+
+def test_endpoints_come_from_the_catalog_once_and_are_cached(api, pods, monkeypatch):
+    asked = []
+
+    def endpoint_for(session, region, service_type):
+        asked.append((region, service_type))
+        if service_type == "compute":
+            return f"http://{region.lower()}:8774/v2.1"
+        if service_type == "block-storage":
+            return f"http://{region.lower()}/volume/v3/service-project"
+        return None
+
+    monkeypatch.setattr(regions.client, "is_configured", lambda: True)
+    monkeypatch.setattr(regions.client, "get_session", object)
+    monkeypatch.setattr(regions.client, "endpoint_for", endpoint_for)
+    table = regions.RegionTable()
+    found = {r.name: r.endpoints for r in table.regions()}
+    assert found == {
+        "RegionOne": {"compute": "http://regionone:8774", "volumev3": "http://regionone/volume"},
+        "RegionTwo": {"compute": "http://regiontwo:8774", "volumev3": "http://regiontwo/volume"}}
+    assert len(asked) == 6  # compute, volumev3, block-storage per region
+    table.invalidate()
+    assert {r.name: r.endpoints for r in table.regions()} == found
+    assert len(asked) == 6  # the second time from cached_endpoints
