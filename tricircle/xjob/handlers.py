@@ -49,7 +49,13 @@ def _recycle_rows(session: Session, project_id: str) -> list[tuple[str, str]]:
                                      models.RecycleResource.resource_type)
                            .where(models.RecycleResource.project_id == project_id))
     order = list(NEUTRON_COLLECTIONS)
-    known = [row for row in rows if row.resource_type in NEUTRON_COLLECTIONS]
+    known = []
+    for row in rows:
+        if row.resource_type in NEUTRON_COLLECTIONS:
+            known.append(row)
+        else:  # not a Neutron resource: another part of Tricircle recycles it
+            LOG.warning("recycle row %s has type %s, which resource_recycle does not "
+                        "delete; left in place", row.resource_id, row.resource_type)
     return sorted(((r.resource_id, r.resource_type) for r in known),
                   key=lambda r: order.index(r[1]))
 

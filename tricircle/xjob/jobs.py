@@ -88,6 +88,22 @@ def due(session: Session, job_types: tuple[str, ...], limit: int) -> list[tuple[
     return [(row.id, row.attempts) for row in rows]
 
 
+@db_api.reader
+def seconds_to_next_due(session: Session, job_types: tuple[str, ...]) -> float | None:
+    """How long until the next waiting (backing-off) NEW job of ``job_types`` is due."""
+    if not job_types:
+        return None
+    now = models.utcnow()
+    # Only jobs not due yet: a due job that could not be claimed (its work runs
+    # elsewhere) must not turn the loop into a busy wait.
+    first = session.scalar(sa.select(sa.func.min(AsyncJob.timestamp)).where(
+        AsyncJob.status == constants.JOB_NEW, AsyncJob.type.in_(job_types),
+        AsyncJob.timestamp > now))
+    if first is None:
+        return None
+    return max((first - now).total_seconds(), 0.0)
+
+
 @db_api.writer
 def _mark_running(session: Session, job_id: str, seen_attempts: int) -> AsyncJob | None:
     won = session.execute(

@@ -115,12 +115,21 @@ class Worker:
                 if now >= next_housekeeping:
                     self.housekeeping()
                     next_housekeeping = now + self.conf.xjob.housekeeping_interval
-                self.fill()
+                next_due = self._fill_and_look_ahead()
             except (db_exc.DBError, *jobs.BUSY_ERRORS):
                 LOG.exception("database error in the xjob loop; trying again later")
+                next_due = None
             wait = min(self.conf.xjob.poll_interval, next_heartbeat - now,
-                       next_housekeeping - now)
+                       next_housekeeping - now, next_due if next_due is not None else 1e9)
             self._wakeup.wait(max(wait, 0.01))
+
+    def _fill_and_look_ahead(self) -> float | None:
+        """Start what is due; if threads stay free, the seconds until the next job
+        waiting out its back-off is due, so the retry is not late by a poll."""
+        self.fill()
+        if len(self._running) >= self.conf.xjob.threads:
+            return None
+        return jobs.seconds_to_next_due(self.handlers.types())
 
     def fill(self) -> int:
         """Claim due jobs while threads are free; returns how many were started."""

@@ -121,3 +121,12 @@ def test_old_failed_jobs_are_redone(db):
     _age(job["id"], 120)
     assert jobs.redo_failed(older_than=60) == [job["id"]]
     assert _row(job["id"])[:2] == ("NEW", 1)
+
+
+def test_the_loop_knows_when_the_next_retry_is_due(db):
+    assert jobs.seconds_to_next_due(PORT_DELETE) is None
+    job = _new()
+    assert jobs.seconds_to_next_due(PORT_DELETE) is None  # due now: the scan takes it
+    jobs.fail(jobs.claim(job["id"], 0), "boom", retry_in=30)
+    assert 25 < jobs.seconds_to_next_due(PORT_DELETE) <= 30
+    assert jobs.seconds_to_next_due(("trunk_sync",)) is None
