@@ -116,8 +116,10 @@ class Context:
                        wsgi=True)
 
     def daemon(self, name: str, command: str, config: Path) -> Process:
-        return Process(name, [self.bin(command), "--config-file", str(config)],
-                       config_files=(config,))
+        # Each daemon logs to its own file, not to the API's log_file.
+        log = self.layout.logs / f"{name}-app.log"
+        return Process(name, [self.bin(command), "--config-file", str(config),
+                              "--log-file", str(log)], config_files=(config,))
 
     def copy_from_venv(self, relative: str, destination: Path) -> None:
         shutil.copy(self.layout.venv / relative, destination)
