@@ -136,6 +136,16 @@ def test_show_action_delete_reach_the_right_region(gw, fakes):
     assert server_id not in routings(gw, "server")
 
 
+def test_routed_calls_reuse_one_keep_alive_connection(gw, fakes):
+    alice = gw.as_user("alice", "demo")
+    server_id = boot(alice, az="az1").json["server"]["id"]
+    one = nova(fakes, "RegionOne")
+    one.requests.clear()
+    for _ in range(5):
+        assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200
+    assert len({r["client_port"] for r in one.requests}) == 1
+
+
 def test_server_created_directly_in_a_region_is_adopted(gw, pods, fakes):
     direct = nova(fakes, "RegionTwo").add("servers", "demo", name="direct")
     alice = gw.as_user("alice", "demo")
@@ -384,3 +394,21 @@ def test_endpoints_come_from_the_catalog_once_and_are_cached(api, pods, monkeypa
     table.invalidate()
     assert {r.name: r.endpoints for r in table.regions()} == found
     assert len(asked) == 6  # the second time from cached_endpoints
+
+
+def test_sorted_pages_interleave_regions_without_loss_or_repeat(gw, fakes):
+    alice = gw.as_user("alice", "demo")
+    for i, name in enumerate("acegikmo"):
+        boot(alice, name, az="RegionOne" if i % 3 else "RegionTwo")
+    for name in "bdfh":
+        boot(alice, name, az="RegionTwo")
+    seen, marker = [], None
+    for _ in range(10):
+        query = "sort_key=display_name&sort_dir=desc&limit=3"
+        page = alice.get(f"/compute/v2.1/servers/detail?{query}"
+                         + (f"&marker={marker}" if marker else "")).json
+        seen += [s["name"] for s in page["servers"]]
+        if "servers_links" not in page:
+            break
+        marker = page["servers"][-1]["id"]
+    assert seen == sorted("acegikmobdfh", reverse=True)

@@ -190,7 +190,7 @@ def _volumes_of_server(call: Call, entity: dict) -> Region | None:
         if region is None:
             continue
         if found is not None and region.pod_id != found.pod_id:
-            raise GatewayError(409, f"Volumes {volume_id} is in region {region.name}, "
+            raise GatewayError(409, f"Volume {volume_id} is in region {region.name}, "
                                f"another volume of this server in {found.name}.")
         found = region
     return found
@@ -232,9 +232,10 @@ def create(call: Call) -> webob.Response:
 
 def _place(call: Call, entity: dict, regions: list[Region]) -> Region:
     zone, _ = _zone_of(entity)
-    parent = _parent_region(call, entity)
     if call.rule.resource == "server":
         parent = _volumes_of_server(call, entity)
+    else:
+        parent = _parent_region(call, entity)
     if parent is not None:
         if zone and parent.az_name != zone and parent.name != zone:
             raise GatewayError(409, f"The source of this {call.rule.resource} is in "

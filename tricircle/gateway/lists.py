@@ -183,47 +183,66 @@ def merge(call: handlers.Call) -> webob.Response:
         raise handlers.GatewayError(503, "no region is configured")
     limit, spec = _limit(call), _sort_spec(call)
     marker = call.req.GET.get("marker")
-    start = 0
-    marker_key = None
+    start, marker_key = 0, None
     if marker:
         marker_region, shown = _marker_region(call, marker)
         start = next(i for i, r in enumerate(regions) if r.pod_id == marker_region.pod_id)
         if spec:
             marker_key = (_marker_item(call, marker_region, shown, marker), start)
+
+    def ask(region: Region):
+        index = regions.index(region)
+        if marker and index == start:
+            return _fetch(call, region, marker)
+        if marker_key is not None:
+            return _after_marker(call, region, spec, index, marker_key)
+        return _fetch(call, region, None)
+
     # Sorted: every region takes part; unsorted: the marker's region and later ones.
     indexed = list(enumerate(regions)) if spec else list(enumerate(regions))[start:]
-
-    def ask(pair_region: Region):
-        index = regions.index(pair_region)
-        if marker and index == start:
-            return _fetch(call, pair_region, marker)
-        if marker_key is not None:
-            return _after_marker(call, pair_region, spec, index, marker_key)
-        return _fetch(call, pair_region, None)
-
     results = proxy.fan_out([r for _, r in indexed], ask)
-    pages: list[tuple[int, Region, _Page | None]] = []
-    down: list[Region] = []
-    for (index, region), (_, result) in zip(indexed, results, strict=True):
-        if isinstance(result, tuple):
-            items, more, reply = result
-            pages.append((index, region, _Page(items, more, reply)))
-            continue
-        if not isinstance(result, proxy.Reply) or result.status >= 500:
-            down.append(region)
-            pages.append((index, region, None))
-            continue
-        page = _page(call, result)
-        if page is None:
-            return call.respond(result)  # the region's own error (bad filter, ...)
-        pages.append((index, region, page))
-    if len(down) == len(indexed):
-        raise handlers.unreachable([r.name for r in down])
+    collected = _collect(call, indexed, [result for _, result in results])
+    if isinstance(collected, webob.Response):
+        return collected
+    pages, down = collected
     minimal = _wants_minimal(call)
     if spec:
         items, more = _merge_sorted(call, pages, spec, minimal)
     else:
         items, more = _concatenate(call, pages, minimal, marker, start)
+    first = next(p.reply for _, _, p in pages if p is not None)
+    response = call.respond(first, _body(call, items, more, limit))
+    if down:
+        names = ", ".join(r.name for r in down)
+        LOG.warning("list %s answered without region %s", call.path, names)
+        response.headers[PARTIAL_HEADER] = names
+    return response
+
+
+def _collect(call: handlers.Call, indexed: list[tuple[int, Region]], results: list,
+             ) -> tuple[list, list[Region]] | webob.Response:
+    """(index, region, page or None when down) per region, and the regions that are
+    down; or the first region's own error answer, passed through."""
+    pages: list[tuple[int, Region, _Page | None]] = []
+    down: list[Region] = []
+    for (index, region), result in zip(indexed, results, strict=True):
+        if isinstance(result, tuple):  # from _after_marker
+            pages.append((index, region, _Page(*result)))
+        elif not isinstance(result, proxy.Reply) or result.status >= 500:
+            down.append(region)
+            pages.append((index, region, None))
+        else:
+            page = _page(call, result)
+            if page is None:
+                return call.respond(result)  # a bad filter, a bad limit, ...
+            pages.append((index, region, page))
+    if len(down) == len(indexed):
+        raise handlers.unreachable([r.name for r in down])
+    return pages, down
+
+
+def _body(call: handlers.Call, items: list[dict], more: bool, limit: int | None) -> dict:
+    """The merged page, with a next link at the gateway when there may be more."""
     if limit is not None:
         more = more or len(items) > limit
         items = items[:limit]
@@ -232,13 +251,7 @@ def merge(call: handlers.Call) -> webob.Response:
     if more and items:
         body[f"{call.rule.collection}_links"] = [
             handlers.next_link(call, items[-1]["id"], limit)]
-    first = next(p.reply for _, _, p in pages if p is not None)
-    response = call.respond(first, body)
-    if down:
-        names = ", ".join(r.name for r in down)
-        LOG.warning("list %s answered without region %s", call.path, names)
-        response.headers[PARTIAL_HEADER] = names
-    return response
+    return body
 
 
 def _concatenate(call: handlers.Call, pages: list, minimal: bool, marker: str | None,

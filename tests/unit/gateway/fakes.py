@@ -65,7 +65,8 @@ class FakeRegion:
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
                    if k.startswith("HTTP_")}
         self.requests.append({"method": method, "path": path, "body": body,
-                              "query": environ.get("QUERY_STRING", ""), "headers": headers})
+                              "query": environ.get("QUERY_STRING", ""), "headers": headers,
+                              "client_port": environ.get("REMOTE_PORT")})
         status, data, extra = self._route(method, path, environ, body, headers)
         payload = json.dumps(data).encode() if data is not None else b""
         response_headers = [("Content-Type", "application/json"), *extra]
