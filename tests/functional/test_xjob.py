@@ -428,3 +428,16 @@ def test_a_worker_killed_mid_batch_leaves_every_job_done_once_after_restart(
     assert max(neutron.requests.values()) <= 2
     print(f"killed after {done_at_kill}/50 jobs with {len(running_at_kill)} running; "
           f"{len(asked_twice)} ports asked twice (404 the second time)")
+
+
+def test_a_failed_cast_still_queues_the_job(api, monkeypatch, caplog):
+    def broker_down(job_id):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(rpcapi, "run_job", broker_down)
+    body = {"job": {"type": "port_delete", "project_id": "demo",
+                    "resource": {"pod_id": "p", "port_id": "x"}}}
+    resp = api.post("/v1.0/jobs", body)
+    assert resp.status_int == 202
+    assert _status(resp.json["job"]["id"]) == "NEW"  # the next scan will find it
+    assert any("could not cast run_job" in r.getMessage() for r in caplog.records)
