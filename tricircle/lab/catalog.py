@@ -36,7 +36,9 @@ TENANTS = (("demo", "demo"), ("alt", "alt"))
 SERVICES = {"image": "glance", "placement": "placement", "compute": "nova",
             "network": "neutron", "block-storage": "cinderv3", "tricircle": "tricircle"}
 GATEWAY = f"http://{HOST}:{TRICIRCLE_API_PORT}"
-FLAVORS = (("m1.tiny", 1, 128, 1), ("m1.small", 1, 256, 2))
+# Same flavor ids in every region: a request through the gateway names one
+# id, whichever region it lands in.
+FLAVORS = (("1", "m1.tiny", 1, 128, 1), ("2", "m1.small", 1, 256, 2))
 IMAGE_NAME = "tiny"
 
 
@@ -135,9 +137,13 @@ def seed_image(passwords: dict) -> None:
 def seed_region(passwords: dict, region) -> None:
     admin = admin_connection(passwords, region.name)
     compute = admin.compute
-    for name, vcpus, ram, disk in FLAVORS:
-        if compute.find_flavor(name, ignore_missing=True) is None:
-            compute.create_flavor(name=name, vcpus=vcpus, ram=ram, disk=disk)
+    for flavor_id, name, vcpus, ram, disk in FLAVORS:
+        flavor = compute.find_flavor(name, ignore_missing=True)
+        if flavor is not None and flavor.id != flavor_id:
+            compute.delete_flavor(flavor)
+            flavor = None
+        if flavor is None:
+            compute.create_flavor(id=flavor_id, name=name, vcpus=vcpus, ram=ram, disk=disk)
     host = f"nova-{region.short}-compute"
     aggregate = compute.find_aggregate(region.az, ignore_missing=True)
     if aggregate is None:
