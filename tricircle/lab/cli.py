@@ -10,6 +10,8 @@
 
 import argparse
 import concurrent.futures
+import contextlib
+import fcntl
 import importlib.util
 import json
 import shlex
@@ -47,6 +49,7 @@ def expected_processes() -> dict[str, int | None]:
             expected[f"cinder-{short}-{daemon}"] = None
     expected["neutron-central"] = CENTRAL_NEUTRON_PORT
     expected["tricircle-api"] = TRICIRCLE_API_PORT
+    expected["tricircle-xjob"] = None
     return expected
 
 
@@ -116,7 +119,7 @@ def up(layout: Layout, say) -> None:
 
     _start_all(layout, services.tricircle(ctx), say)
     catalog.seed_pods(passwords)
-    say("tricircle-api ready, pods registered")
+    say("tricircle-api and tricircle-xjob ready, pods registered")
     write_clouds_yaml(layout, passwords)
     say(f"lab up; try: eval \"$(tricircle-lab env)\" && openstack server list "
         f"(clouds.yaml: {layout.home / 'clouds.yaml'})")
@@ -220,15 +223,26 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+@contextlib.contextmanager
+def exclusive(layout: Layout):
+    """One `up` or `down` at a time per lab home; a second one waits."""
+    layout.run.mkdir(parents=True, exist_ok=True)
+    with open(layout.run / "lab.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     layout = Layout.default()
     say = Reporter()
     try:
         if args.command == "up":
-            up(layout, say)
+            with exclusive(layout):
+                up(layout, say)
         elif args.command == "down":
-            down(layout, args.purge, say)
+            with exclusive(layout):
+                down(layout, args.purge, say)
         elif args.command == "status":
             return status(layout)
         elif args.command == "env":

@@ -186,20 +186,47 @@ def placement(ctx: Context, region: Region) -> list[Process]:
 def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
             notify_nova: bool = True) -> list[Process]:
     etc, data = ctx.etc(name), ctx.data(name)
+    central = region_name == CENTRAL_REGION
+    plugins = _tricircle_plugins(central)
     ctx.copy_from_venv("etc/neutron/api-paste.ini", etc)
     conf = ctx.render("neutron.conf", etc / "neutron.conf", name=name, region=region_name,
                       etc=etc, data=data, port=port,
-                      core_plugin="ml2", service_plugins="router", extra="",
+                      core_plugin=plugins or "ml2", service_plugins="router",
+                      extra=_tricircle_sections(ctx, region_name) if plugins else "",
                       notify_nova=str(notify_nova).lower(),
                       transport_url=infra.transport_url(ctx.layout, vhost),
                       db_url=infra.database_url(ctx.layout, name))
-    ml2 = ctx.render("ml2_conf.ini", etc / "ml2_conf.ini", region=region_name)
+    # Central allocates from ranges no region uses for its own networks, so the
+    # copy of a central network never collides with a region-local segment.
+    ml2 = ctx.render("ml2_conf.ini", etc / "ml2_conf.ini", region=region_name,
+                     vni_ranges="5000:5999" if central else "1000:1999",
+                     vlan_ranges="physnet1:200:299" if central else "physnet1:100:199")
     ctx.once(name, lambda: ctx.run(name, ctx.bin("neutron-db-manage"), "--config-file",
                                    str(conf), "--config-file", str(ml2), "upgrade", "heads"))
+    env = {"OS_NEUTRON_CONFIG_DIR": str(etc),
+           "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini"}
+    if plugins:
+        env["PYTHONPATH"] = str(SOURCE)
     # neutron-server is gone from modern Neutron: its API is a WSGI app.
-    return [ctx.wsgi(name, port, "neutron.wsgi.api:application", (conf, ml2),
-                     env={"OS_NEUTRON_CONFIG_DIR": str(etc),
-                          "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini"})]
+    process = ctx.wsgi(name, port, "neutron.wsgi.api:application", (conf, ml2), env=env)
+    if plugins:
+        process.extra_stamp = code_stamp()  # restart when the plugins' code changes
+    return [process]
+
+
+def _tricircle_plugins(central: bool) -> str:
+    """Tricircle's core plugin for this Neutron, or "" while the clone has none."""
+    if not (SOURCE / "tricircle" / "network" / "local_plugin.py").exists():
+        return ""
+    role = "central" if central else "local"
+    return f"tricircle.network.{role}_plugin.TricirclePlugin"
+
+
+def _tricircle_sections(ctx: Context, region_name: str) -> str:
+    # The plugins reach central Neutron and the regions as the neutron service user.
+    local = "" if region_name == CENTRAL_REGION else f"local_region_name = {region_name}\n"
+    return (f"\n[client]\n{ctx.service_auth}\nusername = neutron\n\n"
+            f"[tricircle]\ncentral_region_name = {CENTRAL_REGION}\n{local}")
 
 
 def nova(ctx: Context, region: Region) -> list[Process]:
@@ -303,9 +330,13 @@ def tricircle(ctx: Context) -> list[Process]:
                                 stderr=subprocess.STDOUT)
     if result.returncode != 0:
         raise LabError(f"tricircle-manage db sync failed; see {log}")
+    stamp = code_stamp()
+    xjob_log = ctx.layout.logs / "tricircle-xjob-app.log"
     return [Process(name, _tricircle_command(ctx, "tricircle.cmd.api", conf),
-                    port=TRICIRCLE_API_PORT, env=env, config_files=(conf,),
-                    extra_stamp=code_stamp())]
+                    port=TRICIRCLE_API_PORT, env=env, config_files=(conf,), extra_stamp=stamp),
+            Process("tricircle-xjob", _tricircle_command(ctx, "tricircle.cmd.xjob", conf,
+                                                         "--log-file", str(xjob_log)),
+                    env=env, config_files=(conf,), extra_stamp=stamp)]
 
 
 def _base_env() -> dict:

@@ -1,0 +1,59 @@
+"""The admin side in the lab: the OpenStackClient plugin through Keystone, and a
+job that tricircle-xjob runs against a real region."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+
+# The project's own venv has python-openstackclient with our plugin installed.
+OPENSTACK = str(Path(sys.executable).parent / "openstack")
+
+
+def multiregion(lab, *args: str, user: str = "admin", check: bool = True):
+    env = lab.env(user, CENTRAL_REGION)
+    result = subprocess.run([OPENSTACK, "multiregion", *args], env=env, capture_output=True,
+                            text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_pod_list_through_keystone_shows_every_region(lab):
+    pods = json.loads(multiregion(lab, "networking", "pod", "list", "-f", "json").stdout)
+    assert {pod["Region Name"] for pod in pods} >= {CENTRAL_REGION, *[r.name for r in REGIONS]}
+
+
+def test_member_gets_the_servers_policy_message(lab):
+    result = multiregion(lab, "networking", "pod", "create", "--region-name", "Nowhere",
+                         user="demo", check=False)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "403" in result.stderr or "not allowed" in result.stderr.lower()
+
+
+def test_xjob_runs_a_port_delete_job_in_the_region(lab, unique_name):
+    region = REGIONS[0]
+    network = lab.sdk("admin", region.name).network
+    demo_net = network.find_network(f"demo-net-{region.short}")
+    port = network.create_port(network_id=demo_net.id, name=unique_name,
+                               project_id=demo_net.project_id)
+    pods = json.loads(multiregion(lab, "networking", "pod", "list", "-f", "json").stdout)
+    pod_id = next(p["ID"] for p in pods
+                  if p["Region Name"] == region.name)
+    job = json.loads(multiregion(
+        lab, "networking", "job", "create", "--type", "port_delete",
+        "--project-id", demo_net.project_id, "--pod-id", pod_id, "--port-id", port.id,
+        "-f", "json").stdout)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        shown = json.loads(multiregion(lab, "networking", "job", "show", job["id"],
+                                       "-f", "json").stdout)
+        if shown["status"] in ("SUCCESS", "FAIL"):
+            break
+        time.sleep(1)
+    assert shown["status"] == "SUCCESS", shown
+    assert network.find_port(port.id, ignore_missing=True) is None

@@ -1,0 +1,146 @@
+"""The compute and volume gateway in the real lab: the stock `openstack` CLI and
+openstacksdk against CentralRegion reach every region's Nova and Cinder."""
+
+import subprocess
+import time
+
+import pytest
+
+from tests.integration.conftest import lab_command
+from tricircle.lab import procs
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
+
+REGION_IDS = [region.name for region in REGIONS]
+COMPUTE = {"service_type": "compute", "interface": "public", "region_name": CENTRAL_REGION}
+
+
+def boot(lab, name: str, az: str, user: str = "demo") -> dict:
+    return lab.openstack_json(
+        "server", "create", "--flavor", "m1.tiny", "--image", "tiny", "--nic", "none",
+        "--availability-zone", az, "--wait", name, user=user, region=CENTRAL_REGION)
+
+
+@pytest.fixture
+def servers(lab, unique_name):
+    """One server per region, created through the gateway; deleted afterwards."""
+    created = {region.name: boot(lab, f"{unique_name}-{region.short}", region.az)
+               for region in REGIONS}
+    yield created
+    for server in created.values():
+        lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                      region=CENTRAL_REGION, check=False)
+
+
+def test_server_create_lands_in_the_region_of_its_az(lab, servers):
+    for region in REGIONS:
+        server = servers[region.name]
+        assert server["status"] == "ACTIVE"
+        assert server["OS-EXT-AZ:availability_zone"] == region.az
+        # The region's own Nova holds it under the same id; the other does not.
+        here = lab.sdk("demo", region.name).compute.find_server(server["id"],
+                                                                ignore_missing=True)
+        assert here is not None and here.name == server["name"]
+        for other in set(REGIONS) - {region}:
+            assert lab.sdk("demo", other.name).compute.find_server(
+                server["id"], ignore_missing=True) is None
+
+
+def test_server_list_merges_every_region(lab, servers):
+    listed = lab.openstack_json("server", "list", user="demo", region=CENTRAL_REGION)
+    ids = {server["ID"] for server in listed}
+    assert {server["id"] for server in servers.values()} <= ids
+    # Pages across the region boundary: one server per page, no duplicates.
+    compute = lab.sdk("demo", CENTRAL_REGION).compute
+    paged = [server.id for server in compute.servers(limit=1, paginated=True)]
+    assert len(paged) == len(set(paged)) and set(paged) >= {s["id"] for s in servers.values()}
+
+
+def test_actions_reach_the_right_region(lab, servers):
+    server = servers["RegionTwo"]
+    lab.openstack("server", "stop", server["id"], user="demo", region=CENTRAL_REGION)
+    region_two = lab.sdk("demo", "RegionTwo").compute
+    region_two.wait_for_server(region_two.get_server(server["id"]), status="SHUTOFF", wait=60)
+    lab.openstack("server", "start", server["id"], user="demo", region=CENTRAL_REGION)
+    region_two.wait_for_server(region_two.get_server(server["id"]), status="ACTIVE", wait=60)
+    shown = lab.openstack_json("server", "show", server["id"], user="demo",
+                               region=CENTRAL_REGION)
+    assert shown["status"] == "ACTIVE"
+
+
+def test_links_point_at_the_gateway(lab, servers):
+    session = lab.sdk("demo", CENTRAL_REGION).session
+    body = session.get("/servers?limit=1", endpoint_filter=COMPUTE).json()
+    for link in body["servers"][0]["links"]:
+        assert link["href"].startswith("http://127.0.0.1:20999/compute/"), link
+
+
+@pytest.mark.parametrize("region", REGIONS, ids=REGION_IDS)
+def test_volume_create_lands_in_the_region_of_its_az(lab, region, unique_name):
+    volume = lab.openstack_json("volume", "create", "--size", "1", "--availability-zone",
+                                region.az, unique_name, user="demo", region=CENTRAL_REGION)
+    try:
+        local = lab.sdk("demo", region.name).block_storage
+        found = local.wait_for_status(local.get_volume(volume["id"]), status="available",
+                                      failures=["error"], wait=120)
+        assert found.availability_zone == region.az
+        listed = lab.openstack_json("volume", "list", user="demo", region=CENTRAL_REGION)
+        assert volume["id"] in {v["ID"] for v in listed}
+    finally:
+        lab.openstack("volume", "delete", volume["id"], user="demo", region=CENTRAL_REGION)
+
+
+def test_another_tenant_cannot_reach_a_server_through_the_gateway(lab, servers):
+    server = servers["RegionOne"]
+    shown = lab.openstack("server", "show", server["id"], user="alt", region=CENTRAL_REGION,
+                          check=False)
+    assert shown.returncode != 0
+    assert "No Server found" in shown.stderr or "404" in shown.stderr
+    listed = lab.openstack_json("server", "list", user="alt", region=CENTRAL_REGION)
+    assert server["id"] not in {s["ID"] for s in listed}
+
+
+def test_a_server_made_directly_in_a_region_is_adopted(lab, unique_name):
+    direct = lab.openstack_json(
+        "server", "create", "--flavor", "m1.tiny", "--image", "tiny", "--nic", "none",
+        "--wait", unique_name, user="demo", region="RegionTwo")
+    try:
+        shown = lab.openstack_json("server", "show", direct["id"], user="demo",
+                                   region=CENTRAL_REGION)
+        assert shown["name"] == unique_name
+        assert shown["OS-EXT-AZ:availability_zone"] == "az2"
+    finally:
+        lab.openstack("server", "delete", "--wait", direct["id"], user="demo",
+                      region="RegionTwo")
+
+
+def test_a_stopped_region_fails_fast_by_name_and_recovers(lab, servers):
+    layout = Layout.default()
+    session = lab.sdk("demo", CENTRAL_REGION).session
+    down_server = servers["RegionTwo"]["id"]
+    assert procs.stop(layout, "nova-r2-api")
+    try:
+        routed = session.get(f"/servers/{down_server}", endpoint_filter=COMPUTE,
+                             raise_exc=False)
+        assert routed.status_code == 503
+        assert "RegionTwo" in routed.json()["computeFault"]["message"]
+        listed = session.get("/servers/detail", endpoint_filter=COMPUTE, raise_exc=False,
+                             headers={"OpenStack-API-Version": "compute 2.69"})
+        assert listed.status_code == 200
+        assert listed.headers["X-Tricircle-Partial"] == "RegionTwo"
+        by_id = {s["id"]: s for s in listed.json()["servers"]}
+        assert by_id[servers["RegionOne"]["id"]]["status"] == "ACTIVE"
+        assert by_id[down_server]["status"] == "UNKNOWN"  # as Nova shows a down cell
+        older = session.get("/servers/detail", endpoint_filter=COMPUTE, raise_exc=False,
+                            headers={"OpenStack-API-Version": "compute 2.68"})
+        assert down_server not in {s["id"] for s in older.json()["servers"]}
+    finally:
+        restarted = subprocess.run(lab_command() + ["up"], capture_output=True, text=True)
+        assert restarted.returncode == 0, restarted.stderr
+    deadline = time.monotonic() + 120  # the circuit breaker's cool-down, at most
+    while True:
+        again = session.get(f"/servers/{down_server}", endpoint_filter=COMPUTE,
+                            raise_exc=False)
+        if again.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert again.status_code == 200, again.text
