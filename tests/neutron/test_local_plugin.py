@@ -1,0 +1,210 @@
+"""The local plugin's logic, with ML2 and central Neutron replaced by mocks."""
+
+from unittest import mock
+
+import pytest
+from neutron.plugins.ml2 import plugin as ml2_plugin
+from neutron_lib import constants
+from neutron_lib import exceptions as n_exc
+
+from tricircle.network import helper
+from tricircle.network import local_plugin as lp
+
+NET, SUBNET, PORT = "net-1", "subnet-1", "port-1"
+CENTRAL_NET = {"id": NET, "name": "net1", "project_id": "p1", "admin_state_up": True,
+               "shared": False, "availability_zone_hints": [],
+               "provider:network_type": "vxlan", "provider:physical_network": None,
+               "provider:segmentation_id": 5001}
+CENTRAL_SUBNET = {"id": SUBNET, "network_id": NET, "cidr": "10.0.0.0/24", "ip_version": 4,
+                  "gateway_ip": "10.0.0.1", "project_id": "p1", "enable_dhcp": True,
+                  "allocation_pools": [{"start": "10.0.0.2", "end": "10.0.0.254"}],
+                  "subnetpool_id": None}
+CENTRAL_PORT = {"id": PORT, "network_id": NET, "project_id": "p1",
+                "mac_address": "fa:16:3e:00:00:01", "device_owner": "", "device_id": "",
+                "fixed_ips": [{"subnet_id": SUBNET, "ip_address": "10.0.0.7"}],
+                "binding:profile": {"region": "RegionOne", "origin": "local"}}
+
+
+@pytest.fixture
+def plugin():
+    # No ML2 set-up: every ML2 method the tests reach is patched.
+    instance = lp.TricirclePlugin.__new__(lp.TricirclePlugin)
+    instance._central_networks = {}
+    with mock.patch.object(helper, "central_region", return_value="CentralRegion"), \
+            mock.patch.object(helper, "local_region", return_value="RegionOne"), \
+            mock.patch.object(helper, "network_regions",
+                              return_value=["RegionOne", "RegionTwo"]), \
+            mock.patch.object(lp.TricirclePlugin, "_admin", return_value="admin"), \
+            mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True):
+        yield instance
+
+
+# --- pure helpers ------------------------------------------------------------------
+
+def test_network_copy_keeps_id_and_segment_and_drops_hints():
+    body = lp.network_body(dict(CENTRAL_NET, availability_zone_hints=["RegionOne"]))
+    assert body["id"] == NET
+    assert body["provider:segmentation_id"] == 5001
+    assert "availability_zone_hints" not in body
+    assert "provider:physical_network" not in body  # None is not sent
+
+
+def test_network_copy_takes_the_segment_of_a_multi_segment_network():
+    central = {"id": NET, "segments": [{"provider:network_type": "vlan",
+                                        "provider:physical_network": "physnet1",
+                                        "provider:segmentation_id": 201}]}
+    assert lp.network_body(central)["provider:segmentation_id"] == 201
+
+
+def test_subnet_copy_keeps_cidr_gateway_and_pools_but_not_the_pool_id():
+    body = lp.subnet_body(CENTRAL_SUBNET)
+    assert body["id"] == SUBNET and body["gateway_ip"] == "10.0.0.1"
+    assert body["allocation_pools"] == CENTRAL_SUBNET["allocation_pools"]
+    assert "subnetpool_id" not in body
+
+
+def test_central_port_body_leaves_out_unset_attributes_and_records_the_region():
+    local = {"network_id": NET, "project_id": "p1", "name": "",
+             "mac_address": constants.ATTR_NOT_SPECIFIED,
+             "fixed_ips": constants.ATTR_NOT_SPECIFIED,
+             "device_owner": "compute:az1", "security_groups": ["local-sg"]}
+    body = lp.central_port_body(local, "RegionOne")
+    assert "mac_address" not in body and "fixed_ips" not in body
+    assert "security_groups" not in body  # local ids mean nothing centrally
+    assert body["binding:profile"] == {"region": "RegionOne", "origin": "local"}
+
+
+def test_only_the_creating_region_owns_the_twin():
+    assert lp.created_here(CENTRAL_PORT, "RegionOne")
+    assert not lp.created_here(CENTRAL_PORT, "RegionTwo")
+    assert not lp.created_here(dict(CENTRAL_PORT, **{"binding:profile": {}}), "RegionOne")
+
+
+@pytest.mark.parametrize("hints, expected", [
+    ([], True), (["RegionOne"], True), (["RegionTwo"], False),
+    (["az1"], True), (["RegionOne", "RegionTwo"], True)])
+def test_network_hints_decide_which_regions_may_copy_it(hints, expected):
+    network = {"availability_zone_hints": hints}
+    assert lp.meant_for(network, "RegionOne", ["RegionOne", "RegionTwo"]) is expected
+
+
+# --- lookups -----------------------------------------------------------------------
+
+def test_listing_by_id_copies_a_missing_network_and_its_subnets(plugin):
+    listed = [{"id": NET}]
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks",
+                           side_effect=[[], [], listed]), \
+            mock.patch.object(helper, "get", return_value=CENTRAL_NET), \
+            mock.patch.object(helper, "find", return_value=[CENTRAL_SUBNET]), \
+            mock.patch.object(plugin, "_has_network", return_value=False), \
+            mock.patch.object(plugin, "_copy_subnet") as copy_subnet, \
+            mock.patch.object(plugin, "_create_copy") as create:
+        assert plugin.get_networks(mock.Mock(), {"id": [NET]}) == listed
+    create.assert_called_once_with("network", lp.network_body(CENTRAL_NET))
+    copy_subnet.assert_called_once_with(CENTRAL_SUBNET)
+    assert plugin._central_networks[NET] is True
+
+
+def test_a_network_central_does_not_have_stays_missing(plugin):
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
+            mock.patch.object(helper, "get", return_value=None), \
+            mock.patch.object(plugin, "_has_network", return_value=False), \
+            mock.patch.object(plugin, "_create_copy") as create:
+        assert plugin.get_networks(mock.Mock(), {"id": [NET]}) == []
+    create.assert_not_called()
+    assert NET not in plugin._central_networks  # an unknown id may still appear
+
+
+def test_a_list_without_ids_never_reaches_central(plugin):
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
+            mock.patch.object(helper, "get") as central:
+        plugin.get_networks(mock.Mock(), {"name": ["net1"]})
+    central.assert_not_called()
+
+
+def test_a_network_local_to_another_region_is_not_copied(plugin):
+    other = dict(CENTRAL_NET, availability_zone_hints=["RegionTwo"])
+    with mock.patch.object(helper, "get", return_value=other), \
+            mock.patch.object(plugin, "_create_copy") as create:
+        assert plugin._copy_network(NET) is False
+    create.assert_not_called()
+
+
+def test_get_port_miss_copies_the_central_port(plugin):
+    plugin._central_networks[NET] = True
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_port",
+                           side_effect=[n_exc.PortNotFound(port_id=PORT), {"id": PORT}]), \
+            mock.patch.object(helper, "get", return_value=CENTRAL_PORT), \
+            mock.patch.object(plugin, "_has_network", return_value=True), \
+            mock.patch.object(plugin, "_ensure_subnets"), \
+            mock.patch.object(plugin, "_create_copy") as create:
+        assert plugin.get_port(mock.Mock(), PORT) == {"id": PORT}
+    create.assert_called_once_with("port", lp.port_copy_body(CENTRAL_PORT))
+
+
+# --- ports -------------------------------------------------------------------------
+
+def _nova_port() -> dict:
+    return {"network_id": NET, "project_id": "p1", "name": "",
+            "mac_address": constants.ATTR_NOT_SPECIFIED,
+            "fixed_ips": constants.ATTR_NOT_SPECIFIED, "device_owner": "", "device_id": ""}
+
+
+def test_port_on_a_central_network_takes_id_mac_and_ip_from_central(plugin):
+    plugin._central_networks[NET] = True
+    with mock.patch.object(helper, "create", return_value=CENTRAL_PORT) as central, \
+            mock.patch.object(plugin, "_ensure_subnets"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
+                              return_value={"id": PORT}) as create:
+        plugin.create_port(mock.Mock(), {"port": _nova_port()})
+    assert central.call_args.args[:2] == ("CentralRegion", "port")
+    local = create.call_args.args[1]["port"]
+    assert local["id"] == PORT and local["mac_address"] == CENTRAL_PORT["mac_address"]
+    assert local["fixed_ips"] == [{"subnet_id": SUBNET, "ip_address": "10.0.0.7"}]
+
+
+def test_a_failed_local_create_gives_the_central_ip_back(plugin):
+    plugin._central_networks[NET] = True
+    with mock.patch.object(helper, "create", return_value=CENTRAL_PORT), \
+            mock.patch.object(helper, "delete") as delete, \
+            mock.patch.object(plugin, "_ensure_subnets"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
+                              side_effect=n_exc.MacAddressInUse(net_id=NET, mac="x")):
+        with pytest.raises(n_exc.MacAddressInUse):
+            plugin.create_port(mock.Mock(), {"port": _nova_port()})
+    delete.assert_called_once_with("CentralRegion", "port", PORT)
+
+
+def test_port_on_a_local_only_network_never_reaches_central(plugin):
+    plugin._central_networks[NET] = False
+    with mock.patch.object(helper, "create") as central, \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
+                              return_value={"id": PORT}) as create:
+        plugin.create_port(mock.Mock(), {"port": _nova_port()})
+    central.assert_not_called()
+    create.assert_called_once()
+
+
+@pytest.mark.parametrize("profile, deleted", [
+    ({"region": "RegionOne", "origin": "local"}, True),
+    ({"region": "RegionTwo", "origin": "local"}, False),
+    ({}, False)])
+def test_deleting_a_port_deletes_only_a_twin_made_here(plugin, profile, deleted):
+    twin = dict(CENTRAL_PORT, **{"binding:profile": profile})
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
+            mock.patch.object(helper, "get", return_value=twin), \
+            mock.patch.object(helper, "delete") as delete:
+        plugin.delete_port(mock.Mock(), PORT)
+    assert delete.called is deleted
+
+
+def test_binding_updates_are_forwarded_to_the_twin(plugin):
+    plugin._central_networks[NET] = True
+    change = {"binding:host_id": "nova-r1-compute", "device_id": "vm-1",
+              "binding:profile": {}}
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
+                           return_value={"id": PORT, "network_id": NET}), \
+            mock.patch.object(helper, "update") as update:
+        plugin.update_port(mock.Mock(), PORT, {"port": change})
+    update.assert_called_once_with("CentralRegion", "port", PORT,
+                                   {"binding:host_id": "nova-r1-compute", "device_id": "vm-1"})

@@ -1,0 +1,1 @@
+"""Tricircle's Neutron plugins: the central core plugin and the regions' local one."""

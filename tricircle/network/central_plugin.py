@@ -1,0 +1,75 @@
+"""Core plugin of central Neutron (CentralRegion): ML2 owning the global objects.
+
+Central Neutron allocates what must be unique across regions: segments (ML2
+type drivers; its VNI/VLAN ranges are disjoint from the regions' own ranges),
+IPs (central IPAM) and MACs. On top of ML2 it:
+
+- accepts region names as availability-zone hints of a network: a network
+  whose hints name one region is a local network of that region (the regions'
+  local plugins refuse to copy it elsewhere); its ``availability_zones`` are
+  its hints, since no agent reports zones here;
+- records the region of a port: the local plugin that created it puts
+  ``region`` in its ``binding:profile`` (see ``port_region``);
+- removes the regions' copies when a network, subnet or port is deleted here.
+  This is done in the request for now; the xjob will take it over.
+"""
+
+from neutron.plugins.ml2 import plugin as ml2_plugin
+from neutron_lib.api.validators import availability_zone as az_validator
+from neutron_lib.exceptions import availability_zone as az_exc
+from oslo_log import log as logging
+
+from tricircle.network import helper
+
+LOG = logging.getLogger(__name__)
+
+
+def port_region(port: dict) -> str | None:
+    """The region a port lives in, as recorded by the local plugin that created it."""
+    return (port.get("binding:profile") or {}).get("region")
+
+
+def unknown_zones(zones: list[str], regions: list[str]) -> list[str]:
+    return sorted(set(zones) - set(regions))
+
+
+class TricirclePlugin(ml2_plugin.Ml2Plugin):
+    """ML2 for central Neutron: global IPAM/MACs/segments, regions as zones."""
+
+    def validate_availability_zones(self, context, resource_type, availability_zones):
+        if resource_type != "network" or not availability_zones:
+            return super().validate_availability_zones(context, resource_type,
+                                                       availability_zones)
+        unknown = unknown_zones(availability_zones, helper.network_regions())
+        if unknown:
+            raise az_exc.AvailabilityZoneNotFound(availability_zone=unknown[0])
+
+    def get_network_availability_zones(self, network):
+        # No agent reports zones here: a network is where its hints put it.
+        return az_validator.convert_az_string_to_list(network.availability_zone_hints)
+
+    def delete_network(self, context, id):
+        super().delete_network(context, id)
+        self._delete_copies("network", id, helper.network_regions())
+
+    def delete_subnet(self, context, id):
+        super().delete_subnet(context, id)
+        self._delete_copies("subnet", id, helper.network_regions())
+
+    def delete_port(self, context, id, l3_port_check=True):
+        port = self.get_port(context, id)
+        super().delete_port(context, id, l3_port_check=l3_port_check)
+        region = port_region(port)
+        if region:
+            self._delete_copies("port", id, [region])
+
+    @staticmethod
+    def _delete_copies(kind: str, id_: str, regions: list[str]) -> None:
+        for region in regions:
+            try:
+                if helper.delete(region, kind, id_):
+                    LOG.info("Deleted the copy of %s %s in %s", kind, id_, region)
+            except helper.RemoteError as exc:
+                # Central is already clean; the copy is left for an operator or xjob.
+                LOG.error("The copy of %s %s in %s was not deleted: %s",
+                          kind, id_, region, exc)

@@ -1,0 +1,96 @@
+"""Small REST helpers the plugins use to reach central Neutron and the regions' Neutrons.
+
+Every call goes through one keystoneauth session of the service account in
+[client]; endpoints come from Keystone's catalog (service type ``network``,
+per region), so nothing here knows a URL.
+"""
+
+import threading
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
+from oslo_config import cfg
+
+from tricircle.common import client
+from tricircle.network import conf  # noqa: F401  (registers [tricircle])
+
+CONF = cfg.CONF
+API = "/v2.0"
+
+_lock = threading.Lock()
+_session: ks_session.Session | None = None
+
+
+class RemoteError(Exception):
+    """A Neutron answered with an error (or did not answer)."""
+
+    def __init__(self, region: str, status: int | None, detail: str) -> None:
+        super().__init__(f"{region} Neutron: {status or 'unreachable'}: {detail[:300]}")
+        self.region, self.status, self.detail = region, status, detail
+
+
+def session() -> ks_session.Session:
+    """The process-wide session: its token is reused until it expires."""
+    global _session
+    with _lock:
+        if _session is None:
+            _session = client.get_session()
+        return _session
+
+
+def central_region() -> str:
+    return CONF.tricircle.central_region_name
+
+
+def local_region() -> str:
+    return CONF.tricircle.local_region_name
+
+
+def _request(region: str, method: str, path: str, body: dict | None = None,
+             ok_missing: bool = False):
+    filt = {"service_type": "network", "region_name": region,
+            "interface": CONF.client.interface}
+    try:
+        response = session().request(API + path, method, json=body, endpoint_filter=filt,
+                                     raise_exc=False, timeout=CONF.tricircle.central_timeout)
+    except ks_exc.ClientException as exc:
+        raise RemoteError(region, None, str(exc)) from None
+    if response.status_code == 404 and ok_missing:
+        return None
+    if response.status_code >= 400:
+        raise RemoteError(region, response.status_code, response.text)
+    return response
+
+
+def get(region: str, kind: str, id_: str) -> dict | None:
+    """One network/subnet/port by id; None when that Neutron does not have it."""
+    response = _request(region, "GET", f"/{kind}s/{id_}", ok_missing=True)
+    return None if response is None else response.json()[kind]
+
+
+def find(region: str, kind: str, **filters: str) -> list[dict]:
+    query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()))
+    return _request(region, "GET", f"/{kind}s?{query}").json()[f"{kind}s"]
+
+
+def create(region: str, kind: str, body: dict) -> dict:
+    return _request(region, "POST", f"/{kind}s", {kind: body}).json()[kind]
+
+
+def update(region: str, kind: str, id_: str, body: dict) -> dict:
+    return _request(region, "PUT", f"/{kind}s/{id_}", {kind: body}).json()[kind]
+
+
+def delete(region: str, kind: str, id_: str) -> bool:
+    """Delete by id; False when it was already gone."""
+    return _request(region, "DELETE", f"/{kind}s/{id_}", ok_missing=True) is not None
+
+
+def network_regions() -> list[str]:
+    """Every region of the catalog with a Neutron, except the central one."""
+    access = session().auth.get_access(session())
+    data = access.service_catalog.get_endpoints_data(service_type="network",
+                                                      interface=CONF.client.interface)
+    regions = {endpoint.region_name for endpoint in data.get("network", [])}
+    regions.discard(central_region())
+    return sorted(region for region in regions if region)

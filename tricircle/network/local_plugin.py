@@ -1,0 +1,279 @@
+"""Core plugin of each region's Neutron: ML2, plus copies of central objects on demand.
+
+Central Neutron owns every network that spans regions, its subnets (IPAM) and
+its ports (MACs, IPs). A region's Neutron knows such an object only once
+something in the region asks for it:
+
+- a lookup that misses here (``get_networks`` by id, ``get_subnet``,
+  ``get_port``) fetches the object from central Neutron and creates the local
+  copy with the same id (same segment, same CIDR, gateway and pools, same MAC
+  and IPs);
+- a port created here (by Nova, DHCP) on a central network is created in
+  central Neutron first, so its MAC and IPs come from central IPAM, then here
+  with the same id, MAC and IPs. Its central twin records the region.
+
+Networks created directly in the region (no central twin) are plain ML2.
+
+``GET /networks/{id}`` (``get_network``) deliberately does not copy: every
+client resolves a name-or-id that way, so copying there would stretch a
+central network into each region where someone merely looked at it, and a
+region answers only for what it holds. Nova's boot path lists networks by id
+first (``get_networks``), which copies; so does creating a port here. A
+cross-region network thus reaches a region when a port of it is made there.
+
+Deleting a port here deletes its central twin only when this plugin created
+that twin: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
+= this region. A port created centrally and only copied here stays in central.
+"""
+
+from neutron.plugins.ml2 import plugin as ml2_plugin
+from neutron_lib import context as n_context
+from neutron_lib import exceptions as n_exc
+from neutron_lib.api import validators
+from neutron_lib.db import api as db_api
+from neutron_lib.plugins import utils as plugin_utils
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+
+from tricircle.network import helper
+
+LOG = logging.getLogger(__name__)
+
+PROFILE = "binding:profile"
+REGION_KEY, ORIGIN_KEY, ORIGIN_LOCAL = "region", "origin", "local"
+PROVIDER_KEYS = ("provider:network_type", "provider:physical_network",
+                 "provider:segmentation_id")
+NETWORK_KEYS = ("id", "name", "description", "admin_state_up", "shared", "project_id",
+                "port_security_enabled") + PROVIDER_KEYS
+SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", "ip_version",
+               "gateway_ip", "allocation_pools", "enable_dhcp", "dns_nameservers",
+               "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
+PORT_KEYS = ("id", "name", "description", "network_id", "project_id", "mac_address",
+             "admin_state_up", "device_id", "device_owner")
+# What a region learns about its port that central Neutron should show too.
+FORWARDED_UPDATES = ("name", "description", "admin_state_up", "device_id", "device_owner",
+                     "binding:host_id")
+
+
+# --- pure helpers (unit-tested without a database) -----------------------------
+
+def network_body(central: dict) -> dict:
+    """The local copy of a central network: same id and segment, no AZ hints.
+
+    Hints name regions, which no local agent serves; the copy lives here anyway.
+    """
+    body = {key: central[key] for key in NETWORK_KEYS if central.get(key) is not None}
+    segments = central.get("segments")
+    if segments and not central.get("provider:network_type"):
+        body.update({key: segments[0].get(key) for key in PROVIDER_KEYS
+                     if segments[0].get(key) is not None})
+    return body
+
+
+def subnet_body(central: dict) -> dict:
+    return {key: central[key] for key in SUBNET_KEYS if key in central}
+
+
+def fixed_ips(port: dict) -> list[dict]:
+    return [{"subnet_id": ip["subnet_id"], "ip_address": ip["ip_address"]}
+            for ip in port.get("fixed_ips", [])]
+
+
+def port_copy_body(central: dict) -> dict:
+    body = {key: central[key] for key in PORT_KEYS if central.get(key) is not None}
+    body["fixed_ips"] = fixed_ips(central)
+    return body
+
+
+def central_port_body(local: dict, region: str) -> dict:
+    """What to ask central Neutron for, for a port requested in ``region``."""
+    body = {key: local[key] for key in ("network_id", "name", "description",
+                                        "admin_state_up", "device_id", "device_owner")
+            if validators.is_attr_set(local.get(key))}
+    body["project_id"] = local.get("project_id") or local.get("tenant_id")
+    for key in ("mac_address", "fixed_ips"):
+        if validators.is_attr_set(local.get(key)) and local[key]:
+            body[key] = local[key]
+    body[PROFILE] = {REGION_KEY: region, ORIGIN_KEY: ORIGIN_LOCAL}
+    return body
+
+
+def created_here(central_port: dict, region: str) -> bool:
+    """Whether ``central_port`` was created by the local plugin of ``region``."""
+    profile = central_port.get(PROFILE) or {}
+    return profile.get(REGION_KEY) == region and profile.get(ORIGIN_KEY) == ORIGIN_LOCAL
+
+
+def meant_for(network: dict, region: str, regions: list[str]) -> bool:
+    """False for a central network that is local to another region (its AZ hints).
+
+    Hints that are not region names (AZ names) do not restrict it here.
+    """
+    hints = network.get("availability_zone_hints") or []
+    named_regions = [hint for hint in hints if hint in regions]
+    return not named_regions or region in named_regions
+
+
+# --- the plugin -----------------------------------------------------------------
+
+class TricirclePlugin(ml2_plugin.Ml2Plugin):
+    """ML2 that copies central objects on first use and takes IPs from central IPAM."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # network id -> whether central Neutron has it; ids are never reused.
+        self._central_networks: dict[str, bool] = {}
+
+    # lookups ---------------------------------------------------------------
+
+    def get_networks(self, context, filters=None, fields=None, sorts=None, limit=None,
+                     marker=None, page_reverse=False):
+        wanted = (filters or {}).get("id") or []
+        result = super().get_networks(context, filters, fields, sorts, limit, marker,
+                                      page_reverse)
+        if not wanted or not self._may_fetch(context):
+            return result
+        present = {net["id"] for net in super().get_networks(
+            self._admin(), {"id": wanted}, ["id"])}
+        copied = [self._copy_network(id_) for id_ in wanted if id_ not in present]
+        if not any(copied):
+            return result
+        return super().get_networks(context, filters, fields, sorts, limit, marker,
+                                    page_reverse)
+
+    def get_subnet(self, context, id, fields=None):
+        try:
+            return super().get_subnet(context, id, fields=fields)
+        except n_exc.SubnetNotFound:
+            if not self._may_fetch(context):
+                raise
+            central = helper.get(helper.central_region(), "subnet", id)
+            if central is None or not self._copy_network(central["network_id"]):
+                raise
+            return super().get_subnet(self._admin(), id, fields=fields)
+
+    def get_port(self, context, id, fields=None):
+        try:
+            return super().get_port(context, id, fields=fields)
+        except n_exc.PortNotFound:
+            if not self._may_fetch(context):
+                raise
+            central = helper.get(helper.central_region(), "port", id)
+            if central is None or not self._copy_network(central["network_id"]):
+                raise
+            self._copy_port(central)
+            return super().get_port(self._admin(), id, fields=fields)
+
+    # ports -----------------------------------------------------------------
+
+    def create_port(self, context, port):
+        body = port["port"]
+        if not self._is_central_network(body["network_id"]):
+            return super().create_port(context, port)
+        twin = helper.create(helper.central_region(), "port",
+                             central_port_body(body, helper.local_region()))
+        try:
+            self._ensure_subnets(twin)
+            local = dict(body, id=twin["id"], mac_address=twin["mac_address"],
+                         fixed_ips=fixed_ips(twin))
+            return super().create_port(context, {"port": local})
+        except Exception:
+            # The local create failed: do not leave an IP taken in central IPAM.
+            self._delete_twin(twin["id"])
+            raise
+
+    def update_port(self, context, id, port):
+        result = super().update_port(context, id, port)
+        changes = {key: value for key, value in port["port"].items()
+                   if key in FORWARDED_UPDATES}
+        if changes and self._central_networks.get(result["network_id"]):
+            try:
+                helper.update(helper.central_region(), "port", id, changes)
+            except helper.RemoteError as exc:
+                # Central shows where the port lives; the port works without it.
+                LOG.warning("Port %s: central twin not updated: %s", id, exc)
+        return result
+
+    def delete_port(self, context, id, l3_port_check=True):
+        super().delete_port(context, id, l3_port_check=l3_port_check)
+        try:
+            central = helper.get(helper.central_region(), "port", id)
+            if central and created_here(central, helper.local_region()):
+                self._delete_twin(id)
+        except helper.RemoteError as exc:
+            LOG.error("Port %s deleted here, but its central twin may remain: %s", id, exc)
+
+    # copies ----------------------------------------------------------------
+
+    @staticmethod
+    def _admin():
+        # A fresh session: the copy is committed before the caller reads it.
+        return n_context.get_admin_context()
+
+    @staticmethod
+    def _may_fetch(context) -> bool:
+        # Never call out over REST from inside a caller's database transaction.
+        return not db_api.is_session_active(context.session)
+
+    def _is_central_network(self, network_id: str) -> bool:
+        known = self._central_networks.get(network_id)
+        return self._copy_network(network_id) if known is None else known
+
+    def _copy_network(self, network_id: str) -> bool:
+        """Make sure the local copy of central network ``network_id`` exists.
+
+        False when central Neutron does not have it for this region.
+        """
+        known = self._central_networks.get(network_id)
+        if known is False or (known and self._has_network(network_id)):
+            return known
+        central = helper.get(helper.central_region(), "network", network_id)
+        if central is None or not meant_for(central, helper.local_region(),
+                                            helper.network_regions()):
+            # Remember local-only networks; an unknown id may still appear later.
+            if central is not None or self._has_network(network_id):
+                self._central_networks[network_id] = False
+            return False
+        if not self._has_network(network_id):
+            self._create_copy("network", network_body(central))
+        for subnet in helper.find(helper.central_region(), "subnet", network_id=network_id):
+            self._copy_subnet(subnet)
+        self._central_networks[network_id] = True
+        return True
+
+    def _has_network(self, network_id: str) -> bool:
+        return bool(super().get_networks(self._admin(), {"id": [network_id]}, ["id"]))
+
+    def _copy_subnet(self, central: dict) -> None:
+        if not super().get_subnets(self._admin(), {"id": [central["id"]]}, ["id"]):
+            self._create_copy("subnet", subnet_body(central))
+
+    def _ensure_subnets(self, port: dict) -> None:
+        for ip in port.get("fixed_ips", []):
+            if not super().get_subnets(self._admin(), {"id": [ip["subnet_id"]]}, ["id"]):
+                central = helper.get(helper.central_region(), "subnet", ip["subnet_id"])
+                if central is not None:
+                    self._copy_subnet(central)
+
+    def _copy_port(self, central: dict) -> None:
+        self._ensure_subnets(central)
+        self._create_copy("port", port_copy_body(central))
+
+    def _create_copy(self, kind: str, body: dict) -> None:
+        """Create with the central id; another worker doing the same first is fine."""
+        create = {"network": plugin_utils.create_network,
+                  "subnet": plugin_utils.create_subnet,
+                  "port": plugin_utils.create_port}[kind]
+        # Ports go to ML2's create_port directly: a copy must not go back to central.
+        target = super() if kind == "port" else self
+        try:
+            create(target, self._admin(), {kind: body}, check_allow_post=False)
+        except db_exc.DBDuplicateEntry:
+            LOG.info("%s %s was copied by another worker", kind, body["id"])
+        LOG.info("Copied %s %s from %s", kind, body["id"], helper.central_region())
+
+    def _delete_twin(self, port_id: str) -> None:
+        try:
+            helper.delete(helper.central_region(), "port", port_id)
+        except helper.RemoteError as exc:
+            LOG.error("Central twin of port %s not deleted: %s", port_id, exc)
