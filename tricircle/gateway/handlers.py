@@ -251,7 +251,8 @@ def zones(call: Call) -> webob.Response:
     """One availability zone per az_name of the pods table; down when all its pods are."""
     by_zone: dict[str, bool] = {}
     for region in TABLE.with_service(call.service.service_type):
-        up = not proxy.BREAKER.is_open(region.pod_id)
+        up = not proxy.BREAKER.is_open(
+            proxy.breaker_key(region, call.service.service_type))
         by_zone[region.az_name] = by_zone.get(region.az_name, False) or up
     info = [{"zoneName": name, "zoneState": {"available": up}, "hosts": None}
             for name, up in sorted(by_zone.items())]

@@ -56,33 +56,42 @@ class Reply:
             return None
 
 
+def breaker_key(region: Region, service_type: str) -> tuple[str, str]:
+    # One breaker per service of a pod: a stopped nova-api says nothing about Cinder.
+    return (region.pod_id, service_type)
+
+
 class Breaker:
-    """Per-pod circuit breaker: open after N consecutive failures, one trial after
-    the cool-down; any answer from the region closes it."""
+    """Circuit breaker per (pod, service type): open after N consecutive failures,
+    one trial after the cool-down; any answer from the service closes it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._failures: dict[str, int] = {}
-        self._open_until: dict[str, float] = {}
+        self._failures: dict[tuple[str, str], int] = {}
+        self._open_until: dict[tuple[str, str], float] = {}
 
-    def is_open(self, pod_id: str) -> bool:
+    def is_open(self, key: tuple[str, str]) -> bool:
         with self._lock:
-            until = self._open_until.get(pod_id)
-            if until is None or time.monotonic() >= until:
-                return False
-            return True
+            until = self._open_until.get(key)
+            return until is not None and time.monotonic() < until
 
-    def succeeded(self, pod_id: str) -> None:
+    def pod_is_down(self, pod_id: str) -> bool:
+        """Whether any service of the pod is failing fast right now."""
         with self._lock:
-            self._failures.pop(pod_id, None)
-            self._open_until.pop(pod_id, None)
+            keys = [key for key in self._open_until if key[0] == pod_id]
+        return any(self.is_open(key) for key in keys)
 
-    def failed(self, pod_id: str) -> None:
+    def succeeded(self, key: tuple[str, str]) -> None:
         with self._lock:
-            count = self._failures.get(pod_id, 0) + 1
-            self._failures[pod_id] = count
+            self._failures.pop(key, None)
+            self._open_until.pop(key, None)
+
+    def failed(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            count = self._failures.get(key, 0) + 1
+            self._failures[key] = count
             if count >= CONF.gateway.failure_threshold:
-                self._open_until[pod_id] = time.monotonic() + CONF.gateway.retry_after
+                self._open_until[key] = time.monotonic() + CONF.gateway.retry_after
 
     def reset(self) -> None:
         with self._lock:
@@ -154,7 +163,8 @@ def send(region: Region, service_type: str, method: str, path: str,
     Raises RegionUnreachable when the breaker is open, the connection fails or
     the region does not answer in time.
     """
-    if BREAKER.is_open(region.pod_id):
+    key = breaker_key(region, service_type)
+    if BREAKER.is_open(key):
         raise exceptions.RegionUnreachable(region.name)
     url = region.root(service_type) + path + (f"?{query}" if query else "")
     read_timeout = timeout or CONF.gateway.read_timeout
@@ -163,12 +173,12 @@ def send(region: Region, service_type: str, method: str, path: str,
                                      timeout=(CONF.gateway.connect_timeout, read_timeout),
                                      allow_redirects=False)
     except (requests.ConnectionError, requests.Timeout) as exc:
-        BREAKER.failed(region.pod_id)
+        BREAKER.failed(key)
         # Only the exception class: the message may carry the URL's query.
         LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0], region.name,
                     type(exc).__name__)
         raise exceptions.RegionUnreachable(region.name) from None
-    BREAKER.succeeded(region.pod_id)
+    BREAKER.succeeded(key)
     headers_back = [(k, v) for k, v in response.headers.items()
                     if k.lower() not in _HOP_BY_HOP and k.lower() not in _REPLACED_IN_REPLY]
     return Reply(response.status_code, headers_back, response.content, region)

@@ -51,7 +51,7 @@ def default_region(regions: list[Region]) -> Region | None:
 
 def _bind(tenant_id: str, candidates: list[Region]) -> Region:
     """Pick the enabled candidate with the fewest tenants bound and bind to it."""
-    enabled = [r for r in candidates if not proxy.BREAKER.is_open(r.pod_id)] or candidates
+    enabled = [r for r in candidates if not proxy.BREAKER.pod_is_down(r.pod_id)] or candidates
     counts = _binding_counts([r.pod_id for r in enabled])
     chosen = min(enabled, key=lambda r: (counts.get(r.pod_id, 0), r.name))
     try:

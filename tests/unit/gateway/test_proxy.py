@@ -80,7 +80,7 @@ def test_open_breaker_fails_without_a_connection():
     proxy.BREAKER.reset()
     config.CONF.set_override("failure_threshold", 1, "gateway")
     try:
-        proxy.BREAKER.failed(REGION.pod_id)
+        proxy.BREAKER.failed(proxy.breaker_key(REGION, "compute"))
         try:
             proxy.send(REGION, "compute", "GET", "/v2.1/servers")
         except Exception as exc:
@@ -126,3 +126,16 @@ def test_sorted_merge_compares_numbers_as_numbers_and_breaks_ties_by_region():
     assert lists._compare(spec, ({"size": 9}, 0), ({"size": 10}, 1)) < 0
     assert lists._compare(spec, ({"size": 5}, 1), ({"size": 5}, 0)) > 0
     assert lists._compare([("name", True)], ({"name": "a"}, 0), ({"name": "b"}, 0)) > 0
+
+
+def test_a_failing_service_does_not_open_the_breaker_of_another():
+    proxy.BREAKER.reset()
+    config.CONF.set_override("failure_threshold", 1, "gateway")
+    try:
+        proxy.BREAKER.failed(proxy.breaker_key(REGION, "compute"))
+        assert proxy.BREAKER.is_open(proxy.breaker_key(REGION, "compute"))
+        assert not proxy.BREAKER.is_open(proxy.breaker_key(REGION, "volumev3"))
+        assert proxy.BREAKER.pod_is_down(REGION.pod_id)
+    finally:
+        proxy.BREAKER.reset()
+        config.CONF.clear_override("failure_threshold", "gateway")
