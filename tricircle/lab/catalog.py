@@ -119,11 +119,11 @@ def _project(identity, name: str):
 
 
 def _user(identity, name: str, password: str):
-    user = identity.find_user(name, ignore_missing=True)
-    if user is None:
-        return identity.create_user(name=name, password=password, domain_id="default")
-    # A new lab home brings new passwords; Keystone's rows may be older.
-    return identity.update_user(user, password=password)
+    # Never update an existing user's password: Keystone would revoke every
+    # token the user holds, under the feet of whoever uses the lab. A new lab
+    # home starts from empty databases, so existing users have this password.
+    return _get_or_create(identity.find_user, identity.create_user, name,
+                          password=password, domain_id="default")
 
 
 def seed_image(passwords: dict) -> None:

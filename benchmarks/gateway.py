@@ -1,0 +1,211 @@
+"""The compute and volume gateway against the real lab: each call through the
+gateway and directly to the region, in the same run, and the ratio.
+
+    .venv/bin/tricircle-lab up
+    .venv/bin/python benchmarks/gateway.py [--requests 200] [--volumes 20]
+
+Prints p50/p95 latency (ms) and requests/s (one client, keep-alive) of:
+GET /servers/{id} (routed), GET /servers/detail (fan-out over both regions vs
+each region alone), POST and DELETE /volumes; then the routed GET with 1, 10
+and 100 registered pods (the extra pods are Keystone regions whose endpoints
+point at RegionOne), to show a routed call does not cost more with more pods.
+Everything it creates is deleted at the end.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+import uuid
+
+import requests
+
+sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
+
+from tricircle.lab import catalog  # noqa: E402
+from tricircle.lab.infra import passwords  # noqa: E402
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout  # noqa: E402
+
+GATEWAY = catalog.GATEWAY
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered) * 1000
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000
+    return p50, p95, len(ordered) / sum(ordered)
+
+
+def timed(http: requests.Session, method: str, url: str, count: int, **kwargs) -> list[float]:
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = http.request(method, url, **kwargs)
+        samples.append(time.perf_counter() - started)
+        if response.status_code >= 400:
+            raise SystemExit(f"{method} {url}: {response.status_code} {response.text[:300]}")
+    return samples
+
+
+def report(name: str, gateway: list[float], direct: list[float], target: float) -> None:
+    g50, g95, grate = percentiles(gateway)
+    d50, d95, drate = percentiles(direct)
+    ratio = g50 / d50
+    verdict = "ok" if ratio <= target else "OVER TARGET"
+    print(f"{name:34} gateway p50 {g50:7.2f} p95 {g95:7.2f} ({grate:6.1f}/s) | direct p50 "
+          f"{d50:7.2f} p95 {d95:7.2f} ({drate:6.1f}/s) | ratio {ratio:4.2f} "
+          f"(target <= {target:.2f}: {verdict})")
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        secrets = passwords(Layout.default())
+        self.demo = catalog.connect("demo", "demo", secrets["demo"], REGIONS[0].name)
+        self.admin = catalog.admin_connection(secrets, CENTRAL_REGION)
+        self.project = self.demo.current_project_id
+        self.http = requests.Session()
+        self.http.headers.update({"X-Auth-Token": self.demo.auth_token,
+                                  "Content-Type": "application/json"})
+        self.nova = {r.name: self.demo.endpoint_for("compute", region_name=r.name)
+                     for r in REGIONS}
+        self.cinder = {r.name: self.demo.endpoint_for("block-storage", region_name=r.name)
+                       for r in REGIONS}
+        self.servers: list[str] = []
+
+    def boot_servers(self, per_region: int = 3) -> None:
+        for region in REGIONS:
+            compute = catalog.connect("demo", "demo", passwords(Layout.default())["demo"],
+                                      region.name).compute
+            for i in range(per_region):
+                server = compute.create_server(name=f"bench-{region.short}-{i}",
+                                               flavor_id="1", image_id=self._image(),
+                                               networks="none")
+                self.servers.append(server.id)
+                compute.wait_for_server(server, wait=120)
+
+    def _image(self) -> str:
+        return self.demo.image.find_image(catalog.IMAGE_NAME).id
+
+    def routed_get(self) -> None:
+        server = self.servers[0]  # a RegionOne server
+        direct = f"{self.nova[REGIONS[0].name]}/servers/{server}"
+        through = f"{GATEWAY}/compute/v2.1/servers/{server}"
+        timed(self.http, "GET", through, 20)  # warm: adoption, endpoint cache, pools
+        timed(self.http, "GET", direct, 20)
+        gateway, plain = [], []
+        for _ in range(self.args.requests // 20):
+            gateway += timed(self.http, "GET", through, 20)
+            plain += timed(self.http, "GET", direct, 20)
+        report("GET /servers/{id} (routed)", gateway, plain, 1.10)
+        return percentiles(gateway)[0]
+
+    def detail_list(self) -> None:
+        through = f"{GATEWAY}/compute/v2.1/servers/detail"
+        timed(self.http, "GET", through, 10)
+        per_region = {name: [] for name in self.nova}
+        gateway = []
+        for _ in range(self.args.requests // 20):
+            gateway += timed(self.http, "GET", through, 20)
+            for name, url in self.nova.items():
+                per_region[name] += timed(self.http, "GET", f"{url}/servers/detail", 20)
+        slowest = max(per_region.values(), key=lambda s: statistics.median(s))
+        report("GET /servers/detail (2 regions)", gateway, slowest, 1.20)
+        for name, samples in per_region.items():
+            p50, p95, rate = percentiles(samples)
+            print(f"{'':34}   {name} alone: p50 {p50:7.2f} p95 {p95:7.2f} ({rate:6.1f}/s)")
+
+    def volumes(self) -> None:
+        region = REGIONS[0]
+        direct_root = self.cinder[region.name]
+        gateway_root = f"{GATEWAY}/volume/v3/{self.project}"
+        body = {"volume": {"size": 1, "availability_zone": region.az}}
+        results = {}
+        for label, root in (("gateway", gateway_root), ("direct", direct_root)):
+            posts, ids = [], []
+            for i in range(self.args.volumes):
+                body["volume"]["name"] = f"bench-{label}-{i}"
+                started = time.perf_counter()
+                response = self.http.post(f"{root}/volumes", json=body)
+                posts.append(time.perf_counter() - started)
+                if response.status_code != 202:
+                    raise SystemExit(f"volume create: {response.status_code} {response.text}")
+                ids.append(response.json()["volume"]["id"])
+            self._wait_available(ids)
+            deletes = []
+            for volume_id in ids:
+                started = time.perf_counter()
+                response = self.http.delete(f"{root}/volumes/{volume_id}")
+                deletes.append(time.perf_counter() - started)
+            results[label] = (posts, deletes)
+        report("POST /volumes", results["gateway"][0], results["direct"][0], 1.10)
+        report("DELETE /volumes/{id} (routed)", results["gateway"][1], results["direct"][1],
+               1.10)
+
+    def _wait_available(self, ids: list[str]) -> None:
+        storage = self.demo.block_storage
+        for volume_id in ids:
+            storage.wait_for_status(storage.get_volume(volume_id), status="available",
+                                    failures=["error"], wait=120)
+
+    def pods_scaling(self) -> None:
+        identity = self.admin.identity
+        tricircle = {"service_type": "tricircle", "interface": "public",
+                     "region_name": CENTRAL_REGION}
+        session = self.admin.session
+        compute_service = identity.find_service("nova")
+        nova_url = self.nova[REGIONS[0].name]
+        extra_regions, extra_pods, extra_endpoints = [], [], []
+        try:
+            for total in (1, 10, 100):
+                while len(extra_pods) + 1 < total:
+                    name = f"BenchRegion-{uuid.uuid4().hex[:6]}"
+                    extra_regions.append(identity.create_region(id=name))
+                    extra_endpoints.append(identity.create_endpoint(
+                        service_id=compute_service.id, interface="public", url=nova_url,
+                        region_id=name))
+                    pod = session.post("/pods", endpoint_filter=tricircle, json={"pod": {
+                        "region_name": name, "az_name": f"bench-{name}"}}).json()["pod"]
+                    extra_pods.append(pod["pod_id"])
+                server = self.servers[0]
+                through = f"{GATEWAY}/compute/v2.1/servers/{server}"
+                timed(self.http, "GET", through, 20)
+                p50, p95, rate = percentiles(timed(self.http, "GET", through,
+                                                   self.args.requests))
+                print(f"GET /servers/{{id}} with {total:3} regional pods besides RegionTwo: "
+                      f"p50 {p50:7.2f} p95 {p95:7.2f} ({rate:6.1f}/s)")
+        finally:
+            for pod_id in extra_pods:
+                session.delete(f"/pods/{pod_id}", endpoint_filter=tricircle,
+                               raise_exc=False)
+            for endpoint in extra_endpoints:
+                identity.delete_endpoint(endpoint, ignore_missing=True)
+            for region in extra_regions:
+                identity.delete_region(region, ignore_missing=True)
+
+    def cleanup(self) -> None:
+        for server in self.servers:
+            self.http.delete(f"{GATEWAY}/compute/v2.1/servers/{server}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--volumes", type=int, default=20)
+    args = parser.parse_args()
+    bench = Bench(args)
+    bench.boot_servers()
+    try:
+        print(f"lab gateway {GATEWAY}; {len(bench.servers)} servers, "
+              f"{args.requests} requests per figure\n")
+        bench.routed_get()
+        bench.detail_list()
+        bench.volumes()
+        print()
+        bench.pods_scaling()
+    finally:
+        bench.cleanup()
+
+
+if __name__ == "__main__":
+    main()
