@@ -247,9 +247,15 @@ def test_binding_create_list_show_set_delete(osc):
                    "--tenant-id", "demo") == []
 
 
-def test_usage_show_reports_the_servers_404_until_the_endpoint_exists(osc):
-    result = osc.run("multiregion", "usage", "show", "demo", expect_rc=1)
-    assert "The resource /v1.0/usages/demo could not be found. (HTTP 404)" in result.stderr
+def test_usage_show_prints_regions_and_total(osc):
+    # This API has no region endpoints: nothing is counted, nothing is unreachable.
+    shown = osc.json("multiregion", "usage", "show", "demo")
+    assert shown["project_id"] == "demo" and shown["unreachable"] == []
+    assert shown["total"] == {"servers": 0, "cores": 0, "ram": 0, "volumes": 0,
+                              "gigabytes": 0, "snapshots": 0}
+    refused = osc.run("multiregion", "usage", "show", "demo", token="alice:alt",
+                      expect_rc=1)
+    assert "(HTTP 403)" in refused.stderr
 
 
 def test_a_member_is_refused_with_the_policy_message(osc):

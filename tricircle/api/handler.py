@@ -11,7 +11,7 @@ import routes
 import webob
 
 from tricircle.api import util
-from tricircle.api.handlers import binding, job, pod, root, routing
+from tricircle.api.handlers import binding, job, pod, root, routing, usage
 from tricircle.common import exceptions
 from tricircle.common.context import RequestContext
 
@@ -37,6 +37,7 @@ ROUTES = {
     "/v1.0/bindings/{binding_id}": {
         "GET": binding.show_binding, "PUT": binding.update_binding,
         "DELETE": binding.delete_binding},
+    "/v1.0/usages/{project_id}": {"GET": usage.show_usage},
 }
 
 # Paths answered without a token (version discovery and the API description).

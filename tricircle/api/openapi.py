@@ -6,11 +6,12 @@ published copy; a test fails when that copy is stale.
 """
 
 from tricircle.api import handler
-from tricircle.api.handlers import binding, job, pod, root, routing
+from tricircle.api.handlers import binding, job, pod, root, routing, usage
 from tricircle.api.schemas import binding as binding_schema
 from tricircle.api.schemas import job as job_schema
 from tricircle.api.schemas import pod as pod_schema
 from tricircle.api.schemas import routing as routing_schema
+from tricircle.api.schemas import usage as usage_schema
 
 # handler -> (success status, query schema, body schema, error statuses)
 _OPERATIONS = {
@@ -38,6 +39,7 @@ _OPERATIONS = {
     binding.show_binding: (200, None, None, (403, 404)),
     binding.update_binding: (200, None, binding_schema.UPDATE, (400, 403, 404, 409)),
     binding.delete_binding: (204, None, None, (403, 404)),
+    usage.show_usage: (200, usage_schema.SHOW_QUERY, None, (400, 403)),
 }
 
 _FAULT = {
@@ -104,8 +106,8 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Tricircle admin API", "version": "1.0",
-                 "description": "Pods (regions), resource routings, async jobs and "
-                 "tenant-to-pod bindings of a multi-region OpenStack."},
+                 "description": "Pods (regions), resource routings, async jobs, "
+                 "tenant-to-pod bindings and usages of a multi-region OpenStack."},
         "paths": paths,
         "components": {"securitySchemes": {"token": {
             "type": "apiKey", "in": "header", "name": "X-Auth-Token",

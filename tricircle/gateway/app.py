@@ -32,7 +32,8 @@ class GatewayApp:
         try:
             response = self._dispatch(req, service)
         except handlers.GatewayError as exc:
-            response = handlers.fault(service, exc.status, exc.message)
+            response = handlers.fault(service, exc.status, exc.message, exc.details,
+                                      exc.headers)
         except exceptions.RegionUnreachable as exc:
             response = handlers.fault(service, 503, exc.message)
         return response(environ, start_response)

@@ -4,19 +4,21 @@ First match wins; the last rule forwards anything else to the default region.
 """
 
 from tricircle.gateway import handlers as h
-from tricircle.gateway import lists
+from tricircle.gateway import lists, quota
 from tricircle.gateway.rules import Service, rule
 
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
+QUOTA_NOTE = (DEFAULT_NOTE + "; with central quota a GET shows the central limits "
+              "(and usage) of instances, cores and RAM")
 
 RULES = (
     rule("GET", "/servers", lists.merge, resource="server", collection="servers",
          note="every region at once, merged; limit/marker/sort_key across regions"),
     rule("GET", "/servers/detail", lists.merge, resource="server",
          collection="servers", note="as GET /servers"),
-    rule("POST", "/servers", h.create, resource="server", collection="server",
+    rule("POST", "/servers", quota.create, resource="server", collection="server",
          note="region from availability_zone / tenant binding / default region; "
-         "the routing is recorded"),
+         "central quota checked; the routing is recorded"),
     rule(None, "/servers/{id}", h.by_id, resource="server",
          note="the region of the server's routing (adopted when unknown)"),
     rule(None, "/servers/{id}/*", h.by_id, resource="server",
@@ -26,7 +28,10 @@ RULES = (
     rule("GET", "/os-availability-zone/detail", h.zones, note="as above"),
     rule(None, "/flavors", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/flavors/*", h.default_region, note=DEFAULT_NOTE),
-    rule(None, "/limits", h.default_region, note=DEFAULT_NOTE + " (that region's limits)"),
+    rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
+         "instances, cores and RAM are the central limits and usage"),
+    rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
+    rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-keypairs", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/os-keypairs/*", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/*", h.default_region, note="anything else: " + DEFAULT_NOTE),

@@ -35,6 +35,18 @@ gateway_opts = [
                "fan-out, lookup of unknown ids, version discovery)."),
     cfg.IntOpt("pool_connections", default=16, min=1,
                help="Keep-alive connections kept open per region endpoint."),
+    cfg.BoolOpt("central_quota", default=False,
+                help="Enforce the Keystone unified limits of CentralRegion (read with "
+                "oslo.limit, see [oslo_limit]) before forwarding a create, against usage "
+                "counted across every region; /limits and os-quota-sets then report them. "
+                "Off: only each region's own quota applies."),
+    cfg.ListOpt("compute_limit_service_types", default=["compute"],
+                help="Catalog types tried in order for the service (and its endpoint in "
+                "[oslo_limit]/endpoint_region_name) the compute limits are registered "
+                "on: servers, class:VCPU, class:MEMORY_MB."),
+    cfg.ListOpt("volume_limit_service_types", default=["block-storage", "volumev3"],
+                help="Catalog types tried in order for the service the volume limits "
+                "are registered on: volumes, gigabytes, snapshots."),
     cfg.IntOpt("endpoint_cache_seconds", default=30, min=0,
                help="Seconds the pod and endpoint table is kept in memory before it is "
                "read from the database again."),

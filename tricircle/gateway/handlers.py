@@ -9,6 +9,7 @@ import dataclasses
 import json
 import logging
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 import webob
@@ -29,12 +30,16 @@ _FAULT_KEYS = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
 
 
 class GatewayError(Exception):
-    """Answer with a fault in the service's own format."""
+    """Answer with a fault in the service's own format; ``details`` join the code and
+    message in the fault body (Cinder's retryAfter), ``headers`` go with it."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, details: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.details = details or {}
+        self.headers = headers or {}
 
 
 @dataclasses.dataclass
@@ -73,11 +78,15 @@ class Call:
         return proxy.to_response(reply, self.service.service_type, self.gateway_root, data)
 
 
-def fault(service: Service, status: int, message: str) -> webob.Response:
+def fault(service: Service, status: int, message: str, details: dict | None = None,
+          headers: dict | None = None) -> webob.Response:
     key = service.unavailable_key if status == 503 else _FAULT_KEYS.get(status,
                                                                         "computeFault")
     response = webob.Response(status=status, content_type="application/json", charset=None)
-    response.body = json.dumps({key: {"code": status, "message": message}}).encode()
+    body = {key: {"code": status, "message": message, **(details or {})}}
+    response.body = json.dumps(body).encode()
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     return response
 
 
@@ -196,7 +205,12 @@ def _volumes_of_server(call: Call, entity: dict) -> Region | None:
     return found
 
 
-def create(call: Call) -> webob.Response:
+# check(call, region, entity) before a create is sent: raises GatewayError to refuse
+# it, returns True when it changed ``entity`` (the central quota, quota.py).
+CreateCheck = Callable[[Call, Region, dict], bool]
+
+
+def create(call: Call, check: CreateCheck | None = None) -> webob.Response:
     """Place a new resource in a region, forward, record its routing."""
     try:
         body = json.loads(call.req.body or b"null")
@@ -212,8 +226,11 @@ def create(call: Call) -> webob.Response:
             raise GatewayError(503, "no region is configured")
         return call.respond(call.send(region))
     region = _place(call, entity, regions)
+    changed = check(call, region, entity) if check is not None else False
     zone, host_part = _zone_of(entity)
     raw = call.req.body
+    if changed:
+        raw = json.dumps(body).encode("utf-8")
     if zone is not None:
         if region.pod_az_name:
             entity["availability_zone"] = region.pod_az_name + host_part
@@ -264,13 +281,18 @@ def zones(call: Call) -> webob.Response:
     return response
 
 
-def default_region(call: Call) -> webob.Response:
-    """Forward to [gateway]/default_region (flavors, limits, keypairs, types, ...)."""
+def forward_to_default(call: Call) -> proxy.Reply:
+    """The default region's answer to this request."""
     region = scheduler.default_region(TABLE.with_service(call.service.service_type))
     if region is None:
         raise GatewayError(503, f"no region with {call.service.service_type} is "
                            f"configured (see [gateway]/default_region)")
-    return call.respond(call.send(region))
+    return call.send(region)
+
+
+def default_region(call: Call) -> webob.Response:
+    """Forward to [gateway]/default_region (flavors, limits, keypairs, types, ...)."""
+    return call.respond(forward_to_default(call))
 
 
 # -- version documents --------------------------------------------------------

@@ -15,6 +15,13 @@ from cheroot import wsgi
 
 _COLLECTIONS = {"compute": ("servers",), "volume": ("volumes", "snapshots", "backups")}
 _VERSIONS = {"compute": ("v2.1", "2.1"), "volume": ("v3", "3.0")}
+# Top-level names that are no project id (Nova serves them without one).
+_NOT_PROJECTS = ("flavors", "os-availability-zone", "limits", "os-quota-sets")
+# Flavor id → (vcpus, ram MiB, disk GiB), alike in every region.
+FLAVORS = {"1": (1, 512, 1), "2": (2, 2048, 20)}
+# The region's own quota, as its /limits and os-quota-sets report it.
+REGION_QUOTA = {"compute": {"instances": 10, "cores": 20, "ram": 51200},
+                "volume": {"volumes": 10, "gigabytes": 1000, "snapshots": 10}}
 
 
 class FakeRegion:
@@ -85,15 +92,76 @@ class FakeRegion:
             return 200, {"version": self._version()}, []
         project = headers.get("x-auth-token", ":").partition(":")[2]
         rest = parts[1:]
-        if rest[0] not in self.items and rest[0] != "flavors" and rest[0] not in (
-                "os-availability-zone",):
+        if rest[0] not in self.items and rest[0] not in _NOT_PROJECTS:
             if rest[0] != project and project != "admin":
                 return 403, {"forbidden": {"code": 403, "message": "project mismatch"}}, []
             rest = rest[1:]
         prefix = "/".join(parts[: len(parts) - len(rest)])
         if rest[0] == "flavors":
-            return 200, {"flavors": [{"id": "1", "name": f"m1.{self.name}"}]}, []
+            return self._flavors(rest)
+        if rest[0] == "limits":
+            return self._limits(project, environ, headers)
+        if rest[0] == "os-quota-sets":
+            return self._quota_set(rest)
         return self._resource(method, rest, prefix, project, environ, body)
+
+    def _flavors(self, rest):
+        if len(rest) == 1:
+            return 200, {"flavors": [{"id": "1", "name": f"m1.{self.name}"}]}, []
+        if rest[1] not in FLAVORS:
+            return self._fault(404, "itemNotFound", f"Flavor {rest[1]} could not be found.")
+        vcpus, ram, disk = FLAVORS[rest[1]]
+        return 200, {"flavor": {"id": rest[1], "name": f"f{rest[1]}", "vcpus": vcpus,
+                                "ram": ram, "disk": disk}}, []
+
+    def usage_of(self, project: str) -> dict:
+        """What this region counts for ``project``, in its /limits field names."""
+        if self.kind == "compute":
+            servers = [i for i in self.items["servers"].values() if i["tenant_id"] == project]
+            flavors = [FLAVORS.get(str(i.get("flavorRef")), (0, 0, 0)) for i in servers]
+            return {"totalInstancesUsed": len(servers),
+                    "totalCoresUsed": sum(f[0] for f in flavors),
+                    "totalRAMUsed": sum(f[1] for f in flavors)}
+        volumes = [i for i in self.items["volumes"].values() if i["tenant_id"] == project]
+        snapshots = [i for i in self.items["snapshots"].values()
+                     if i["tenant_id"] == project]
+        sizes = {i["id"]: int(i.get("size") or 0) for i in self.items["volumes"].values()}
+        # Cinder counts a snapshot's size (its volume's) in gigabytes too.
+        gigabytes = (sum(int(v.get("size") or 0) for v in volumes)
+                     + sum(sizes.get(s.get("volume_id"), 0) for s in snapshots))
+        return {"totalVolumesUsed": len(volumes), "totalGigabytesUsed": gigabytes,
+                "totalSnapshotsUsed": len(snapshots)}
+
+    def _limits(self, project, environ, headers):
+        from urllib.parse import parse_qs
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        # Nova: tenant_id for admins; Cinder: project_id from microversion 3.39.
+        asked = query.get("tenant_id") or query.get("project_id")
+        if asked and project != "admin":
+            return self._fault(403, "forbidden", "Policy doesn't allow that.")
+        if self.kind == "volume" and "project_id" in query and "3.39" not in headers.get(
+                "openstack-api-version", ""):
+            asked = None  # older microversions ignore the filter
+        quota = REGION_QUOTA[self.kind]
+        if self.kind == "compute":
+            absolute = {"maxTotalInstances": quota["instances"],
+                        "maxTotalCores": quota["cores"], "maxTotalRAMSize": quota["ram"],
+                        "maxServerMeta": 128, "maxTotalKeypairs": 100}
+        else:
+            absolute = {"maxTotalVolumes": quota["volumes"],
+                        "maxTotalVolumeGigabytes": quota["gigabytes"],
+                        "maxTotalSnapshots": quota["snapshots"], "maxTotalBackups": 10}
+        absolute.update(self.usage_of(asked or project))
+        return 200, {"limits": {"rate": [], "absolute": absolute}}, []
+
+    def _quota_set(self, rest):
+        quota = REGION_QUOTA[self.kind]
+        if rest[2:] == ["detail"]:
+            body = {name: {"limit": value, "in_use": 0, "reserved": 0}
+                    for name, value in quota.items()}
+        else:
+            body = dict(quota)
+        return 200, {"quota_set": {"id": rest[1], **body}}, []
 
     def _version(self):
         version, min_version = _VERSIONS[self.kind]
@@ -176,3 +244,68 @@ class FakeRegion:
             body[f"{collection}_links"] = [{"rel": "next", "href": (
                 f"{self.root}/{prefix}/{collection}?limit={limit}&marker={page[-1]['id']}")}]
         return 200, body, []
+
+
+class _Obj:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+class FakeLimits:
+    """Keystone's unified limits as oslo.limit's SDK connection sees them.
+
+    Limits are kept per service type (the fake's service id is its type), so
+    the compute and the volume enforcer read different ones, as in Keystone.
+    Set ``down`` to make every call fail like an unreachable Keystone.
+    """
+
+    def __init__(self, service_types=("compute", "block-storage")):
+        self.service_types = set(service_types)
+        self.registered: dict[tuple[str, str], int] = {}
+        self.project: dict[tuple[str, str, str], int] = {}
+        self.down = False
+        self.calls = 0
+
+    def register(self, service_type: str, **limits: int) -> None:
+        for name, value in limits.items():
+            self.registered[(service_type, name.replace("__", ":"))] = value
+
+    def set_project(self, service_type: str, project: str, **limits: int) -> None:
+        for name, value in limits.items():
+            self.project[(service_type, project, name.replace("__", ":"))] = value
+
+    def _touch(self):
+        self.calls += 1
+        if self.down:
+            raise ConnectionError("keystone is down")
+
+    # -- what oslo.limit calls ---------------------------------------------------
+
+    def get(self, path):
+        self._touch()
+        assert path == "/limits/model"
+        return _Obj(json=lambda: {"model": {"name": "flat"}})
+
+    def services(self, type=None, name=None):
+        self._touch()
+        return [_Obj(id=type, type=type)] if type in self.service_types else []
+
+    def get_region(self, region):
+        return _Obj(id=region)
+
+    def endpoints(self, service_id=None, region_id=None, interface=None):
+        self._touch()
+        return [_Obj(id=f"{service_id}-endpoint", service_id=service_id,
+                     region_id=region_id)]
+
+    def registered_limits(self, service_id=None, region_id=None):
+        self._touch()
+        return [_Obj(resource_name=name, default_limit=value)
+                for (service, name), value in self.registered.items()
+                if service == service_id]
+
+    def limits(self, service_id=None, region_id=None, project_id=None):
+        self._touch()
+        return [_Obj(resource_name=name, resource_limit=value, project_id=project)
+                for (service, project, name), value in self.project.items()
+                if service == service_id and project == project_id]

@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from tricircle.gateway import compute, doc, handlers, lists, volume
+from tricircle.gateway import compute, doc, handlers, lists, quota, volume
 
 TOP = pathlib.Path(__file__).parents[3]
 
@@ -12,7 +12,7 @@ TOP = pathlib.Path(__file__).parents[3]
 @pytest.mark.parametrize("method, path, handler, args", [
     ("GET", "/servers", lists.merge, {}),
     ("GET", "/servers/detail", lists.merge, {}),
-    ("POST", "/servers", handlers.create, {}),
+    ("POST", "/servers", quota.create, {}),
     ("GET", "/servers/abc", handlers.by_id, {"id": "abc"}),
     ("DELETE", "/servers/abc", handlers.by_id, {"id": "abc"}),
     ("POST", "/servers/abc/action", handlers.by_id, {"id": "abc", "rest": "/action"}),
@@ -21,6 +21,10 @@ TOP = pathlib.Path(__file__).parents[3]
     ("GET", "/os-availability-zone/detail", handlers.zones, {}),
     ("GET", "/flavors/1", handlers.default_region, {"rest": "/1"}),
     ("PUT", "/os-aggregates/1", handlers.default_region, {"rest": "/os-aggregates/1"}),
+    ("GET", "/limits", quota.limits, {}),
+    ("GET", "/os-quota-sets/p1/detail", quota.quota_sets, {"project": "p1"}),
+    ("GET", "/os-quota-sets/p1/defaults", handlers.default_region,
+     {"rest": "/os-quota-sets/p1/defaults"}),
 ])
 def test_compute_rules(method, path, handler, args):
     rule, found = compute.SERVICE.find(method, path)
@@ -30,7 +34,8 @@ def test_compute_rules(method, path, handler, args):
 
 @pytest.mark.parametrize("method, path, handler, resource", [
     ("GET", "/volumes/detail", lists.merge, "volume"),
-    ("POST", "/snapshots", handlers.create, "snapshot"),
+    ("POST", "/snapshots", quota.create, "snapshot"),
+    ("POST", "/backups", handlers.create, "backup"),
     ("POST", "/backups/b1/restore", handlers.by_id, "backup"),
     ("POST", "/volumes/v1/action", handlers.by_id, "volume"),
     ("GET", "/types", handlers.default_region, None),

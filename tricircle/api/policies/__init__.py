@@ -2,9 +2,9 @@
 
 import itertools
 
-from tricircle.api.policies import base, binding, job, pod, routing
+from tricircle.api.policies import base, binding, job, pod, routing, usage
 
 
 def list_rules() -> list:
     return list(itertools.chain(base.rules, pod.rules, routing.rules, job.rules,
-                                binding.rules))
+                                binding.rules, usage.rules))
