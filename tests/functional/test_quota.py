@@ -51,6 +51,24 @@ def test_off_by_default_nothing_asks_keystone(gw, fakes, monkeypatch):
     assert limits.calls == 0
 
 
+def test_resources_without_any_limit_are_left_to_the_regions(gw, fakes, monkeypatch):
+    limits = FakeLimits()
+    limits.register("compute", servers=1)  # cores and RAM have no limit at all
+    monkeypatch.setattr(limit, "_SDK_CONNECTION", limits)
+    config.CONF.set_override("central_quota", True, "gateway")
+    quota.reset()
+    alice = gw.as_user("alice", "demo")
+    try:
+        assert boot(alice, az="az1", flavorRef="2").status_int == 202
+        assert boot(alice, az="az2").status_int == 403
+        absolute = alice.get("/compute/v2.1/limits").json["limits"]["absolute"]
+        assert absolute["maxTotalInstances"] == 1 and absolute["maxTotalCores"] == -1
+        assert absolute["totalCoresUsed"] == 2
+        assert volume(alice, az="az1").status_int == 202  # no volume limit at all
+    finally:
+        quota.reset()
+
+
 # -- servers ------------------------------------------------------------------------
 
 def test_second_server_in_another_region_is_over_quota(keystone, gw, fakes):

@@ -142,17 +142,39 @@ def _run(service_type: str, count: Callable, action: Callable):
                                     "Keystone; try again later.") from None
 
 
+def _limited(found: limit.Enforcer, project: str, names) -> set[str]:
+    """The names Keystone has a limit for, registered or of the project.
+
+    oslo.limit counts a resource without any limit as limited to 0; the gateway
+    leaves it to the regions instead, so switching central quota on before
+    limits are registered, or limiting only servers, blocks nothing else.
+    """
+    have = {name for name, _ in found.get_registered_limits(None)}
+    have |= {name for name, _ in found.get_project_limits(project, None)}
+    return have & set(names)
+
+
 def enforce(service_type: str, project: str, deltas: dict[str, int], count: Callable,
             ) -> None:
     """Raise ProjectOverLimit when ``deltas`` would take ``project`` over a limit."""
-    _run(service_type, count, lambda found: found.enforce(project, deltas))
+    def check(found: limit.Enforcer) -> None:
+        limited = _limited(found, project, deltas)
+        if limited:
+            found.enforce(project, {k: v for k, v in deltas.items() if k in limited})
+    _run(service_type, count, check)
 
 
 def report(service_type: str, project: str, count: Callable) -> dict[str, tuple[int, int]]:
-    """{unified name: (limit, usage)} of ``project``; -1 is unlimited."""
+    """{unified name: (limit, usage)} of ``project``; -1 is unlimited (also when
+    Keystone has no limit for the resource)."""
     names = list(LIMITS[service_type])
-    result = _run(service_type, count, lambda found: found.calculate_usage(project, names))
-    return {name: (item.limit, item.usage) for name, item in result.items()}
+
+    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
+        limited = _limited(found, project, names)
+        result = found.calculate_usage(project, names)
+        return {name: (item.limit if name in limited else -1, item.usage)
+                for name, item in result.items()}
+    return _run(service_type, count, read)
 
 
 # -- over-quota faults, as the services word them -------------------------------------
