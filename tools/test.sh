@@ -14,4 +14,8 @@ if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ] && [ -d tests/integration ]; then
     pytest -m integration tests/integration "$@" || rc=$?
     # 5 = no integration test collected yet; anything else is a failure.
     [ "$rc" = 0 ] || [ "$rc" = 5 ] || exit "$rc"
+    # The Neutron plugins' unit tests need neutron, which only the lab venv has.
+    lab_venv=$(.venv/bin/python -c \
+        "from tricircle.lab.layout import Layout; print(Layout.default().venv)")
+    PYTHONPATH="$PWD" "$lab_venv/bin/python" -m pytest -q -p no:cacheprovider tests/neutron
 fi

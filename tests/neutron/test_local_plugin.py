@@ -191,11 +191,22 @@ def test_port_on_a_local_only_network_never_reaches_central(plugin):
     ({}, False)])
 def test_deleting_a_port_deletes_only_a_twin_made_here(plugin, profile, deleted):
     twin = dict(CENTRAL_PORT, **{"binding:profile": profile})
+    plugin._central_networks[NET] = True
     with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value={"network_id": NET}), \
             mock.patch.object(helper, "get", return_value=twin), \
             mock.patch.object(helper, "delete") as delete:
         plugin.delete_port(mock.Mock(), PORT)
     assert delete.called is deleted
+
+
+def test_deleting_a_port_of_a_local_only_network_never_asks_central(plugin):
+    plugin._central_networks[NET] = False
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value={"network_id": NET}), \
+            mock.patch.object(helper, "get") as central:
+        plugin.delete_port(mock.Mock(), PORT)
+    central.assert_not_called()
 
 
 def test_binding_updates_are_forwarded_to_the_twin(plugin):

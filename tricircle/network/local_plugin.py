@@ -186,7 +186,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         result = super().update_port(context, id, port)
         changes = {key: value for key, value in port["port"].items()
                    if key in FORWARDED_UPDATES}
-        if changes and self._central_networks.get(result["network_id"]):
+        if changes and self._is_central_network(result["network_id"]):
             try:
                 helper.update(helper.central_region(), "port", id, changes)
             except helper.RemoteError as exc:
@@ -195,7 +195,10 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         return result
 
     def delete_port(self, context, id, l3_port_check=True):
+        network_id = super().get_port(self._admin(), id, fields=["network_id"])["network_id"]
         super().delete_port(context, id, l3_port_check=l3_port_check)
+        if not self._is_central_network(network_id):
+            return
         try:
             central = helper.get(helper.central_region(), "port", id)
             if central and created_here(central, helper.local_region()):

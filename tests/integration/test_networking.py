@@ -1,0 +1,126 @@
+"""One network across regions (NETWORKING.md steps 1-3 and 6), proven in the lab.
+
+A network and subnet are made in central Neutron; servers booted in each
+region's Nova on it make each local Neutron copy the network with the same id
+and segment, and take their ports' MACs and IPs from central IPAM. Deleting
+everything centrally leaves nothing in any region. Every check asks the
+Neutron concerned through its own API.
+"""
+
+import ipaddress
+import uuid
+
+import pytest
+
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+
+SEGMENT = "provider:segmentation_id"
+
+
+@pytest.fixture
+def central_net(lab, unique_name):
+    """A vxlan network (no hint: it may span regions) and subnet of the demo tenant."""
+    network_api = lab.sdk("demo", CENTRAL_REGION).network
+    network = network_api.create_network(name=unique_name)
+    cidr = f"10.{uuid.uuid4().int % 200 + 20}.{uuid.uuid4().int % 250}.0/24"
+    subnet = network_api.create_subnet(network_id=network.id, ip_version=4, cidr=cidr,
+                                       name=unique_name)
+    yield network, subnet
+    # Normally the test has deleted it; leftovers go so the lab stays clean.
+    if network_api.find_network(network.id, ignore_missing=True) is not None:
+        for port in network_api.ports(network_id=network.id):
+            network_api.delete_port(port, ignore_missing=True)
+        network_api.delete_network(network, ignore_missing=True)
+
+
+def _boot(lab, region, network_id: str, name: str):
+    """Boot through the region's own Nova, naming the central network by id."""
+    compute = lab.sdk("demo", region.name).compute
+    flavor = compute.find_flavor("m1.tiny", ignore_missing=False)
+    image = lab.sdk("demo", region.name).image.find_image("tiny", ignore_missing=False)
+    server = compute.create_server(name=name, flavor_id=flavor.id, image_id=image.id,
+                                   networks=[{"uuid": network_id}],
+                                   availability_zone=region.az)
+    return compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=240)
+
+
+def _delete_servers(lab, servers: dict) -> None:
+    for region_name, server in servers.items():
+        compute = lab.sdk("demo", region_name).compute
+        compute.delete_server(server, ignore_missing=True)
+        compute.wait_for_delete(server, wait=240)
+
+
+def _admin_network(lab, region_name: str):
+    return lab.sdk("admin", region_name).network
+
+
+def test_servers_in_two_regions_share_one_central_network(lab, central_net, unique_name):
+    network, subnet = central_net
+    central = _admin_network(lab, CENTRAL_REGION)
+    central_segment = central.get_network(network.id)[SEGMENT]
+    servers = {}
+    try:
+        for region in REGIONS:
+            servers[region.name] = _boot(lab, region, network.id, f"{unique_name}-{region.short}")
+
+        addresses = []
+        for region in REGIONS:
+            local = _admin_network(lab, region.name)
+            # The local copy: same id, same segment, same subnet.
+            copy = local.get_network(network.id)
+            assert copy[SEGMENT] == central_segment
+            local_subnet = local.get_subnet(subnet.id)
+            assert (local_subnet.cidr, local_subnet.gateway_ip) == (subnet.cidr,
+                                                                    subnet.gateway_ip)
+            # The server's port: created centrally first, same id, MAC and IP here.
+            (port,) = list(local.ports(device_id=servers[region.name].id))
+            twin = central.get_port(port.id)
+            assert twin.mac_address == port.mac_address
+            assert twin.fixed_ips == port.fixed_ips
+            assert twin.binding_profile["region"] == region.name
+            address = port.fixed_ips[0]["ip_address"]
+            assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet.cidr)
+            addresses.append(address)
+        assert len(set(addresses)) == len(REGIONS), addresses  # central IPAM: no clash
+    finally:
+        _delete_servers(lab, servers)
+
+    # Step 6: deleting the servers and then the network centrally cleans every region.
+    assert list(central.ports(network_id=network.id)) == []  # the twins went with the VMs
+    lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
+    for region in REGIONS:
+        local = _admin_network(lab, region.name)
+        assert local.find_network(network.id, ignore_missing=True) is None, region.name
+        assert local.find_subnet(subnet.id, ignore_missing=True) is None, region.name
+        assert list(local.ports(network_id=network.id)) == [], region.name
+
+
+def test_a_region_only_copies_what_it_is_asked_for(lab, central_net):
+    network, _ = central_net
+    # Looking a central network up in a region does not stretch it there.
+    for region in REGIONS:
+        assert _admin_network(lab, region.name).find_network(
+            network.id, ignore_missing=True) is None
+
+
+def test_a_network_hinted_to_one_region_is_refused_by_the_others(lab, unique_name):
+    network_api = lab.sdk("demo", CENTRAL_REGION).network
+    home, other = REGIONS[0], REGIONS[1]
+    network = network_api.create_network(name=unique_name,
+                                         availability_zone_hints=[home.name])
+    try:
+        assert network.availability_zones == [home.name]
+        # Nova's boot path lists networks by id: only the home region copies it.
+        listed = {region.name: [net.id for net in _admin_network(lab, region.name).networks(
+            id=network.id)] for region in (home, other)}
+        assert listed == {home.name: [network.id], other.name: []}
+    finally:
+        network_api.delete_network(network)
+    assert _admin_network(lab, home.name).find_network(network.id, ignore_missing=True) is None
+
+
+def test_an_unknown_zone_hint_is_refused(lab, unique_name):
+    result = lab.openstack("network", "create", "--availability-zone-hint", "Atlantis",
+                           unique_name, user="demo", region=CENTRAL_REGION, check=False)
+    assert result.returncode != 0 and "Atlantis" in result.stderr
