@@ -11,7 +11,7 @@ import pytest
 
 from tests.unit.gateway.fakes import FakeRegion
 from tricircle.common import config
-from tricircle.gateway import lists, proxy, regions
+from tricircle.gateway import lists, proxy, regions, store
 
 GW = "http://localhost/compute"
 
@@ -44,6 +44,7 @@ def gw(api, pods, fakes):
         regions.set_endpoint(region, "compute" if service == "compute" else "volumev3",
                              fake.url)
     proxy.BREAKER.reset()
+    store.clear_cache()  # each test starts from its own database
     yield api
     regions.TABLE.invalidate()
     proxy.BREAKER.reset()

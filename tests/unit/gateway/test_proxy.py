@@ -139,3 +139,26 @@ def test_a_failing_service_does_not_open_the_breaker_of_another():
     finally:
         proxy.BREAKER.reset()
         config.CONF.clear_override("failure_threshold", "gateway")
+
+
+def test_routing_cache_is_scoped_to_the_caller(monkeypatch):
+    from tricircle.gateway import store
+
+    store.clear_cache()
+    asked = []
+
+    def lookup(resource_type, top_id, project_id):
+        asked.append(project_id)
+        return {"pod_id": "p1", "project_id": "owner"} if project_id in (None, "owner") else None
+
+    monkeypatch.setattr(store, "_find", lookup)
+    try:
+        assert store.find("server", "s1", "owner")["pod_id"] == "p1"
+        assert store.find("server", "s1", "owner")["pod_id"] == "p1"  # cached
+        assert store.find("server", "s1", "intruder") is None  # not served from the cache
+        assert asked == ["owner", "intruder"]
+        store._drop_cached("server", "s1")
+        store.find("server", "s1", "owner")
+        assert asked == ["owner", "intruder", "owner"]
+    finally:
+        store.clear_cache()
