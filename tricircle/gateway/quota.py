@@ -170,10 +170,11 @@ def report(service_type: str, project: str, count: Callable) -> dict[str, tuple[
     names = list(LIMITS[service_type])
 
     def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
-        limited = _limited(found, project, names)
-        result = found.calculate_usage(project, names)
-        return {name: (item.limit if name in limited else -1, item.usage)
-                for name, item in result.items()}
+        limited = [name for name in names if name in _limited(found, project, names)]
+        result = found.calculate_usage(project, limited) if limited else {}
+        used = count(project, names)  # counted once per request: no second fan-out
+        return {name: (result[name].limit if name in result else -1, used[name])
+                for name in names}
     return _run(service_type, count, read)
 
 
