@@ -1,6 +1,5 @@
 """The lab's process handling, with real processes and sockets (no OpenStack)."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -77,28 +76,28 @@ def test_stop_never_signals_a_process_the_lab_did_not_start(layout):
         stranger.wait()
 
 
-def test_stop_ends_the_whole_process_group(layout):
-    # A parent that forks a worker, as uwsgi and nova's services do.
+def test_stop_ends_the_whole_process_group(layout, tmp_path):
+    # A parent that forks a worker, as uwsgi and nova's services do; the parent
+    # says who its worker is, so the test need not guess.
+    child_file = tmp_path / "child.pid"
     code = ("import os, time\n"
-            "if os.fork() == 0:\n    time.sleep(60)\nelse:\n    time.sleep(60)\n")
+            "child = os.fork()\n"
+            "if child == 0:\n    time.sleep(60)\n"
+            f"else:\n    open({str(child_file)!r}, 'w').write(str(child))\n"
+            "    time.sleep(60)\n")
     process = procs.Process("forker", python(code))
     procs.ensure(layout, process)
-    pid = procs.running_pid(layout, "forker")
-    time.sleep(0.5)
-    children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == pid]
-    assert children
+    deadline = time.monotonic() + 30
+    while not child_file.exists() or not child_file.read_text():
+        assert time.monotonic() < deadline, "the parent never forked"
+        time.sleep(0.1)
+    child = int(child_file.read_text())
+    assert _running(child)
     assert procs.stop(layout, "forker") is True
-    time.sleep(0.3)
-    for child in children:
-        assert not _running(child)
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError):
-        return None
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(child)
 
 
 def _running(pid: int) -> bool:
