@@ -141,10 +141,12 @@ def _start(layout: Layout, process: Process) -> None:
     _pid_path(layout, process.name).write_text(str(child.pid))
 
 
-def wait_ready(layout: Layout, process: Process, timeout: float = 120) -> None:
-    """Wait until the process answers HTTP (or, without a port, stays alive a moment)."""
+def wait_ready(layout: Layout, process: Process, timeout: float = 120,
+               settle: float = 3.0) -> None:
+    """Wait until the process answers HTTP (or, without a port, stays alive for
+    ``settle`` seconds: long enough for a bad configuration to kill it)."""
     deadline = time.monotonic() + timeout
-    settle = time.monotonic() + 2
+    settle = time.monotonic() + settle
     while time.monotonic() < deadline:
         if _pid_path(layout, process.name).exists() and running_pid(
                 layout, process.name) is None:

@@ -37,7 +37,7 @@ def test_a_service_that_dies_is_named_with_its_log(layout):
     process = procs.Process("broken", python("print('cannot read my config'); raise SystemExit(3)"))
     procs.ensure(layout, process)
     with pytest.raises(LabError) as failure:
-        procs.wait_ready(layout, process, timeout=30)
+        procs.wait_ready(layout, process, timeout=30, settle=20)
     assert "broken exited during start" in str(failure.value)
     assert "cannot read my config" in str(failure.value)
 
