@@ -104,13 +104,14 @@ def test_a_region_only_copies_what_it_is_asked_for(lab, central_net):
             network.id, ignore_missing=True) is None
 
 
-def test_a_network_hinted_to_one_region_is_refused_by_the_others(lab, unique_name):
+@pytest.mark.parametrize("hint", ["region", "az"])
+def test_a_network_hinted_to_one_region_is_refused_by_the_others(lab, unique_name, hint):
     network_api = lab.sdk("demo", CENTRAL_REGION).network
     home, other = REGIONS[0], REGIONS[1]
-    network = network_api.create_network(name=unique_name,
-                                         availability_zone_hints=[home.name])
+    zone = home.name if hint == "region" else home.az
+    network = network_api.create_network(name=unique_name, availability_zone_hints=[zone])
     try:
-        assert network.availability_zones == [home.name]
+        assert network.availability_zones == [zone]
         # Nova's boot path lists networks by id: only the home region copies it.
         listed = {region.name: [net.id for net in _admin_network(lab, region.name).networks(
             id=network.id)] for region in (home, other)}
@@ -124,3 +125,24 @@ def test_an_unknown_zone_hint_is_refused(lab, unique_name):
     result = lab.openstack("network", "create", "--availability-zone-hint", "Atlantis",
                            unique_name, user="demo", region=CENTRAL_REGION, check=False)
     assert result.returncode != 0 and "Atlantis" in result.stderr
+
+
+def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_name):
+    """NETWORKING.md step 2 as a user types it: CentralRegion, an AZ, the central net."""
+    network, subnet = central_net
+    region, elsewhere = REGIONS[1], REGIONS[0]
+    server = lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image", "tiny",
+                                "--network", network.id, "--availability-zone", region.az,
+                                "--wait", unique_name, user="demo", region=CENTRAL_REGION)
+    try:
+        (port,) = list(_admin_network(lab, region.name).ports(device_id=server["id"]))
+        twin = _admin_network(lab, CENTRAL_REGION).get_port(port.id)
+        assert twin.fixed_ips == port.fixed_ips
+        assert twin.binding_profile["region"] == region.name
+        # Only the region with a port of it holds a copy.
+        assert _admin_network(lab, elsewhere.name).find_network(
+            network.id, ignore_missing=True) is None
+    finally:
+        lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                      region=CENTRAL_REGION)
+    assert list(_admin_network(lab, CENTRAL_REGION).ports(network_id=network.id)) == []

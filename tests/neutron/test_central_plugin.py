@@ -14,12 +14,14 @@ REGIONS = ["RegionOne", "RegionTwo"]
 
 @pytest.fixture
 def plugin():
-    with mock.patch.object(helper, "network_regions", return_value=REGIONS):
+    zones = {"RegionOne": {"RegionOne"}, "RegionTwo": {"RegionTwo"}, "az1": {"RegionOne"}}
+    with mock.patch.object(helper, "network_regions", return_value=REGIONS), \
+            mock.patch.object(helper, "zones", return_value=zones):
         yield cp.TricirclePlugin.__new__(cp.TricirclePlugin)
 
 
-def test_region_names_are_valid_network_zones(plugin):
-    plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne"])
+def test_region_and_pod_zone_names_are_valid_network_zones(plugin):
+    plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne", "az1"])
 
 
 def test_an_unknown_zone_is_refused(plugin):
@@ -60,3 +62,13 @@ def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin):
             mock.patch.object(helper, "delete", return_value=False) as delete:
         plugin.delete_port(mock.Mock(), "port-1")
     delete.assert_called_once_with("RegionTwo", "port", "port-1")
+
+
+def test_zones_map_regions_to_themselves_and_zones_to_their_pods():
+    pods = [{"region_name": "CentralRegion", "az_name": ""},
+            {"region_name": "RegionOne", "az_name": "az1"},
+            {"region_name": "RegionTwo", "az_name": "az1"}]
+    with mock.patch.object(helper, "network_regions", return_value=REGIONS), \
+            mock.patch.object(helper, "_pods", return_value=pods):
+        assert helper.zones() == {"RegionOne": {"RegionOne"}, "RegionTwo": {"RegionTwo"},
+                                  "az1": {"RegionOne", "RegionTwo"}}

@@ -11,6 +11,8 @@ from tricircle.network import helper
 from tricircle.network import local_plugin as lp
 
 NET, SUBNET, PORT = "net-1", "subnet-1", "port-1"
+ZONES = {"RegionOne": {"RegionOne"}, "RegionTwo": {"RegionTwo"}, "RegionThree": {"RegionThree"},
+         "az1": {"RegionOne"}, "az23": {"RegionTwo", "RegionThree"}}
 CENTRAL_NET = {"id": NET, "name": "net1", "project_id": "p1", "admin_state_up": True,
                "shared": False, "availability_zone_hints": [],
                "provider:network_type": "vxlan", "provider:physical_network": None,
@@ -32,8 +34,7 @@ def plugin():
     instance._central_networks = {}
     with mock.patch.object(helper, "central_region", return_value="CentralRegion"), \
             mock.patch.object(helper, "local_region", return_value="RegionOne"), \
-            mock.patch.object(helper, "network_regions",
-                              return_value=["RegionOne", "RegionTwo"]), \
+            mock.patch.object(helper, "zones", return_value=ZONES), \
             mock.patch.object(lp.TricirclePlugin, "_admin", return_value="admin"), \
             mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True):
         yield instance
@@ -81,11 +82,11 @@ def test_only_the_creating_region_owns_the_twin():
 
 
 @pytest.mark.parametrize("hints, expected", [
-    ([], True), (["RegionOne"], True), (["RegionTwo"], False),
-    (["az1"], True), (["RegionOne", "RegionTwo"], True)])
+    ([], True), (["RegionOne"], True), (["RegionTwo"], False), (["az1"], True),
+    (["az23"], False), (["az23", "RegionOne"], True), (["unknown"], True)])
 def test_network_hints_decide_which_regions_may_copy_it(hints, expected):
     network = {"availability_zone_hints": hints}
-    assert lp.meant_for(network, "RegionOne", ["RegionOne", "RegionTwo"]) is expected
+    assert lp.meant_for(network, "RegionOne", ZONES) is expected
 
 
 # --- lookups -----------------------------------------------------------------------

@@ -4,10 +4,10 @@ Central Neutron allocates what must be unique across regions: segments (ML2
 type drivers; its VNI/VLAN ranges are disjoint from the regions' own ranges),
 IPs (central IPAM) and MACs. On top of ML2 it:
 
-- accepts region names as availability-zone hints of a network: a network
-  whose hints name one region is a local network of that region (the regions'
-  local plugins refuse to copy it elsewhere); its ``availability_zones`` are
-  its hints, since no agent reports zones here;
+- accepts region names and the pods' availability zones as zone hints of a
+  network: a network whose hints name one region is a local network of that
+  region; hints keep the regions' local plugins from copying it anywhere
+  else; its ``availability_zones`` are its hints (no agent reports zones);
 - records the region of a port: the local plugin that created it puts
   ``region`` in its ``binding:profile`` (see ``port_region``);
 - removes the regions' copies when a network, subnet or port is deleted here.
@@ -40,7 +40,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         if resource_type != "network" or not availability_zones:
             return super().validate_availability_zones(context, resource_type,
                                                        availability_zones)
-        unknown = unknown_zones(availability_zones, helper.network_regions())
+        unknown = unknown_zones(availability_zones, list(helper.zones()))
         if unknown:
             raise az_exc.AvailabilityZoneNotFound(availability_zone=unknown[0])
 

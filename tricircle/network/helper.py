@@ -94,3 +94,28 @@ def network_regions() -> list[str]:
     regions = {endpoint.region_name for endpoint in data.get("network", [])}
     regions.discard(central_region())
     return sorted(region for region in regions if region)
+
+
+def _pods() -> list[dict]:
+    """Tricircle's pods (admin API in the central region); [] when it cannot answer."""
+    filt = {"service_type": "tricircle", "region_name": central_region(),
+            "interface": CONF.client.interface}
+    try:
+        response = session().get("/pods", endpoint_filter=filt, raise_exc=False,
+                                 timeout=CONF.tricircle.central_timeout)
+    except ks_exc.ClientException:
+        return []
+    return response.json().get("pods", []) if response.status_code == 200 else []
+
+
+def zones() -> dict[str, set[str]]:
+    """Every name a hint may use -> the regions it means.
+
+    A region name means itself; an availability zone means the regions of its
+    pods (an AZ may group several regions).
+    """
+    result = {region: {region} for region in network_regions()}
+    for pod in _pods():
+        if pod.get("az_name") and pod.get("region_name") != central_region():
+            result.setdefault(pod["az_name"], set()).add(pod["region_name"])
+    return result

@@ -104,14 +104,15 @@ def created_here(central_port: dict, region: str) -> bool:
     return profile.get(REGION_KEY) == region and profile.get(ORIGIN_KEY) == ORIGIN_LOCAL
 
 
-def meant_for(network: dict, region: str, regions: list[str]) -> bool:
-    """False for a central network that is local to another region (its AZ hints).
+def meant_for(network: dict, region: str, zones: dict[str, set[str]]) -> bool:
+    """False for a central network whose AZ hints keep it out of ``region``.
 
-    Hints that are not region names (AZ names) do not restrict it here.
+    ``zones`` maps each hint name (region or AZ) to the regions it means; no
+    hint means every region.
     """
-    hints = network.get("availability_zone_hints") or []
-    named_regions = [hint for hint in hints if hint in regions]
-    return not named_regions or region in named_regions
+    hinted = set().union(*(zones.get(hint, set())
+                           for hint in network.get("availability_zone_hints") or []))
+    return not hinted or region in hinted
 
 
 # --- the plugin -----------------------------------------------------------------
@@ -232,7 +233,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             return known
         central = helper.get(helper.central_region(), "network", network_id)
         if central is None or not meant_for(central, helper.local_region(),
-                                            helper.network_regions()):
+                                            helper.zones()):
             # Remember local-only networks; an unknown id may still appear later.
             if central is not None or self._has_network(network_id):
                 self._central_networks[network_id] = False
