@@ -84,13 +84,21 @@ def _insert(session: Session, values: dict) -> None:
 def record(resource_type: str, top_id: str, pod_id: str, project_id: str | None) -> None:
     """Record that ``top_id`` lives in ``pod_id`` (same id there); a routing that is
     already there (a concurrent adoption) is fine."""
+    values = {"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
+              "project_id": project_id, "resource_type": resource_type}
     try:
-        _insert({"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
-                 "project_id": project_id, "resource_type": resource_type})
+        _insert(values)
     except db_exc.DBDuplicateEntry:
-        pass
+        return
     except db_exc.DBReferenceError:
         LOG.warning("%s %s not recorded: pod %s is gone", resource_type, top_id, pod_id)
+        return
+    # The owner's next call (a show or delete right after the create) needs no query.
+    with _cache_lock:
+        if len(_cache) < _CACHE_MAX:
+            _cache[(resource_type, top_id, project_id)] = (
+                time.monotonic() + _CACHE_SECONDS,
+                {**values, "created_at": None})
 
 
 @db_api.writer
