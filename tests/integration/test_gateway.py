@@ -144,3 +144,34 @@ def test_a_stopped_region_fails_fast_by_name_and_recovers(lab, servers):
             break
         time.sleep(2)
     assert again.status_code == 200, again.text
+
+
+def test_a_flavor_created_through_the_gateway_exists_in_every_region(lab, unique_name):
+    flavor = lab.openstack_json("flavor", "create", "--vcpus", "1", "--ram", "64", "--disk",
+                                "1", unique_name, region=CENTRAL_REGION)
+    try:
+        for region in REGIONS:
+            here = lab.sdk("admin", region.name).compute.find_flavor(flavor["id"],
+                                                                     ignore_missing=True)
+            assert here is not None and here.name == unique_name, region.name
+    finally:
+        lab.openstack("flavor", "delete", flavor["id"], region=CENTRAL_REGION)
+    for region in REGIONS:
+        assert lab.sdk("admin", region.name).compute.find_flavor(
+            flavor["id"], ignore_missing=True) is None, region.name
+
+
+def test_a_generated_key_pair_opens_servers_in_every_region(lab, unique_name):
+    created = lab.openstack("keypair", "create", unique_name, user="demo",
+                            region=CENTRAL_REGION)
+    assert "BEGIN" in created.stdout  # the private key, shown once
+    try:
+        keys = [lab.sdk("demo", region.name).compute.find_keypair(unique_name)
+                for region in REGIONS]
+        assert all(key is not None for key in keys)
+        assert len({key.public_key for key in keys}) == 1  # one private key for all
+    finally:
+        lab.openstack("keypair", "delete", unique_name, user="demo", region=CENTRAL_REGION)
+    for region in REGIONS:
+        assert lab.sdk("demo", region.name).compute.find_keypair(
+            unique_name, ignore_missing=True) is None

@@ -8,6 +8,8 @@ from tricircle.gateway import lists, quota
 from tricircle.gateway.rules import Service, rule
 
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
+EVERYWHERE_NOTE = ("the default region first (its answer is the caller's), then every "
+                   "other region; one that misses it is named in X-Tricircle-Partial")
 QUOTA_NOTE = (DEFAULT_NOTE + "; with central quota a GET shows the central limits "
               "(and usage) of instances, cores and RAM")
 
@@ -26,12 +28,18 @@ RULES = (
     rule("GET", "/os-availability-zone", h.zones,
          note="one zone per az_name of the pods table"),
     rule("GET", "/os-availability-zone/detail", h.zones, note="as above"),
+    rule("POST PUT DELETE", "/flavors", h.everywhere, note=EVERYWHERE_NOTE
+         + "; a flavor created without an id gets one id for every region"),
+    rule("POST PUT DELETE", "/flavors/*", h.everywhere, note=EVERYWHERE_NOTE),
     rule(None, "/flavors", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/flavors/*", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
          "instances, cores and RAM are the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
+    rule("POST PUT DELETE", "/os-keypairs", h.everywhere, note=EVERYWHERE_NOTE
+         + "; a generated key pair is imported into the other regions"),
+    rule("POST PUT DELETE", "/os-keypairs/*", h.everywhere, note=EVERYWHERE_NOTE),
     rule(None, "/os-keypairs", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/os-keypairs/*", h.default_region, note=DEFAULT_NOTE),
     rule(None, "/*", h.default_region, note="anything else: " + DEFAULT_NOTE),
