@@ -57,3 +57,14 @@ def test_xjob_runs_a_port_delete_job_in_the_region(lab, unique_name):
         time.sleep(1)
     assert shown["status"] == "SUCCESS", shown
     assert network.find_port(port.id, ignore_missing=True) is None
+
+
+def test_upgrade_check_passes_against_the_lab(lab):
+    from tricircle.lab.layout import Layout
+
+    conf = Layout.default().etc / "tricircle" / "tricircle.conf"
+    status = str(Path(sys.executable).parent / "tricircle-status")
+    result = subprocess.run([status, "--config-file", str(conf), "upgrade", "check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pods answer" in result.stdout
