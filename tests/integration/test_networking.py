@@ -8,6 +8,7 @@ Neutron concerned through its own API.
 """
 
 import ipaddress
+import time
 import uuid
 
 import pytest
@@ -146,3 +147,64 @@ def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_na
         lab.openstack("server", "delete", "--wait", server["id"], user="demo",
                       region=CENTRAL_REGION)
     assert list(_admin_network(lab, CENTRAL_REGION).ports(network_id=network.id)) == []
+
+
+SHADOW = "compute:shadow"
+
+
+def _poll(check, timeout: float = 180.0, interval: float = 1.0):
+    """``check()``'s first truthy answer within ``timeout`` seconds, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    return None
+
+
+def _gateway_boot(lab, network_id: str, az: str, name: str) -> dict:
+    return lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image", "tiny",
+                              "--network", network_id, "--availability-zone", az, "--wait",
+                              name, user="demo", region=CENTRAL_REGION)
+
+
+def _shadow_of(lab, region_name: str, port) -> object | None:
+    shadows = _admin_network(lab, region_name).ports(network_id=port.network_id,
+                                                     device_owner=SHADOW)
+    return next((s for s in shadows if s.binding_profile.get("shadow_of") == port.id), None)
+
+
+def test_each_region_shadows_the_other_regions_vm_port(lab, central_net, unique_name):
+    """NETWORKING.md step 4: shadow ports follow VM ports across regions, and go with them."""
+    network, _ = central_net
+    servers, ports = {}, {}
+    try:
+        for region in REGIONS:
+            servers[region.name] = _gateway_boot(lab, network.id, region.az,
+                                                 f"{unique_name}-{region.short}")
+            (ports[region.name],) = list(_admin_network(lab, region.name).ports(
+                device_id=servers[region.name]["id"]))
+        for region, other in (REGIONS, REGIONS[::-1]):
+            real = ports[other.name]
+            copy = _poll(lambda: _shadow_of(lab, region.name, real))  # noqa: B023
+            assert copy is not None, f"no shadow of {other.name}'s port in {region.name}"
+            assert (copy.mac_address, copy.fixed_ips) == (real.mac_address, real.fixed_ips)
+            assert copy.binding_host_id == real.binding_host_id
+            assert copy.binding_profile["shadow_region"] == other.name
+        # A region holds shadows only of the other region's ports, never its own.
+        for region in REGIONS:
+            assert _shadow_of(lab, region.name, ports[region.name]) is None
+
+        gone, keeper = REGIONS[0], REGIONS[1]
+        lab.openstack("server", "delete", "--wait", servers.pop(gone.name)["id"], user="demo",
+                      region=CENTRAL_REGION)
+        assert _poll(lambda: _shadow_of(lab, keeper.name, ports[gone.name]) is None), \
+            f"the shadow of the deleted server's port stays in {keeper.name}"
+    finally:
+        for server in servers.values():
+            lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+    lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
+    for region in REGIONS:
+        assert list(_admin_network(lab, region.name).ports(network_id=network.id)) == []

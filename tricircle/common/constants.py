@@ -28,6 +28,10 @@ JOB_TYPES: dict[str, tuple[str, ...]] = {
     "sync_qos_rule": ("rule_id",),
 }
 
+# device_owner of a shadow port: a region's stand-in for a VM port bound in
+# another region (tricircle.xjob.shadow), which the local plugin keeps local.
+DEVICE_OWNER_SHADOW = "compute:shadow"
+
 JOB_NEW = "NEW"
 JOB_RUNNING = "RUNNING"
 JOB_SUCCESS = "SUCCESS"

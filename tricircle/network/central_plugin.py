@@ -11,7 +11,11 @@ IPs (central IPAM) and MACs. On top of ML2 it:
 - records the region of a port: the local plugin that created it puts
   ``region`` in its ``binding:profile`` (see ``port_region``);
 - removes the regions' copies when a network, subnet or port is deleted here.
-  This is done in the request for now; the xjob will take it over.
+  This is done in the request for now; the xjob will take it over;
+- queues xjob's ``shadow_port_setup`` (pod of the port's region, network) when
+  a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
+  copies ``binding:host_id`` to the port's central twin, so central Neutron is
+  where every region's bindings meet (see tricircle.xjob.shadow).
 """
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
@@ -19,6 +23,7 @@ from neutron_lib.api.validators import availability_zone as az_validator
 from neutron_lib.exceptions import availability_zone as az_exc
 from oslo_log import log as logging
 
+from tricircle.common import constants
 from tricircle.network import helper
 
 LOG = logging.getLogger(__name__)
@@ -27,6 +32,13 @@ LOG = logging.getLogger(__name__)
 def port_region(port: dict) -> str | None:
     """The region a port lives in, as recorded by the local plugin that created it."""
     return (port.get("binding:profile") or {}).get("region")
+
+
+def needs_shadows(port: dict, network_type: str | None) -> bool:
+    """Whether other regions must shadow ``port``: a region's VM port on VxLAN."""
+    owner = port.get("device_owner") or ""
+    return (network_type == "vxlan" and port_region(port) is not None
+            and owner.startswith("compute:") and owner != constants.DEVICE_OWNER_SHADOW)
 
 
 def unknown_zones(zones: list[str], regions: list[str]) -> list[str]:
@@ -56,12 +68,38 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         super().delete_subnet(context, id)
         self._delete_copies("subnet", id, helper.network_regions())
 
+    def update_port(self, context, id, port):
+        before = self.get_port(context, id)
+        result = super().update_port(context, id, port)
+        if before.get("binding:host_id") != result.get("binding:host_id"):
+            self._queue_shadows(context, result)
+        return result
+
     def delete_port(self, context, id, l3_port_check=True):
         port = self.get_port(context, id)
         super().delete_port(context, id, l3_port_check=l3_port_check)
         region = port_region(port)
         if region:
             self._delete_copies("port", id, [region])
+            if port.get("binding:host_id"):
+                self._queue_shadows(context, port)
+
+    def _queue_shadows(self, context, port: dict) -> None:
+        """Ask xjob to bring the other regions' shadows of ``port``'s region up to date."""
+        network = self.get_network(context.elevated(), port["network_id"])
+        if not needs_shadows(port, network.get("provider:network_type")):
+            return
+        region = port_region(port)
+        try:
+            pod_id = helper.pod_id_of(region)
+            if pod_id is None:
+                LOG.warning("Region %s has no pod: no shadows of port %s", region, port["id"])
+                return
+            helper.queue_job("shadow_port_setup", port["project_id"],
+                             {"pod_id": pod_id, "network_id": port["network_id"]})
+        except helper.RemoteError as exc:
+            # The port works in its region; only other regions' L2 population lags.
+            LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
 
     @staticmethod
     def _delete_copies(kind: str, id_: str, regions: list[str]) -> None:

@@ -119,3 +119,26 @@ def zones() -> dict[str, set[str]]:
         if pod.get("az_name") and pod.get("region_name") != central_region():
             result.setdefault(pod["az_name"], set()).add(pod["region_name"])
     return result
+
+
+def pod_id_of(region: str) -> str | None:
+    """The id of the pod of ``region`` in Tricircle's admin API, if it has one."""
+    return next((pod["pod_id"] for pod in _pods() if pod.get("region_name") == region), None)
+
+
+def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
+    """Queue a job for tricircle-xjob through the admin API (POST /jobs).
+
+    The API de-duplicates: the same work queued already returns that job.
+    """
+    filt = {"service_type": "tricircle", "region_name": central_region(),
+            "interface": CONF.client.interface}
+    body = {"job": {"type": job_type, "project_id": project_id, "resource": resource}}
+    try:
+        response = session().post("/jobs", json=body, endpoint_filter=filt, raise_exc=False,
+                                   timeout=CONF.tricircle.central_timeout)
+    except ks_exc.ClientException as exc:
+        raise RemoteError(central_region(), None, str(exc)) from None
+    if response.status_code >= 400:
+        raise RemoteError(central_region(), response.status_code, response.text)
+    return response.json()["job"]

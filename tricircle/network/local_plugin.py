@@ -21,6 +21,11 @@ region answers only for what it holds. Nova's boot path lists networks by id
 first (``get_networks``), which copies; so does creating a port here. A
 cross-region network thus reaches a region when a port of it is made there.
 
+A shadow port (``device_owner`` ``compute:shadow``, made by xjob: the stand-in
+for a VM port bound in another region) has no central twin of its own: it is
+created here only, with the MAC and IPs it is given, and nothing about it is
+forwarded to central Neutron.
+
 Deleting a port here deletes its central twin only when this plugin created
 that twin: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
 = this region. A port created centrally and only copied here stays in central.
@@ -35,6 +40,7 @@ from neutron_lib.plugins import utils as plugin_utils
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
+from tricircle.common import constants
 from tricircle.network import helper
 
 LOG = logging.getLogger(__name__)
@@ -171,6 +177,10 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         body = port["port"]
         if not self._is_central_network(body["network_id"]):
             return super().create_port(context, port)
+        if body.get("device_owner") == constants.DEVICE_OWNER_SHADOW:
+            # Its MAC and IPs are the real port's, allocated centrally already.
+            self._ensure_subnets(body)
+            return super().create_port(context, port)
         twin = helper.create(helper.central_region(), "port",
                              central_port_body(body, helper.local_region()))
         try:
@@ -187,7 +197,8 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         result = super().update_port(context, id, port)
         changes = {key: value for key, value in port["port"].items()
                    if key in FORWARDED_UPDATES}
-        if changes and self._is_central_network(result["network_id"]):
+        shadow = result.get("device_owner") == constants.DEVICE_OWNER_SHADOW
+        if changes and not shadow and self._is_central_network(result["network_id"]):
             try:
                 helper.update(helper.central_region(), "port", id, changes)
             except helper.RemoteError as exc:
@@ -206,6 +217,18 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                 self._delete_twin(id)
         except helper.RemoteError as exc:
             LOG.error("Port %s deleted here, but its central twin may remain: %s", id, exc)
+
+    def delete_network(self, context, id):
+        # Shadows are xjob's stand-ins for ports of other regions: when the network
+        # goes they go too, or they would hold the network's copy here forever.
+        shadows = super().get_ports(self._admin(), {
+            "network_id": [id], "device_owner": [constants.DEVICE_OWNER_SHADOW]}, ["id"])
+        for shadow in shadows:
+            try:
+                super().delete_port(self._admin(), shadow["id"], l3_port_check=False)
+            except n_exc.PortNotFound:
+                pass  # xjob removed it meanwhile
+        return super().delete_network(context, id)
 
     # copies ----------------------------------------------------------------
 

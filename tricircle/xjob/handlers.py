@@ -1,7 +1,7 @@
 """The job handlers that need nothing but REST calls to the regions' Neutron.
 
-The other networking job types (router_setup, shadow_port_setup,
-seg_rule_setup, ...) come with the networking plugins; until one registers a
+shadow_port_setup lives in tricircle.xjob.shadow. The other networking job
+types (router_setup, seg_rule_setup, ...) come with the networking plugins; until one registers a
 handler for them, their jobs stay NEW.
 """
 
@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from tricircle.db import api as db_api
 from tricircle.db import models
-from tricircle.xjob import regions
+from tricircle.xjob import regions, shadow
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
-__all__ = ["HANDLERS", "port_delete", "resource_recycle"]
+__all__ = ["HANDLERS", "port_delete", "resource_recycle", "shadow_port_setup"]
 
 # Neutron's URL collection of each routed resource type, in the order
 # resource_recycle deletes them: what hangs on a network or router goes first.
@@ -107,3 +107,10 @@ def resource_recycle(job: Job) -> None:
             errors.append(f"{resource_type} {resource_id}: {exc.message}")
     if errors:
         raise regions.RegionError("; ".join(errors))
+
+
+@handler("shadow_port_setup")
+def shadow_port_setup(job: Job) -> None:
+    """Reconcile the shadow ports of network ``network_id`` between pod ``pod_id``
+    and every other pod holding it (see tricircle.xjob.shadow)."""
+    shadow.setup(job.resource["pod_id"], job.resource["network_id"])

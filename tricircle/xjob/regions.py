@@ -29,6 +29,10 @@ class RegionError(exceptions.TricircleError):
     """A region answered a call with an error, or could not be reached."""
 
 
+class RegionConflict(RegionError):
+    """A region answered 409: what was asked for clashes with what it holds."""
+
+
 @functools.cache
 def get_session() -> ks_session.Session:
     """The [client] service account's session; without an account (a lab with a
@@ -100,3 +104,23 @@ def delete(pod_id: str, collection: str, resource_id: str) -> bool:
         raise RegionError(f"DELETE {url}: HTTP {response.status_code} "
                           f"{response.text[:300]}")
     return True
+
+
+def call(pod_id: str, method: str, path: str, body: dict | None = None) -> dict | None:
+    """One Neutron API call in a pod (``path`` below /v2.0): the JSON answer, or
+    None for a 404. Anything else that is not a success raises RegionError."""
+    url = f"{network_endpoint(pod_id).rstrip('/')}/v2.0/{path.lstrip('/')}"
+    try:
+        response = get_session().request(url, method, json=body, raise_exc=False,
+                                         timeout=CONF.client.timeout or 60)
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout) as exc:
+        forget_endpoint(pod_id)
+        raise RegionError(f"{method} {url}: {exc}") from None
+    except ks_exc.RequestTimeout as exc:
+        raise RegionError(f"{method} {url}: {exc}") from None
+    if response.status_code == 404:
+        return None
+    if response.status_code >= 300:
+        error = RegionConflict if response.status_code == 409 else RegionError
+        raise error(f"{method} {url}: HTTP {response.status_code} {response.text[:300]}")
+    return response.json() if response.content else {}
