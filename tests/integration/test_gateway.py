@@ -175,3 +175,77 @@ def test_a_generated_key_pair_opens_servers_in_every_region(lab, unique_name):
     for region in REGIONS:
         assert lab.sdk("demo", region.name).compute.find_keypair(
             unique_name, ignore_missing=True) is None
+
+
+def test_server_create_keeps_every_field_and_logs_no_secret(lab, unique_name, tmp_path):
+    secret = f"user-data-{unique_name}"
+    user_data = tmp_path / "user-data"
+    user_data.write_text(f"#!/bin/sh\necho {secret}\n")
+    lab.openstack("keypair", "create", "--public-key", str(_public_key(tmp_path)), unique_name,
+                  user="demo", region=CENTRAL_REGION)
+    server = lab.openstack_json(
+        "--os-compute-api-version", "2.52",
+        "server", "create", "--flavor", "m1.tiny", "--image", "tiny", "--nic", "none",
+        "--availability-zone", "az2", "--key-name", unique_name, "--property", "role=web",
+        "--tag", "blue", "--user-data", str(user_data), "--wait", unique_name,
+        user="demo", region=CENTRAL_REGION)
+    try:
+        there = lab.sdk("demo", "RegionTwo").compute.get_server(server["id"])
+        assert there.key_name == unique_name
+        assert there.metadata == {"role": "web"}
+        assert "blue" in (there.tags or lab.openstack_json(
+            "--os-compute-api-version", "2.52", "server", "show", server["id"],
+            user="demo", region="RegionTwo")["tags"])
+        log = Layout.default().logs / "tricircle-api-app.log"
+        assert secret not in log.read_text(errors="replace")
+    finally:
+        lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                      region=CENTRAL_REGION)
+        lab.openstack("keypair", "delete", unique_name, user="demo", region=CENTRAL_REGION)
+
+
+def _public_key(tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    public = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    path = tmp_path / "id_ed25519.pub"
+    path.write_bytes(public + b"\n")
+    return path
+
+
+def test_a_volume_attaches_to_a_server_of_its_region(lab, unique_name):
+    server = boot(lab, unique_name, "az1")
+    volume = lab.openstack_json("volume", "create", "--size", "1", "--availability-zone",
+                                "az1", unique_name, user="demo", region=CENTRAL_REGION)
+    storage = lab.sdk("demo", "RegionOne").block_storage
+    try:
+        storage.wait_for_status(storage.get_volume(volume["id"]), status="available",
+                                failures=["error"], wait=120)
+        lab.openstack("server", "add", "volume", server["id"], volume["id"], user="demo",
+                      region=CENTRAL_REGION)
+        storage.wait_for_status(storage.get_volume(volume["id"]), status="in-use",
+                                failures=["error"], wait=120)
+        lab.openstack("server", "remove", "volume", server["id"], volume["id"], user="demo",
+                      region=CENTRAL_REGION)
+        storage.wait_for_status(storage.get_volume(volume["id"]), status="available",
+                                failures=["error"], wait=120)
+    finally:
+        lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                      region=CENTRAL_REGION)
+        lab.openstack("volume", "delete", volume["id"], user="demo", region=CENTRAL_REGION,
+                      check=False)
+
+
+def test_first_create_in_an_az_binds_the_tenant_to_its_pod(lab, servers):
+    session = lab.sdk("admin", CENTRAL_REGION).session
+    admin_api = {"service_type": "tricircle", "interface": "public",
+                 "region_name": CENTRAL_REGION}
+    demo_project = lab.sdk("demo", CENTRAL_REGION).current_project_id
+    pods = {p["pod_id"]: p for p in session.get("/pods", endpoint_filter=admin_api)
+            .json()["pods"]}
+    bindings = session.get(f"/bindings?tenant_id={demo_project}",
+                           endpoint_filter=admin_api).json()["bindings"]
+    bound_zones = {pods[b["pod_id"]]["az_name"] for b in bindings if b["is_binding"]}
+    assert {region.az for region in REGIONS} <= bound_zones
