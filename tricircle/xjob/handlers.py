@@ -1,8 +1,9 @@
 """The job handlers that need nothing but REST calls to the regions' Neutron.
 
-shadow_port_setup lives in tricircle.xjob.shadow. The other networking job
-types (router_setup, seg_rule_setup, ...) come with the networking plugins; until one registers a
-handler for them, their jobs stay NEW.
+shadow_port_setup lives in tricircle.xjob.shadow, seg_rule_setup in
+tricircle.xjob.security_groups. The other networking job types (router_setup,
+...) come with the networking plugins; until one registers a handler for
+them, their jobs stay NEW.
 """
 
 import sqlalchemy as sa
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from tricircle.db import api as db_api
 from tricircle.db import models
-from tricircle.xjob import regions, shadow
+from tricircle.xjob import regions, security_groups, shadow
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
-__all__ = ["HANDLERS", "port_delete", "resource_recycle", "shadow_port_setup"]
+__all__ = ["HANDLERS", "port_delete", "resource_recycle", "seg_rule_setup",
+           "shadow_port_setup"]
 
 # Neutron's URL collection of each routed resource type, in the order
 # resource_recycle deletes them: what hangs on a network or router goes first.
@@ -114,3 +116,10 @@ def shadow_port_setup(job: Job) -> None:
     """Reconcile the shadow ports of network ``network_id`` between pod ``pod_id``
     and every other pod holding it (see tricircle.xjob.shadow)."""
     shadow.setup(job.resource["pod_id"], job.resource["network_id"])
+
+
+@handler("seg_rule_setup")
+def seg_rule_setup(job: Job) -> None:
+    """Bring the rules of the regions' copies of ``project_id``'s security groups
+    in line with central's (see tricircle.xjob.security_groups)."""
+    security_groups.setup(job.resource["project_id"])

@@ -31,5 +31,5 @@ def test_only_the_implemented_types_have_real_handlers():
     # The other networking types come with the plugins; until then their jobs
     # must stay NEW, so no handler may pretend to do them.
     assert handlers.HANDLERS.types() == ("port_delete", "resource_recycle",
-                                         "shadow_port_setup")
+                                         "seg_rule_setup", "shadow_port_setup")
     assert set(handlers.HANDLERS.types()) <= set(constants.JOB_TYPES)

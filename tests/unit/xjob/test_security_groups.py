@@ -1,0 +1,151 @@
+"""seg_rule_setup: the regions' copies of central security groups follow central's rules."""
+
+import itertools
+import urllib.parse
+
+import pytest
+
+from tricircle.db import api as db_api
+from tricircle.db import models
+from tricircle.network import secgroups
+from tricircle.xjob import handlers, regions, security_groups
+from tricircle.xjob.registry import Job
+
+CENTRAL, R1, R2 = "central", "pod-1", "pod-2"
+SSH = {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22,
+       "port_range_max": 22, "remote_ip_prefix": "0.0.0.0/0"}
+EGRESS = {"direction": "egress", "ethertype": "IPv4"}
+
+
+class FakeNeutrons:
+    """Security groups and rules of central and two region Neutrons. A region
+    asked for a central group it lacks copies it, as the local plugin does."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
+        self.rules: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
+        self._ids = itertools.count()
+
+    def group(self, pod: str, id_: str, name: str | None = None, project: str = "demo") -> str:
+        self.groups[pod][id_] = {"id": id_, "name": name or id_, "project_id": project}
+        return id_
+
+    def rule(self, pod: str, group_id: str, **content) -> str:
+        id_ = f"rule-{next(self._ids)}"
+        self.rules[pod][id_] = dict(content, id=id_, security_group_id=group_id)
+        return id_
+
+    def rules_of(self, pod: str, group_id: str) -> set[tuple]:
+        return {secgroups.rule_key(rule) for rule in self.rules[pod].values()
+                if rule["security_group_id"] == group_id}
+
+    def _listed(self, pod: str, group: dict) -> dict:
+        return dict(group, security_group_rules=[
+            r for r in self.rules[pod].values() if r["security_group_id"] == group["id"]])
+
+    def call(self, pod: str, method: str, path: str, body: dict | None = None):
+        path, _, query = path.partition("?")
+        filters = dict(urllib.parse.parse_qsl(query))
+        kind, _, id_ = path.partition("/")
+        if kind == "security-groups" and id_:
+            if id_ not in self.groups[pod] and id_ in self.groups[CENTRAL]:
+                self._copy(pod, id_)
+            return {"security_group": self.groups[pod][id_]} if id_ in self.groups[pod] else None
+        if kind == "security-groups":
+            return {"security_groups": [self._listed(pod, g) for g in self.groups[pod].values()
+                                        if g["project_id"] == filters["project_id"]]}
+        if method == "GET":
+            return {"security_group_rules": [r for r in self.rules[pod].values() if all(
+                r.get(k) == v for k, v in filters.items())]}
+        if method == "POST":
+            new = body["security_group_rule"]
+            if secgroups.rule_key(new) in self.rules_of(pod, new["security_group_id"]):
+                raise regions.RegionConflict("409 SecurityGroupRuleExists")
+            self.rule(pod, new["security_group_id"], **new)
+            return {}
+        return self.rules[pod].pop(id_, None) and {}
+
+    def _copy(self, pod: str, id_: str) -> None:
+        self.groups[pod][id_] = dict(self.groups[CENTRAL][id_])
+        for rule in list(self.rules[CENTRAL].values()):
+            if rule["security_group_id"] == id_:
+                self.rule(pod, id_, **{k: v for k, v in rule.items() if k != "id"})
+
+
+@pytest.fixture
+def neutrons(db, monkeypatch):
+    fake = FakeNeutrons()
+    monkeypatch.setattr(regions, "call", fake.call)
+    _add_pods()
+    return fake
+
+
+@db_api.writer
+def _add_pods(session):
+    session.add(models.Pod(pod_id=CENTRAL, region_name="CentralRegion", az_name=""))
+    for pod_id, region in ((R1, "RegionOne"), (R2, "RegionTwo")):
+        session.add(models.Pod(pod_id=pod_id, region_name=region, az_name=f"az-{region}"))
+
+
+def _run(project: str = "demo") -> None:
+    handlers.seg_rule_setup(Job(id="j", type="seg_rule_setup", project_id=project,
+                                resource={"project_id": project}, attempts=0))
+
+
+def test_a_rule_added_centrally_reaches_each_copy_and_only_the_copies(neutrons):
+    for pod in (CENTRAL, R1):
+        neutrons.group(pod, "web")
+        neutrons.rule(pod, "web", **EGRESS)
+    neutrons.rule(CENTRAL, "web", **SSH)
+    _run()
+    _run()  # again, as after a crash: nothing doubles
+    assert neutrons.rules_of(R1, "web") == neutrons.rules_of(CENTRAL, "web")
+    assert len(neutrons.rules_of(R1, "web")) == 2
+    assert not neutrons.groups[R2] and not neutrons.rules[R2]  # R2 never used it
+
+
+def test_a_rule_deleted_centrally_goes_from_the_copies(neutrons):
+    for pod in (CENTRAL, R1, R2):
+        neutrons.group(pod, "web")
+        neutrons.rule(pod, "web", **EGRESS)
+    neutrons.rule(R1, "web", **SSH)  # central's rule, deleted there since
+    neutrons.rule(R2, "web", **SSH)
+    _run()
+    for pod in (R1, R2):
+        assert neutrons.rules_of(pod, "web") == {secgroups.rule_key(EGRESS)}
+
+
+def test_the_regions_own_groups_and_other_projects_are_left_alone(neutrons):
+    neutrons.group(CENTRAL, "c-default", name="default")
+    neutrons.group(R1, "r-default", name="default")
+    neutrons.rule(R1, "r-default", **SSH)
+    neutrons.group(R1, "local-only")
+    neutrons.rule(R1, "local-only", **SSH)
+    for pod in (CENTRAL, R1):
+        neutrons.group(pod, "theirs", project="alt")
+    neutrons.rule(CENTRAL, "theirs", **SSH)
+    _run()
+    assert neutrons.rules_of(R1, "r-default") == {secgroups.rule_key(SSH)}
+    assert neutrons.rules_of(R1, "local-only") == {secgroups.rule_key(SSH)}
+    assert not neutrons.rules_of(R1, "theirs")
+
+
+def test_remote_group_rules_keep_the_group_and_map_central_default(neutrons):
+    neutrons.group(CENTRAL, "c-default", name="default")
+    neutrons.group(R1, "r-default", name="default")
+    for pod in (CENTRAL, R1):
+        neutrons.group(pod, "web")
+    neutrons.group(CENTRAL, "db")  # not in R1 yet
+    neutrons.rule(CENTRAL, "web", direction="ingress", ethertype="IPv4",
+                  remote_group_id="c-default")
+    neutrons.rule(CENTRAL, "web", direction="ingress", ethertype="IPv4", remote_group_id="db")
+    neutrons.rule(CENTRAL, "web", direction="ingress", ethertype="IPv4", remote_group_id="web")
+    _run()
+    remotes = {rule[6] for rule in neutrons.rules_of(R1, "web")}
+    assert remotes == {"r-default", "db", "web"}
+    assert "db" in neutrons.groups[R1]  # copied by the lookup, same id
+
+
+def test_no_central_pod_means_nothing_to_do(db, monkeypatch):
+    monkeypatch.setattr(regions, "call", pytest.fail)
+    security_groups.setup("demo")
