@@ -7,6 +7,7 @@ returns the processes to run. `up` starts them all, then waits for them.
 
 import dataclasses
 import hashlib
+import os
 import shutil
 import string
 import subprocess
@@ -87,8 +88,8 @@ class Context:
             output.write(result.stdout)
         if result.returncode != 0:
             lines = log.read_text(errors="replace").splitlines()[-25:]
-            raise LabError(f"{name}: `{' '.join(Path(argv[0]).name for _ in [0])} "
-                           f"{' '.join(argv[1:3])} ...` failed; last lines of {log}:\n"
+            command = " ".join([Path(argv[0]).name, *argv[1:3]])
+            raise LabError(f"{name}: `{command} ...` failed; last lines of {log}:\n"
                            + "\n".join(lines))
         return result.stdout
 
@@ -337,7 +338,7 @@ def tricircle(ctx: Context) -> list[Process]:
     log = ctx.layout.logs / "tricircle-setup.log"
     with open(log, "a") as output:
         # Every time: the clone's migrations may be newer than the database.
-        result = subprocess.run(sync, env={**_base_env(), **env}, stdout=output,
+        result = subprocess.run(sync, env={**os.environ, **env}, stdout=output,
                                 stderr=subprocess.STDOUT)
     if result.returncode != 0:
         raise LabError(f"tricircle-manage db sync failed; see {log}")
@@ -349,7 +350,3 @@ def tricircle(ctx: Context) -> list[Process]:
                                                          "--log-file", str(xjob_log)),
                     env=env, config_files=(conf,), extra_stamp=stamp)]
 
-
-def _base_env() -> dict:
-    import os
-    return dict(os.environ)
