@@ -77,24 +77,28 @@ class Bench:
                      for r in REGIONS}
         self.cinder = {r.name: self.demo.endpoint_for("block-storage", region_name=r.name)
                        for r in REGIONS}
-        self.servers: list[str] = []
+        self.servers: list[tuple[str, str]] = []
 
     def boot_servers(self, per_region: int = 3) -> None:
         for region in REGIONS:
-            compute = catalog.connect("demo", "demo", passwords(Layout.default())["demo"],
-                                      region.name).compute
+            compute = self._compute(region.name)
             for i in range(per_region):
                 server = compute.create_server(name=f"bench-{region.short}-{i}",
                                                flavor_id="1", image_id=self._image(),
                                                networks="none")
-                self.servers.append(server.id)
+                self.servers.append((region.name, server.id))
                 compute.wait_for_server(server, wait=120)
+
+    @staticmethod
+    def _compute(region_name: str):
+        return catalog.connect("demo", "demo", passwords(Layout.default())["demo"],
+                               region_name).compute
 
     def _image(self) -> str:
         return self.demo.image.find_image(catalog.IMAGE_NAME).id
 
     def routed_get(self) -> None:
-        server = self.servers[0]  # a RegionOne server
+        server = self.servers[0][1]  # a RegionOne server
         direct = f"{self.nova[REGIONS[0].name]}/servers/{server}"
         through = f"{GATEWAY}/compute/v2.1/servers/{server}"
         timed(self.http, "GET", through, 20)  # warm: adoption, endpoint cache, pools
@@ -203,7 +207,7 @@ class Bench:
                     pod = session.post("/pods", endpoint_filter=tricircle, json={"pod": {
                         "region_name": name, "az_name": f"bench-{name}"}}).json()["pod"]
                     extra_pods.append(pod["pod_id"])
-                server = self.servers[0]
+                server = self.servers[0][1]
                 through = f"{GATEWAY}/compute/v2.1/servers/{server}"
                 timed(self.http, "GET", through, 20)
                 p50, p95, rate = percentiles(timed(self.http, "GET", through,
@@ -220,8 +224,9 @@ class Bench:
                 identity.delete_region(region, ignore_missing=True)
 
     def cleanup(self) -> None:
-        for server in self.servers:
-            self.http.delete(f"{GATEWAY}/compute/v2.1/servers/{server}")
+        # Directly in each region: whatever state the gateway was left in.
+        for region_name, server in self.servers:
+            self._compute(region_name).delete_server(server, ignore_missing=True)
 
 
 def main() -> None:
