@@ -208,3 +208,56 @@ def test_each_region_shadows_the_other_regions_vm_port(lab, central_net, unique_
     lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
     for region in REGIONS:
         assert list(_admin_network(lab, region.name).ports(network_id=network.id)) == []
+
+
+def _rules(network_api, group_id: str) -> set[tuple]:
+    """What the group's rules do, ids aside (a copy's rules have their own ids)."""
+    return {(r.direction, r.ether_type, r.protocol, r.port_range_min, r.port_range_max,
+             r.remote_ip_prefix, r.remote_group_id)
+            for r in network_api.security_group_rules(security_group_id=group_id)}
+
+
+def test_a_central_security_group_follows_the_port_into_the_region(lab, central_net,
+                                                                   unique_name):
+    """Issue #5: a group named at boot is copied with the same id and rules; a rule
+    added centrally reaches the copy (xjob seg_rule_setup); deleting it centrally
+    removes the copy."""
+    network, _ = central_net
+    region = REGIONS[0]
+    central_api = lab.sdk("demo", CENTRAL_REGION).network
+    group = central_api.create_security_group(name=unique_name)
+    central_api.create_security_group_rule(security_group_id=group.id, direction="ingress",
+                                           ether_type="IPv4", protocol="tcp",
+                                           port_range_min=22, port_range_max=22,
+                                           remote_ip_prefix="0.0.0.0/0")
+    central, local = _admin_network(lab, CENTRAL_REGION), _admin_network(lab, region.name)
+    server = None
+    try:
+        server = lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image",
+                                    "tiny", "--network", network.id, "--availability-zone",
+                                    region.az, "--security-group", group.id, "--wait",
+                                    unique_name, user="demo", region=CENTRAL_REGION)
+        # Listed by project, which never copies: the boot made the copy.
+        (copy,) = [g for g in local.security_groups(project_id=group.project_id)
+                   if g.id == group.id]
+        assert copy.name == group.name
+        assert _rules(local, group.id) == _rules(central, group.id)
+        (port,) = list(local.ports(device_id=server["id"]))
+        assert port.security_group_ids == [group.id]
+        assert central.get_port(port.id).security_group_ids == [group.id]
+
+        central_api.create_security_group_rule(security_group_id=group.id,
+                                               direction="ingress", ether_type="IPv4",
+                                               protocol="icmp", remote_ip_prefix="10.0.0.0/8")
+        assert _poll(lambda: _rules(local, group.id) == _rules(central, group.id),
+                     timeout=60), "the new rule did not reach the region's copy"
+        assert len(_rules(local, group.id)) == len(_rules(central, group.id))
+    finally:
+        if server is not None:
+            lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+        central_api.delete_security_group(group, ignore_missing=True)
+    lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
+    assert local.find_security_group(group.id, ignore_missing=True) is None
+    assert list(local.security_group_rules(security_group_id=group.id)) == []
+    assert list(local.ports(network_id=network.id)) == []

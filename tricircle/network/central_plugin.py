@@ -15,7 +15,10 @@ IPs (central IPAM) and MACs. On top of ML2 it:
 - queues xjob's ``shadow_port_setup`` (pod of the port's region, network) when
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
   copies ``binding:host_id`` to the port's central twin, so central Neutron is
-  where every region's bindings meet (see tricircle.xjob.shadow).
+  where every region's bindings meet (see tricircle.xjob.shadow);
+- queues xjob's ``seg_rule_setup`` (project) when a security group rule is
+  created or deleted, so the regions' copies of the project's groups follow
+  (see tricircle.xjob.security_groups), and deletes a group's copies with it.
 """
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
@@ -68,6 +71,26 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         super().delete_subnet(context, id)
         self._delete_copies("subnet", id, helper.network_regions())
 
+    def delete_security_group(self, context, id):
+        super().delete_security_group(context, id)
+        self._delete_copies("security_group", id, helper.network_regions())
+
+    def create_security_group_rule(self, context, security_group_rule):
+        rule = super().create_security_group_rule(context, security_group_rule)
+        self._queue_rule_sync(rule["project_id"])
+        return rule
+
+    def create_security_group_rule_bulk(self, context, security_group_rules):
+        rules = super().create_security_group_rule_bulk(context, security_group_rules)
+        for project_id in sorted({rule["project_id"] for rule in rules}):
+            self._queue_rule_sync(project_id)
+        return rules
+
+    def delete_security_group_rule(self, context, id):
+        project_id = self.get_security_group_rule(context, id)["project_id"]
+        super().delete_security_group_rule(context, id)
+        self._queue_rule_sync(project_id)
+
     def update_port(self, context, id, port):
         before = self.get_port(context, id)
         result = super().update_port(context, id, port)
@@ -100,6 +123,14 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         except helper.RemoteError as exc:
             # The port works in its region; only other regions' L2 population lags.
             LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
+
+    @staticmethod
+    def _queue_rule_sync(project_id: str) -> None:
+        try:
+            helper.queue_job("seg_rule_setup", project_id, {"project_id": project_id})
+        except helper.RemoteError as exc:
+            # Central holds the rule; the regions' copies lag until the next job.
+            LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
 
     @staticmethod
     def _delete_copies(kind: str, id_: str, regions: list[str]) -> None:

@@ -62,28 +62,33 @@ def _request(region: str, method: str, path: str, body: dict | None = None,
     return response
 
 
+def _path(kind: str) -> str:
+    # Bodies say security_group; URLs say security-groups.
+    return f"/{kind.replace('_', '-')}s"
+
+
 def get(region: str, kind: str, id_: str) -> dict | None:
-    """One network/subnet/port by id; None when that Neutron does not have it."""
-    response = _request(region, "GET", f"/{kind}s/{id_}", ok_missing=True)
+    """One network/subnet/port/security_group by id; None when that Neutron lacks it."""
+    response = _request(region, "GET", f"{_path(kind)}/{id_}", ok_missing=True)
     return None if response is None else response.json()[kind]
 
 
 def find(region: str, kind: str, **filters: str) -> list[dict]:
     query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()))
-    return _request(region, "GET", f"/{kind}s?{query}").json()[f"{kind}s"]
+    return _request(region, "GET", f"{_path(kind)}?{query}").json()[f"{kind}s"]
 
 
 def create(region: str, kind: str, body: dict) -> dict:
-    return _request(region, "POST", f"/{kind}s", {kind: body}).json()[kind]
+    return _request(region, "POST", _path(kind), {kind: body}).json()[kind]
 
 
 def update(region: str, kind: str, id_: str, body: dict) -> dict:
-    return _request(region, "PUT", f"/{kind}s/{id_}", {kind: body}).json()[kind]
+    return _request(region, "PUT", f"{_path(kind)}/{id_}", {kind: body}).json()[kind]
 
 
 def delete(region: str, kind: str, id_: str) -> bool:
     """Delete by id; False when it was already gone."""
-    return _request(region, "DELETE", f"/{kind}s/{id_}", ok_missing=True) is not None
+    return _request(region, "DELETE", f"{_path(kind)}/{id_}", ok_missing=True) is not None
 
 
 def network_regions() -> list[str]:

@@ -29,19 +29,28 @@ forwarded to central Neutron.
 Deleting a port here deletes its central twin only when this plugin created
 that twin: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
 = this region. A port created centrally and only copied here stays in central.
+
+Security groups follow central too (see tricircle.network.secgroups): a port's
+copy, and a port created here on a central network, carry central's group ids;
+each group they name is copied here on demand with the same id and rules, as
+is a group that ``get_security_group`` or a list by id or name misses. The
+project's ``default`` group is never copied: the region's own default stands
+for central's.
 """
 
+from neutron.extensions import securitygroup as ext_sg
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import context as n_context
 from neutron_lib import exceptions as n_exc
 from neutron_lib.api import validators
 from neutron_lib.db import api as db_api
+from neutron_lib.objects import exceptions as obj_exc
 from neutron_lib.plugins import utils as plugin_utils
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from tricircle.common import constants
-from tricircle.network import helper
+from tricircle.network import helper, secgroups
 
 LOG = logging.getLogger(__name__)
 
@@ -56,6 +65,7 @@ SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", 
                "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
 PORT_KEYS = ("id", "name", "description", "network_id", "project_id", "mac_address",
              "admin_state_up", "device_id", "device_owner")
+SECURITY_GROUPS = "security_groups"
 # What a region learns about its port that central Neutron should show too.
 FORWARDED_UPDATES = ("name", "description", "admin_state_up", "device_id", "device_owner",
                      "binding:host_id")
@@ -91,8 +101,12 @@ def port_copy_body(central: dict) -> dict:
     return body
 
 
-def central_port_body(local: dict, region: str) -> dict:
-    """What to ask central Neutron for, for a port requested in ``region``."""
+def central_port_body(local: dict, region: str, groups: list[str] | None = None) -> dict:
+    """What to ask central Neutron for, for a port requested in ``region``.
+
+    ``groups``: the central ids of the port's security groups; None lets central
+    pick its default group (the region picks its own).
+    """
     body = {key: local[key] for key in ("network_id", "name", "description",
                                         "admin_state_up", "device_id", "device_owner")
             if validators.is_attr_set(local.get(key))}
@@ -101,6 +115,8 @@ def central_port_body(local: dict, region: str) -> dict:
         if validators.is_attr_set(local.get(key)) and local[key]:
             body[key] = local[key]
     body[PROFILE] = {REGION_KEY: region, ORIGIN_KEY: ORIGIN_LOCAL}
+    if groups is not None:
+        body["security_groups"] = groups
     return body
 
 
@@ -171,6 +187,28 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             self._copy_port(central)
             return super().get_port(self._admin(), id, fields=fields)
 
+    def get_security_group(self, context, id, fields=None, project_id=None):
+        try:
+            return super().get_security_group(context, id, fields=fields,
+                                              project_id=project_id)
+        except ext_sg.SecurityGroupNotFound:
+            if not self._may_fetch(context) or self._local_group(id) != id:
+                raise
+            return super().get_security_group(self._admin(), id, fields=fields)
+
+    def get_security_groups(self, context, filters=None, fields=None, sorts=None, limit=None,
+                            marker=None, page_reverse=False, default_sg=False):
+        args = (filters, fields, sorts, limit, marker, page_reverse, default_sg)
+        result = super().get_security_groups(context, *args)
+        if result or default_sg or not self._may_fetch(context):
+            return result
+        # Nova looks a group up by id, or by name within the project: a miss may
+        # be a central group not copied yet.
+        if not any(self._local_group(central["id"]) == central["id"]
+                   for central in self._central_groups(filters or {})):
+            return result
+        return super().get_security_groups(context, *args)
+
     # ports -----------------------------------------------------------------
 
     def create_port(self, context, port):
@@ -181,12 +219,15 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             # Its MAC and IPs are the real port's, allocated centrally already.
             self._ensure_subnets(body)
             return super().create_port(context, port)
+        local_groups, central_groups = self._port_groups(body)
         twin = helper.create(helper.central_region(), "port",
-                             central_port_body(body, helper.local_region()))
+                             central_port_body(body, helper.local_region(), central_groups))
         try:
             self._ensure_subnets(twin)
             local = dict(body, id=twin["id"], mac_address=twin["mac_address"],
                          fixed_ips=fixed_ips(twin))
+            if local_groups is not None:
+                local[SECURITY_GROUPS] = local_groups
             return super().create_port(context, {"port": local})
         except Exception:
             # The local create failed: do not leave an IP taken in central IPAM.
@@ -284,7 +325,104 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
 
     def _copy_port(self, central: dict) -> None:
         self._ensure_subnets(central)
-        self._create_copy("port", port_copy_body(central))
+        body = port_copy_body(central)
+        if SECURITY_GROUPS in central:
+            local = (self._local_group(id_) for id_ in central[SECURITY_GROUPS])
+            body[SECURITY_GROUPS] = [id_ for id_ in local if id_]
+        self._create_copy("port", body)
+
+    # security groups -----------------------------------------------------------
+
+    def _central_groups(self, filters: dict) -> list[dict]:
+        """Central groups a list missed: by id, or by name (and project); never default."""
+        central = helper.central_region()
+        if filters.get("id"):
+            found = (helper.get(central, "security_group", id_) for id_ in filters["id"])
+            return [group for group in found if group and not secgroups.is_default(group)]
+        names = [name for name in filters.get("name") or [] if name != secgroups.DEFAULT]
+        projects = filters.get("project_id") or filters.get("tenant_id") or []
+        if len(names) != 1 or len(projects) != 1:
+            return []  # no broad lists: they would copy every group everywhere
+        return helper.find(central, "security_group", name=names[0], project_id=projects[0])
+
+    def _local_group(self, central_id: str, copying: frozenset = frozenset()) -> str | None:
+        """The id of the group standing here for central group ``central_id``.
+
+        The copy (same id), made now if missing; the region's default group for
+        central's default; None when central does not have it.
+        """
+        if central_id in copying or super().get_security_groups(
+                self._admin(), {"id": [central_id]}, ["id"], default_sg=True):
+            return central_id
+        central = helper.get(helper.central_region(), "security_group", central_id)
+        if central is None:
+            return None
+        if secgroups.is_default(central):
+            return self._ensure_default_security_group(self._admin(), central["project_id"])
+        self._copy_group(central, copying | {central_id})
+        return central_id
+
+    def _copy_group(self, central: dict, copying: frozenset) -> None:
+        """Create the copy of ``central`` and its rules (after the groups they name)."""
+        try:
+            self.create_security_group(self._admin(),
+                                       {"security_group": secgroups.group_body(central)})
+        except (db_exc.DBDuplicateEntry, obj_exc.NeutronDbObjectDuplicateEntry):
+            LOG.info("security group %s was copied by another worker", central["id"])
+            return
+        rules = central.get("security_group_rules") or []
+        remote_ids = {id_: self._local_group(id_, copying)
+                      for id_ in secgroups.remote_groups(rules, central["id"])}
+        rules = [rule for rule in rules
+                 if not rule.get("remote_group_id") or rule["remote_group_id"] == central["id"]
+                 or remote_ids.get(rule["remote_group_id"])]
+        local = super().get_security_group_rules(
+            self._admin(), {"security_group_id": [central["id"]]})
+        missing, extra = secgroups.diff_rules(rules, local, remote_ids)
+        for rule in extra:  # the rules Neutron's templates add to every new group
+            super().delete_security_group_rule(self._admin(), rule["id"])
+        for rule in missing:
+            body = secgroups.rule_body(rule, central["id"], central["project_id"], remote_ids)
+            try:
+                super().create_security_group_rule(self._admin(),
+                                                   {"security_group_rule": body})
+            except ext_sg.SecurityGroupRuleExists:
+                pass  # a concurrent copy made it
+        LOG.info("Copied security group %s from %s", central["id"], helper.central_region())
+
+    def _port_groups(self, port: dict) -> tuple[list[str] | None, list[str] | None]:
+        """(local ids, central ids) of the groups a port created here asks for.
+
+        Unset: (None, None), so each side applies its own default. A central
+        group is copied here first; the region's default group and central's
+        default stand for each other; a group only this region has stays out
+        of central (central cannot refer to it).
+        """
+        requested = port.get(SECURITY_GROUPS)
+        if not validators.is_attr_set(requested):
+            return None, None
+        central_region, local, central = helper.central_region(), [], []
+        for id_ in requested:
+            here = super().get_security_groups(self._admin(), {"id": [id_]}, ["id", "name"],
+                                               default_sg=True)
+            if not here:
+                standing = self._local_group(id_)
+                local.append(standing or id_)  # unknown: ML2 refuses it as usual
+                central.extend([id_] if standing else [])
+            elif secgroups.is_default(here[0]):
+                local.append(id_)
+                project = port.get("project_id") or port.get("tenant_id")
+                central.extend(group["id"] for group in helper.find(
+                    central_region, "security_group", name=secgroups.DEFAULT,
+                    project_id=project)[:1])
+            else:
+                local.append(id_)
+                if helper.get(central_region, "security_group", id_):
+                    central.append(id_)
+                else:
+                    LOG.warning("Security group %s is not central: left out of the port's "
+                                "central twin", id_)
+        return local, central
 
     def _create_copy(self, kind: str, body: dict) -> None:
         """Create with the central id; another worker doing the same first is fine."""
