@@ -27,6 +27,7 @@ import openstack
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
+from tests.integration.conftest import poll  # noqa: E402
 from tricircle.common import constants  # noqa: E402
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS  # noqa: E402
 
@@ -108,13 +109,7 @@ def boot(region, network_id: str, name: str):
 
 
 def wait_for(check, timeout: float = 300.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise SystemExit("timed out")
+    return poll(check, timeout, interval) or sys.exit("timed out")
 
 
 def shadow_delays(count: int) -> None:

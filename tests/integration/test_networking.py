@@ -8,11 +8,11 @@ Neutron concerned through its own API.
 """
 
 import ipaddress
-import time
 import uuid
 
 import pytest
 
+from tests.integration.conftest import poll
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS
 
 SEGMENT = "provider:segmentation_id"
@@ -152,17 +152,6 @@ def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_na
 SHADOW = "compute:shadow"
 
 
-def _poll(check, timeout: float = 180.0, interval: float = 1.0):
-    """``check()``'s first truthy answer within ``timeout`` seconds, else None."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    return None
-
-
 def _gateway_boot(lab, network_id: str, az: str, name: str) -> dict:
     return lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image", "tiny",
                               "--network", network_id, "--availability-zone", az, "--wait",
@@ -187,7 +176,7 @@ def test_each_region_shadows_the_other_regions_vm_port(lab, central_net, unique_
                 device_id=servers[region.name]["id"]))
         for region, other in (REGIONS, REGIONS[::-1]):
             real = ports[other.name]
-            copy = _poll(lambda: _shadow_of(lab, region.name, real))  # noqa: B023
+            copy = poll(lambda: _shadow_of(lab, region.name, real))  # noqa: B023
             assert copy is not None, f"no shadow of {other.name}'s port in {region.name}"
             assert (copy.mac_address, copy.fixed_ips) == (real.mac_address, real.fixed_ips)
             assert copy.binding_host_id == real.binding_host_id
@@ -199,7 +188,7 @@ def test_each_region_shadows_the_other_regions_vm_port(lab, central_net, unique_
         gone, keeper = REGIONS[0], REGIONS[1]
         lab.openstack("server", "delete", "--wait", servers.pop(gone.name)["id"], user="demo",
                       region=CENTRAL_REGION)
-        assert _poll(lambda: _shadow_of(lab, keeper.name, ports[gone.name]) is None), \
+        assert poll(lambda: _shadow_of(lab, keeper.name, ports[gone.name]) is None), \
             f"the shadow of the deleted server's port stays in {keeper.name}"
     finally:
         for server in servers.values():
@@ -249,7 +238,7 @@ def test_a_central_security_group_follows_the_port_into_the_region(lab, central_
         central_api.create_security_group_rule(security_group_id=group.id,
                                                direction="ingress", ether_type="IPv4",
                                                protocol="icmp", remote_ip_prefix="10.0.0.0/8")
-        assert _poll(lambda: _rules(local, group.id) == _rules(central, group.id),
+        assert poll(lambda: _rules(local, group.id) == _rules(central, group.id),
                      timeout=60), "the new rule did not reach the region's copy"
         assert len(_rules(local, group.id)) == len(_rules(central, group.id))
     finally:

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from tests.integration.conftest import lab_command
+from tests.integration.conftest import lab_command, poll
 from tricircle.lab import procs
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
@@ -49,17 +49,7 @@ def _stop_xjob() -> None:
     pid = procs.running_pid(Layout.default(), XJOB)
     if pid is not None:
         os.kill(pid, signal.SIGTERM)  # a clean stop: it finishes what it runs
-        _wait(lambda: procs.running_pid(Layout.default(), XJOB) is None, 60)
-
-
-def _wait(check, timeout: float, interval: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    return None
+        poll(lambda: procs.running_pid(Layout.default(), XJOB) is None, 60, interval=0.5)
 
 
 def _kill_mid_batch(api: AdminApi, project_id: str) -> int:
@@ -106,7 +96,7 @@ def test_a_worker_killed_mid_batch_leaves_every_job_done_once(lab):
     assert up.returncode == 0, up.stderr[-3000:]
     print(f"killed tricircle-xjob with {done_at_kill}/{BATCH} jobs done")
 
-    finished = _wait(lambda: (lambda jobs: len(jobs) == BATCH and all(
+    finished = poll(lambda: (lambda jobs: len(jobs) == BATCH and all(
         job["status"] == "SUCCESS" for job in jobs) and jobs)(_jobs(api, project_id)),
         RECOVERY_TIMEOUT, interval=2)
     jobs = _jobs(api, project_id)
