@@ -24,6 +24,9 @@ from tricircle.gateway.rules import Rule, Service
 
 LOG = logging.getLogger(__name__)
 
+# Names the regions a list or a write to every region did not reach.
+PARTIAL_HEADER = "X-Tricircle-Partial"
+
 # Nova's and Cinder's fault keys by status (both services use the same names).
 _FAULT_KEYS = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                404: "itemNotFound", 405: "badMethod", 409: "conflictingRequest",
@@ -297,10 +300,6 @@ def default_region(call: Call) -> webob.Response:
 
 
 # -- what every region must hold alike ------------------------------------------
-
-# Header naming the regions a write or a list did not reach (as lists.PARTIAL_HEADER).
-PARTIAL_HEADER = "X-Tricircle-Partial"
-
 
 def everywhere(call: Call) -> webob.Response:
     """A write to what every region must hold alike (flavors, keypairs, volume types).

@@ -22,7 +22,7 @@ from tricircle.gateway.regions import TABLE, Region
 
 LOG = logging.getLogger(__name__)
 
-PARTIAL_HEADER = "X-Tricircle-Partial"
+PARTIAL_HEADER = handlers.PARTIAL_HEADER
 DOWN_CELL_MICROVERSION = (2, 69)
 # Nova's sort keys whose JSON field has another name.
 _SORT_FIELDS = {"display_name": "name", "created_at": "created", "updated_at": "updated",
