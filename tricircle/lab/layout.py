@@ -1,6 +1,7 @@
 """Where the lab keeps things, and which ports and names it uses."""
 
 import dataclasses
+import functools
 import hashlib
 import os
 import tomllib
@@ -99,6 +100,7 @@ def requirements() -> list[str]:
     return services + project["dependencies"] + project["optional-dependencies"]["server"]
 
 
+@functools.cache  # asked for every path into the venv; the files do not change meanwhile
 def venv_key() -> str:
     """A short hash of everything that decides the venv's content."""
     if not CONSTRAINTS.exists() or not LAB_FILES.is_dir():
