@@ -2,31 +2,20 @@
 
 import pytest
 
+from tests.unit.client.fakes import TableHTTP
 from tricircleclient.v1 import bindings, jobs, pods, routings, usages
 
 
-class FakeHTTP:
+class FakeHTTP(TableHTTP):
     """Records requests; answers each with the next queued body."""
 
     def __init__(self, *answers):
-        self.answers = list(answers)
-        self.calls = []
+        super().__init__({})
+        self.queued = list(answers)
 
     def _answer(self, *call):
         self.calls.append(call)
-        return self.answers.pop(0) if self.answers else None
-
-    def get(self, path, params=None):
-        return self._answer("GET", path, params)
-
-    def post(self, path, body):
-        return self._answer("POST", path, body)
-
-    def put(self, path, body=None):
-        return self._answer("PUT", path, body)
-
-    def delete(self, path, params=None):
-        return self._answer("DELETE", path, params)
+        return self.queued.pop(0) if self.queued else None
 
 
 POD = {"pod_id": "p1", "region_name": "RegionOne", "az_name": "az1"}
