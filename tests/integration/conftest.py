@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import openstack
 import pytest
@@ -66,6 +67,17 @@ class Lab:
         if check and result.returncode != 0:
             raise AssertionError(f"openstack {' '.join(args)} failed ({result.returncode}):\n"
                                  f"{result.stderr}")
+        return result
+
+    def multiregion(self, *args: str, user: str = "admin",
+                    check: bool = True) -> subprocess.CompletedProcess:
+        """`openstack multiregion ...` against CentralRegion, from the project's own
+        venv: it has python-openstackclient with our plugin installed."""
+        command = [str(Path(sys.executable).parent / "openstack"), "multiregion", *args]
+        result = subprocess.run(command, env=self.env(user, CENTRAL_REGION),
+                                capture_output=True, text=True, timeout=120)
+        if check:
+            assert result.returncode == 0, result.stderr
         return result
 
     def openstack_json(self, *args: str, **kwargs):

@@ -9,26 +9,14 @@ from pathlib import Path
 
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS
 
-# The project's own venv has python-openstackclient with our plugin installed.
-OPENSTACK = str(Path(sys.executable).parent / "openstack")
-
-
-def multiregion(lab, *args: str, user: str = "admin", check: bool = True):
-    env = lab.env(user, CENTRAL_REGION)
-    result = subprocess.run([OPENSTACK, "multiregion", *args], env=env, capture_output=True,
-                            text=True, timeout=120)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
-
 
 def test_pod_list_through_keystone_shows_every_region(lab):
-    pods = json.loads(multiregion(lab, "networking", "pod", "list", "-f", "json").stdout)
+    pods = json.loads(lab.multiregion("networking", "pod", "list", "-f", "json").stdout)
     assert {pod["Region Name"] for pod in pods} >= {CENTRAL_REGION, *[r.name for r in REGIONS]}
 
 
 def test_member_gets_the_servers_policy_message(lab):
-    result = multiregion(lab, "networking", "pod", "create", "--region-name", "Nowhere",
+    result = lab.multiregion("networking", "pod", "create", "--region-name", "Nowhere",
                          user="demo", check=False)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -42,16 +30,16 @@ def test_xjob_runs_a_port_delete_job_in_the_region(lab, unique_name):
     port = network.create_port(network_id=demo_net.id, name=unique_name,
                                project_id=demo_net.project_id)
     try:
-        pods = json.loads(multiregion(lab, "networking", "pod", "list", "-f", "json").stdout)
+        pods = json.loads(lab.multiregion("networking", "pod", "list", "-f", "json").stdout)
         pod_id = next(p["ID"] for p in pods
                       if p["Region Name"] == region.name)
-        job = json.loads(multiregion(
-            lab, "networking", "job", "create", "--type", "port_delete",
+        job = json.loads(lab.multiregion(
+            "networking", "job", "create", "--type", "port_delete",
             "--project-id", demo_net.project_id, "--pod-id", pod_id, "--port-id", port.id,
             "-f", "json").stdout)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            shown = json.loads(multiregion(lab, "networking", "job", "show", job["id"],
+            shown = json.loads(lab.multiregion("networking", "job", "show", job["id"],
                                            "-f", "json").stdout)
             if shown["status"] in ("SUCCESS", "FAIL"):
                 break

@@ -39,29 +39,91 @@ def test_the_port_region_is_the_one_in_its_binding_profile():
     assert cp.port_region({"binding:profile": None}) is None
 
 
-def test_deleting_a_network_deletes_its_copy_in_every_region(plugin):
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_network"), \
-            mock.patch.object(helper, "delete", return_value=True) as delete:
+class AdminApi:
+    """Tricircle's admin API as the central plugin sees it: routings and queued jobs."""
+
+    def __init__(self) -> None:
+        self.routings: list[dict] = []
+        self.forgotten: list[int] = []
+        self.recorded: list[tuple] = []
+        self.jobs: list[tuple] = []
+
+    def list(self, top_id, kind):
+        return [r for r in self.routings if (r["top_id"], r["resource_type"]) == (top_id, kind)]
+
+
+@pytest.fixture
+def admin_api():
+    api = AdminApi()
+    with mock.patch.object(helper, "routings", side_effect=api.list), \
+            mock.patch.object(helper, "forget_routing", side_effect=api.forgotten.append), \
+            mock.patch.object(helper, "record_routing",
+                              side_effect=lambda *args: api.recorded.append(args)), \
+            mock.patch.object(helper, "queue_job",
+                              side_effect=lambda *args: api.jobs.append(args)):
+        yield api
+
+
+def _deleting(kind: str, obj: dict):
+    """Patch ML2 so that deleting ``obj`` of ``kind`` in central succeeds."""
+    return mock.patch.multiple(ml2_plugin.Ml2Plugin, **{
+        f"get_{kind}": mock.Mock(return_value=obj), f"delete_{kind}": mock.DEFAULT})
+
+
+def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api):
+    admin_api.routings = [{"id": 7, "top_id": "net-1", "resource_type": "network",
+                           "region_name": "RegionTwo"},
+                          {"id": 8, "top_id": "sub-1", "resource_type": "subnet",
+                           "region_name": "RegionTwo"}]
+    with _deleting("network", {"project_id": "demo", "subnets": ["sub-1"]}), \
+            mock.patch.object(helper, "delete", side_effect=[True, True, False]) as delete:
         plugin.delete_network(mock.Mock(), "net-1")
     assert [c.args for c in delete.call_args_list] == [
-        ("RegionOne", "network", "net-1"), ("RegionTwo", "network", "net-1")]
+        ("RegionOne", "network", "net-1"), ("RegionTwo", "network", "net-1"),
+        ("RegionTwo", "subnet", "sub-1")]  # gone with its network: only the routing is left
+    assert admin_api.forgotten == [7, 8] and admin_api.jobs == []
 
 
-def test_a_region_that_fails_does_not_stop_the_others(plugin):
+def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api):
     failure = helper.RemoteError("RegionOne", 500, "boom")
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_subnet"), \
+    with _deleting("subnet", {"project_id": "demo"}), \
             mock.patch.object(helper, "delete", side_effect=[failure, True]) as delete:
         plugin.delete_subnet(mock.Mock(), "subnet-1")
-    assert delete.call_count == 2
+    assert delete.call_count == 2  # the other region is cleaned all the same
+    assert admin_api.recorded == [("subnet-1", "subnet", "demo", "RegionOne")]
+    assert admin_api.jobs == [("resource_recycle", "demo", {"project_id": "demo"})]
 
 
-def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin):
-    port = {"id": "port-1", "binding:profile": {"region": "RegionTwo", "origin": "local"}}
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value=port), \
-            mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
+def test_a_failed_region_with_a_routing_keeps_it(plugin, admin_api):
+    admin_api.routings = [{"id": 3, "top_id": "sg-1", "resource_type": "security_group",
+                           "region_name": "RegionOne"}]
+    failure = helper.RemoteError("RegionOne", None, "unreachable")
+    with _deleting("security_group", {"project_id": "demo"}), \
+            mock.patch.object(helper, "delete", side_effect=[failure, False]):
+        plugin.delete_security_group(mock.Mock(), "sg-1")
+    assert admin_api.forgotten == [] and admin_api.recorded == []
+    assert [job[0] for job in admin_api.jobs] == ["resource_recycle"]
+
+
+def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin, admin_api):
+    port = {"id": "port-1", "project_id": "demo",
+            "binding:profile": {"region": "RegionTwo", "origin": "local"}}
+    with _deleting("port", port), \
             mock.patch.object(helper, "delete", return_value=False) as delete:
         plugin.delete_port(mock.Mock(), "port-1")
     delete.assert_called_once_with("RegionTwo", "port", "port-1")
+
+
+def test_a_central_port_copied_into_a_region_is_deleted_there(plugin, admin_api):
+    """A port made in central and used in RegionOne: only its routing says where."""
+    admin_api.routings = [{"id": 9, "top_id": "port-2", "resource_type": "port",
+                           "region_name": "RegionOne"}]
+    port = {"id": "port-2", "project_id": "demo", "binding:profile": {}}
+    with _deleting("port", port), \
+            mock.patch.object(helper, "delete", return_value=True) as delete:
+        plugin.delete_port(mock.Mock(), "port-2")
+    delete.assert_called_once_with("RegionOne", "port", "port-2")
+    assert admin_api.forgotten == [9]
 
 
 def test_zones_map_regions_to_themselves_and_zones_to_their_pods():

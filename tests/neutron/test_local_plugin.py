@@ -36,7 +36,9 @@ def plugin():
             mock.patch.object(helper, "local_region", return_value="RegionOne"), \
             mock.patch.object(helper, "zones", return_value=ZONES), \
             mock.patch.object(lp.TricirclePlugin, "_admin", return_value="admin"), \
-            mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True):
+            mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True), \
+            mock.patch.object(helper, "record_routing") as record_routing:
+        instance.record_routing = record_routing  # what Tricircle is told about copies
         yield instance
 
 
@@ -162,6 +164,22 @@ def test_port_on_a_central_network_takes_id_mac_and_ip_from_central(plugin):
     local = create.call_args.args[1]["port"]
     assert local["id"] == PORT and local["mac_address"] == CENTRAL_PORT["mac_address"]
     assert local["fixed_ips"] == [{"subnet_id": SUBNET, "ip_address": "10.0.0.7"}]
+    plugin.record_routing.assert_called_once_with(PORT, "port", "p1", "RegionOne")
+
+
+def test_a_copy_is_recorded_as_a_routing_of_this_region(plugin):
+    with mock.patch.object(lp.plugin_utils, "create_network") as create:
+        plugin._create_copy("network", lp.network_body(CENTRAL_NET))
+    assert create.call_args.args[2]["network"]["id"] == NET
+    plugin.record_routing.assert_called_once_with(NET, "network", "p1", "RegionOne")
+
+
+def test_a_copy_works_when_its_routing_cannot_be_recorded(plugin, caplog):
+    plugin.record_routing.side_effect = helper.RemoteError("CentralRegion", 503, "down")
+    with mock.patch.object(lp.plugin_utils, "create_subnet") as create:
+        plugin._create_copy("subnet", lp.subnet_body(CENTRAL_SUBNET))
+    create.assert_called_once()
+    assert "No routing recorded for the copy of subnet subnet-1" in caplog.text
 
 
 def test_a_failed_local_create_gives_the_central_ip_back(plugin):

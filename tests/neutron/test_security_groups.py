@@ -208,14 +208,6 @@ def test_a_failed_queue_does_not_fail_the_rule(central):
         assert central.create_security_group_rule(mock.Mock(), {})["id"] == "r-1"
 
 
-def test_deleting_a_group_deletes_its_copies(central):
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_security_group"), \
-            mock.patch.object(helper, "delete", return_value=True) as delete:
-        central.delete_security_group(mock.Mock(), WEB)
-    assert [c.args for c in delete.call_args_list] == [
-        ("RegionOne", "security_group", WEB), ("RegionTwo", "security_group", WEB)]
-
-
 def test_urls_say_security_groups_with_a_dash():
     assert helper._path("security_group") == "/security-groups"
     assert helper._path("port") == "/ports"

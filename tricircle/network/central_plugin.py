@@ -10,8 +10,12 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   else; its ``availability_zones`` are its hints (no agent reports zones);
 - records the region of a port: the local plugin that created it puts
   ``region`` in its ``binding:profile`` (see ``port_region``);
-- removes the regions' copies when a network, subnet or port is deleted here.
-  This is done in the request for now; the xjob will take it over;
+- removes the regions' copies when a network, subnet, port or security group
+  is deleted here, in the request: networks, subnets and groups in every
+  region, ports in their region; and in every region a routing names (the
+  local plugins record a routing per copy they make). A copy a region cannot
+  delete now keeps its routing, and xjob's ``resource_recycle`` of the
+  project is queued: it deletes every copy whose central object is gone;
 - queues xjob's ``shadow_port_setup`` (pod of the port's region, network) when
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
   copies ``binding:host_id`` to the port's central twin, so central Neutron is
@@ -20,6 +24,8 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   created or deleted, so the regions' copies of the project's groups follow
   (see tricircle.xjob.security_groups), and deletes a group's copies with it.
 """
+
+import collections
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib.api.validators import availability_zone as az_validator
@@ -64,16 +70,23 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         return az_validator.convert_az_string_to_list(network.availability_zone_hints)
 
     def delete_network(self, context, id):
+        network = self.get_network(context, id)
         super().delete_network(context, id)
-        self._delete_copies("network", id, helper.network_regions())
+        self._delete_copies("network", id, network["project_id"], helper.network_regions())
+        # ML2 deleted the subnets without delete_subnet, and each region's copy of
+        # the network took its subnets along: what is left is their routings.
+        for subnet_id in network.get("subnets") or []:
+            self._delete_copies("subnet", subnet_id, network["project_id"], [])
 
     def delete_subnet(self, context, id):
+        project_id = self.get_subnet(context, id)["project_id"]
         super().delete_subnet(context, id)
-        self._delete_copies("subnet", id, helper.network_regions())
+        self._delete_copies("subnet", id, project_id, helper.network_regions())
 
     def delete_security_group(self, context, id):
+        project_id = self.get_security_group(context, id, fields=["project_id"])["project_id"]
         super().delete_security_group(context, id)
-        self._delete_copies("security_group", id, helper.network_regions())
+        self._delete_copies("security_group", id, project_id, helper.network_regions())
 
     def create_security_group_rule(self, context, security_group_rule):
         rule = super().create_security_group_rule(context, security_group_rule)
@@ -102,10 +115,9 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         port = self.get_port(context, id)
         super().delete_port(context, id, l3_port_check=l3_port_check)
         region = port_region(port)
-        if region:
-            self._delete_copies("port", id, [region])
-            if port.get("binding:host_id"):
-                self._queue_shadows(context, port)
+        self._delete_copies("port", id, port["project_id"], [region] if region else [])
+        if region and port.get("binding:host_id"):
+            self._queue_shadows(context, port)
 
     def _queue_shadows(self, context, port: dict) -> None:
         """Ask xjob to bring the other regions' shadows of ``port``'s region up to date."""
@@ -133,12 +145,43 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
 
     @staticmethod
-    def _delete_copies(kind: str, id_: str, regions: list[str]) -> None:
-        for region in regions:
+    def _delete_copies(kind: str, id_: str, project_id: str, regions: list[str]) -> None:
+        """Delete the regions' copies of ``id_``, just deleted here.
+
+        Asked: ``regions`` and every region a routing of ``id_`` names. What
+        cannot be finished now (a region that fails, a routing not forgotten)
+        is left to xjob's ``resource_recycle``: central is clean already, so
+        the user's delete succeeds either way.
+        """
+        try:
+            routed = helper.routings(id_, kind)
+        except helper.RemoteError as exc:
+            LOG.warning("Routings of %s %s unknown, asking %s only: %s", kind, id_,
+                        regions, exc)
+            routed = []
+        routings_of = collections.defaultdict(list)
+        for routing in routed:
+            routings_of[routing["region_name"]].append(routing["id"])
+        routings_of.pop(None, None)  # the pod is gone: nothing to ask
+        failed = []
+        for region in sorted(set(regions) | set(routings_of)):
             try:
                 if helper.delete(region, kind, id_):
                     LOG.info("Deleted the copy of %s %s in %s", kind, id_, region)
+                for routing_id in routings_of.get(region, []):
+                    helper.forget_routing(routing_id)
             except helper.RemoteError as exc:
-                # Central is already clean; the copy is left for an operator or xjob.
-                LOG.error("The copy of %s %s in %s was not deleted: %s",
+                LOG.error("The copy of %s %s in %s is not cleaned up yet: %s",
                           kind, id_, region, exc)
+                failed.append(region)
+        for region in set(failed) - set(routings_of):
+            try:  # resource_recycle finds copies by their routings
+                helper.record_routing(id_, kind, project_id, region)
+            except helper.RemoteError as exc:
+                LOG.error("The copy of %s %s in %s is left for an operator: %s",
+                          kind, id_, region, exc)
+        if failed:
+            try:
+                helper.queue_job("resource_recycle", project_id, {"project_id": project_id})
+            except helper.RemoteError as exc:
+                LOG.error("resource_recycle of project %s not queued: %s", project_id, exc)

@@ -6,6 +6,7 @@ per region), so nothing here knows a URL.
 """
 
 import threading
+import time
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
@@ -19,6 +20,8 @@ API = "/v2.0"
 
 _lock = threading.Lock()
 _session: ks_session.Session | None = None
+PODS_TTL = 30.0
+_pods_cache: tuple[float, list[dict]] | None = None
 
 
 class RemoteError(Exception):
@@ -101,16 +104,35 @@ def network_regions() -> list[str]:
     return sorted(region for region in regions if region)
 
 
-def _pods() -> list[dict]:
-    """Tricircle's pods (admin API in the central region); [] when it cannot answer."""
+def _admin_api(method: str, path: str, body: dict | None = None):
+    """One call to Tricircle's admin API (service ``tricircle`` in the central region)."""
     filt = {"service_type": "tricircle", "region_name": central_region(),
             "interface": CONF.client.interface}
     try:
-        response = session().get("/pods", endpoint_filter=filt, raise_exc=False,
-                                 timeout=CONF.tricircle.central_timeout)
-    except ks_exc.ClientException:
+        return session().request(path, method, json=body, endpoint_filter=filt,
+                                 raise_exc=False, timeout=CONF.tricircle.central_timeout)
+    except ks_exc.ClientException as exc:
+        raise RemoteError(central_region(), None, str(exc)) from None
+
+
+def _pods() -> list[dict]:
+    """Tricircle's pods (admin API in the central region); [] when it cannot answer.
+
+    Kept for PODS_TTL seconds: pods change when an operator adds a region, while
+    every copy and every job asks for them.
+    """
+    global _pods_cache
+    now = time.monotonic()
+    if _pods_cache and now - _pods_cache[0] < PODS_TTL:
+        return _pods_cache[1]
+    try:
+        response = _admin_api("GET", "/pods")
+    except RemoteError:
         return []
-    return response.json().get("pods", []) if response.status_code == 200 else []
+    if response.status_code != 200:
+        return []
+    _pods_cache = (now, response.json().get("pods", []))
+    return _pods_cache[1]
 
 
 def zones() -> dict[str, set[str]]:
@@ -136,14 +158,41 @@ def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
 
     The API de-duplicates: the same work queued already returns that job.
     """
-    filt = {"service_type": "tricircle", "region_name": central_region(),
-            "interface": CONF.client.interface}
     body = {"job": {"type": job_type, "project_id": project_id, "resource": resource}}
-    try:
-        response = session().post("/jobs", json=body, endpoint_filter=filt, raise_exc=False,
-                                   timeout=CONF.tricircle.central_timeout)
-    except ks_exc.ClientException as exc:
-        raise RemoteError(central_region(), None, str(exc)) from None
+    response = _admin_api("POST", "/jobs", body)
     if response.status_code >= 400:
         raise RemoteError(central_region(), response.status_code, response.text)
     return response.json()["job"]
+
+
+# --- routings: which region holds a copy of which central object -------------------
+
+def routings(top_id: str, kind: str) -> list[dict]:
+    """The routings of central object ``top_id``: one per region holding a copy.
+
+    Each carries ``region_name`` besides the admin API's fields.
+    """
+    response = _admin_api("GET", f"/routings?top_id={top_id}&resource_type={kind}")
+    if response.status_code >= 400:
+        raise RemoteError(central_region(), response.status_code, response.text)
+    regions = {pod["pod_id"]: pod["region_name"] for pod in _pods()}
+    return [dict(routing, region_name=regions.get(routing["pod_id"]))
+            for routing in response.json()["routings"]]
+
+
+def record_routing(top_id: str, kind: str, project_id: str, region: str) -> None:
+    """Record that ``region`` holds a copy of ``top_id`` (same id); a second record is fine."""
+    pod_id = pod_id_of(region)
+    if pod_id is None:
+        raise RemoteError(central_region(), None, f"no pod is registered for {region}")
+    body = {"routing": {"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
+                        "project_id": project_id, "resource_type": kind}}
+    response = _admin_api("POST", "/routings", body)
+    if response.status_code >= 400 and response.status_code != 409:
+        raise RemoteError(central_region(), response.status_code, response.text)
+
+
+def forget_routing(routing_id: int | str) -> None:
+    response = _admin_api("DELETE", f"/routings/{routing_id}")
+    if response.status_code >= 400 and response.status_code != 404:
+        raise RemoteError(central_region(), response.status_code, response.text)

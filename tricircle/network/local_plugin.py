@@ -30,6 +30,11 @@ Deleting a port here deletes its central twin only when this plugin created
 that twin: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
 = this region. A port created centrally and only copied here stays in central.
 
+Each copy, and each port created here on a central network, is recorded in
+Tricircle as a routing (same id at the top and the bottom, this region's
+pod): that is how central deletes and xjob's ``resource_recycle`` find every
+copy.
+
 Security groups follow central too (see tricircle.network.secgroups): a port's
 copy, and a port created here on a central network, carry central's group ids;
 each group they name is copied here on demand with the same id and rules, as
@@ -228,11 +233,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                          fixed_ips=fixed_ips(twin))
             if local_groups is not None:
                 local[SECURITY_GROUPS] = local_groups
-            return super().create_port(context, {"port": local})
+            result = super().create_port(context, {"port": local})
         except Exception:
             # The local create failed: do not leave an IP taken in central IPAM.
             self._delete_twin(twin["id"])
             raise
+        self._record_copy("port", twin["id"], twin["project_id"])
+        return result
 
     def update_port(self, context, id, port):
         result = super().update_port(context, id, port)
@@ -389,6 +396,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             except ext_sg.SecurityGroupRuleExists:
                 pass  # a concurrent copy made it
         LOG.info("Copied security group %s from %s", central["id"], helper.central_region())
+        self._record_copy("security_group", central["id"], central["project_id"])
 
     def _port_groups(self, port: dict) -> tuple[list[str] | None, list[str] | None]:
         """(local ids, central ids) of the groups a port created here asks for.
@@ -436,6 +444,18 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         except db_exc.DBDuplicateEntry:
             LOG.info("%s %s was copied by another worker", kind, body["id"])
         LOG.info("Copied %s %s from %s", kind, body["id"], helper.central_region())
+        self._record_copy(kind, body["id"], body["project_id"])
+
+    @staticmethod
+    def _record_copy(kind: str, id_: str, project_id: str) -> None:
+        """Tell Tricircle this region holds a copy of ``id_``: central deletes and
+        resource_recycle find copies by these routings."""
+        try:
+            helper.record_routing(id_, kind, project_id, helper.local_region())
+        except helper.RemoteError as exc:
+            # Networks, subnets and groups are still deleted in every region; a
+            # port copy is then found only through its twin's region.
+            LOG.warning("No routing recorded for the copy of %s %s: %s", kind, id_, exc)
 
     def _delete_twin(self, port_id: str) -> None:
         try:

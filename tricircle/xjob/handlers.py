@@ -94,19 +94,79 @@ def _recycle_one(resource_id: str, resource_type: str) -> None:
     _forget_recycle(resource_id)
 
 
+@db_api.reader
+def _neutron_routings(session: Session, project_id: str) -> list:
+    """The project's routings of Neutron objects, in the order they are recycled."""
+    routing = models.ResourceRouting
+    rows = session.execute(
+        sa.select(routing.id, routing.top_id, routing.bottom_id, routing.pod_id,
+                  routing.resource_type)
+        .where(routing.project_id == project_id,
+               routing.resource_type.in_(list(NEUTRON_COLLECTIONS))))
+    order = list(NEUTRON_COLLECTIONS)
+    return sorted(rows, key=lambda row: (order.index(row.resource_type), row.id))
+
+
+@db_api.reader
+def _central_pod_id(session: Session) -> str | None:
+    # The central pod is the one without an availability zone.
+    return session.scalar(sa.select(models.Pod.pod_id).where(models.Pod.az_name == ""))
+
+
+def _orphans(project_id: str, tried: set[tuple[str, str]]) -> list:
+    """Routings whose top object central Neutron no longer has: their copies are garbage.
+
+    ``tried``: (type, top id) pairs this run handled already from recycle_resources.
+    """
+    central = _central_pod_id()
+    if central is None:
+        LOG.warning("no central pod is registered: routings are not checked against "
+                    "central Neutron")
+        return []
+    gone: dict[tuple[str, str], bool] = {}
+    result = []
+    for row in _neutron_routings(project_id):
+        key = (row.resource_type, row.top_id)
+        if key in tried:
+            continue
+        if key not in gone:
+            path = f"{NEUTRON_COLLECTIONS[row.resource_type]}/{row.top_id}"
+            gone[key] = regions.call(central, "GET", path) is None
+        if gone[key]:
+            result.append(row)
+    return result
+
+
+def _recycle_orphan(row) -> None:
+    """Delete the copy a routing names, then the routing (never the other way round)."""
+    if row.bottom_id:  # a null bottom id: the copy was never created
+        regions.delete(row.pod_id, NEUTRON_COLLECTIONS[row.resource_type], row.bottom_id)
+    _forget_routing(row.id)
+
+
 @handler("resource_recycle")
 def resource_recycle(job: Job) -> None:
-    """Delete the bottom resources of ``project_id`` listed in recycle_resources.
+    """Delete the bottom resources ``project_id`` left behind.
 
-    Every resource is tried even when one fails, so one stuck resource does not
-    hold up the others; the job fails (and is retried) if any did.
+    Two kinds: those listed in recycle_resources, and the copies whose central
+    object is gone (a routing names the copy; central Neutron answers 404 for
+    its top id), which is what a central delete leaves when a region failed.
+    Every resource is tried even when one fails, so one stuck resource does
+    not hold up the others; the job fails (and is retried) if any did.
     """
-    errors = []
-    for resource_id, resource_type in _recycle_rows(job.resource["project_id"]):
+    project_id = job.resource["project_id"]
+    errors, tried = [], set()
+    for resource_id, resource_type in _recycle_rows(project_id):
+        tried.add((resource_type, resource_id))
         try:
             _recycle_one(resource_id, resource_type)
         except regions.RegionError as exc:
             errors.append(f"{resource_type} {resource_id}: {exc.message}")
+    for row in _orphans(project_id, tried):
+        try:
+            _recycle_orphan(row)
+        except regions.RegionError as exc:
+            errors.append(f"{row.resource_type} {row.top_id}: {exc.message}")
     if errors:
         raise regions.RegionError("; ".join(errors))
 

@@ -1,0 +1,101 @@
+"""Nothing is left in a region when central objects go, even if the region was down.
+
+Every copy a region's Neutron makes is recorded as a routing (the operator
+sees it with ``openstack multiregion resource locate``). Deleting the central
+object deletes the copies at once; a region that is down then keeps its copy
+and its routing, xjob's resource_recycle job is queued, and once the region is
+back the job removes the copy and the routing. Checked through each Neutron's
+own API and the stock CLI.
+"""
+
+import json
+import subprocess
+
+import pytest
+
+from tests.integration.conftest import lab_command, poll
+from tricircle.lab import procs
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
+
+TRICIRCLE = {"service_type": "tricircle", "interface": "public",
+             "region_name": CENTRAL_REGION}
+
+
+def _locate(lab, resource_id: str) -> list[dict]:
+    """``openstack multiregion resource locate``; [] when no routing names the id."""
+    result = lab.multiregion("resource", "locate", resource_id, "-f", "json", check=False)
+    if result.returncode != 0:
+        assert "No routing has" in result.stderr, result.stderr
+        return []
+    return json.loads(result.stdout)
+
+
+def _copy_network(lab, region_name: str, network_id: str) -> None:
+    """What Nova's boot does first: list the network by id, which makes the copy."""
+    listed = list(lab.sdk("admin", region_name).network.networks(id=network_id))
+    assert [net.id for net in listed] == [network_id]
+
+
+def _recycle_jobs(lab, project_id: str) -> list[dict]:
+    session = lab.sdk("admin", CENTRAL_REGION).session
+    jobs = session.get(f"/jobs?project_id={project_id}&type=resource_recycle",
+                       endpoint_filter=TRICIRCLE).json()["jobs"]
+    return jobs
+
+
+@pytest.fixture
+def network(lab, unique_name):
+    network_api = lab.sdk("demo", CENTRAL_REGION).network
+    network = network_api.create_network(name=unique_name)
+    network.test_subnet = network_api.create_subnet(
+        network_id=network.id, ip_version=4, cidr="10.199.7.0/24", name=unique_name)
+    yield network
+    network_api.delete_network(network, ignore_missing=True)
+
+
+def test_every_copy_is_recorded_and_its_record_goes_with_it(lab, network):
+    for region in REGIONS:
+        _copy_network(lab, region.name, network.id)
+    located = _locate(lab, network.id)
+    assert sorted(r["Region"] for r in located) == sorted(r.name for r in REGIONS)
+    assert {(r["Resource Type"], r["Bottom ID"]) for r in located} == {
+        ("network", network.id)}
+    subnet_id = network.test_subnet.id
+    assert len(_locate(lab, subnet_id)) == len(REGIONS)
+
+    lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
+    for region in REGIONS:
+        assert lab.sdk("admin", region.name).network.find_network(
+            network.id, ignore_missing=True) is None
+    assert _locate(lab, network.id) == [] and _locate(lab, subnet_id) == []
+
+
+def test_a_copy_in_a_region_that_was_down_is_recycled_when_it_is_back(lab, network):
+    down, up = REGIONS
+    for region in REGIONS:
+        _copy_network(lab, region.name, network.id)
+    layout = Layout.default()
+    assert procs.stop(layout, f"neutron-{down.short}")
+    try:
+        # Central deletes at once; the region that is down cannot answer.
+        lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
+        assert lab.sdk("admin", up.name).network.find_network(
+            network.id, ignore_missing=True) is None
+        left = _locate(lab, network.id)
+        assert [r["Region"] for r in left] == [down.name]
+        assert _recycle_jobs(lab, network.project_id), "no resource_recycle job queued"
+    finally:
+        restarted = subprocess.run(lab_command() + ["up"], capture_output=True, text=True)
+        assert restarted.returncode == 0, restarted.stderr
+
+    # The job retries with back-off; after its last attempt an operator's redo
+    # (here through the stock CLI) is what finishes it.
+    def recycled() -> bool:
+        for job in _recycle_jobs(lab, network.project_id):
+            if job["status"] == "FAIL":
+                lab.multiregion("networking", "job", "redo", job["id"])
+        return (lab.sdk("admin", down.name).network.find_network(
+            network.id, ignore_missing=True) is None and _locate(lab, network.id) == [])
+
+    assert poll(recycled, timeout=240, interval=3), "the copy was not recycled"
+    assert list(lab.sdk("admin", down.name).network.subnets(network_id=network.id)) == []
