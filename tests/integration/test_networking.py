@@ -250,3 +250,41 @@ def test_a_central_security_group_follows_the_port_into_the_region(lab, central_
     assert local.find_security_group(group.id, ignore_missing=True) is None
     assert list(local.security_group_rules(security_group_id=group.id)) == []
     assert list(local.ports(network_id=network.id)) == []
+
+
+def test_a_ports_new_groups_reach_the_other_side(lab, central_net, unique_name):
+    """Issue #5: groups set on the port centrally reach its copy in the region, and a
+    group Nova adds in the region (add-security-group through the gateway) reaches
+    the central port."""
+    network, _ = central_net
+    region = REGIONS[0]
+    central_api = lab.sdk("demo", CENTRAL_REGION).network
+    web = central_api.create_security_group(name=f"{unique_name}-web")
+    db = central_api.create_security_group(name=f"{unique_name}-db")
+    central, local = _admin_network(lab, CENTRAL_REGION), _admin_network(lab, region.name)
+    server = None
+    try:
+        server = lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image",
+                                    "tiny", "--network", network.id, "--availability-zone",
+                                    region.az, "--wait", unique_name, user="demo",
+                                    region=CENTRAL_REGION)
+        (port,) = list(local.ports(device_id=server["id"]))
+
+        lab.openstack("port", "set", "--no-security-group", "--security-group", web.id,
+                      port.id, user="demo", region=CENTRAL_REGION)
+        assert local.get_port(port.id).security_group_ids == [web.id]
+        assert local.get_security_group(web.id).name == web.name  # copied on the way
+
+        lab.openstack("server", "add", "security", "group", server["id"], db.id,
+                      user="demo", region=CENTRAL_REGION)
+        both = sorted([web.id, db.id])
+        assert sorted(central.get_port(port.id).security_group_ids) == both
+        assert sorted(local.get_port(port.id).security_group_ids) == both
+    finally:
+        if server is not None:
+            lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+        for group in (web, db):
+            central_api.delete_security_group(group, ignore_missing=True)
+    for group in (web, db):
+        assert local.find_security_group(group.id, ignore_missing=True) is None

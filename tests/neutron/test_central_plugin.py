@@ -134,3 +134,32 @@ def test_zones_map_regions_to_themselves_and_zones_to_their_pods():
             mock.patch.object(helper, "_pods", return_value=pods):
         assert helper.zones() == {"RegionOne": {"RegionOne"}, "RegionTwo": {"RegionTwo"},
                                   "az1": {"RegionOne", "RegionTwo"}}
+
+
+def _updating(before: dict, after: dict):
+    return mock.patch.multiple(ml2_plugin.Ml2Plugin, get_port=mock.Mock(return_value=before),
+                               update_port=mock.Mock(return_value=after))
+
+
+def test_new_groups_of_a_port_are_pushed_to_every_region_holding_it(plugin, admin_api):
+    admin_api.routings = [{"id": 1, "top_id": "port-1", "resource_type": "port",
+                           "region_name": "RegionTwo"}]
+    before = {"id": "port-1", "security_groups": ["default"],
+              "binding:profile": {"region": "RegionOne", "origin": "local"}}
+    after = dict(before, security_groups=["web"])
+    missing = helper.RemoteError("RegionTwo", 404, "no such port")
+    with _updating(before, after), \
+            mock.patch.object(helper, "update", side_effect=[{}, missing]) as update:
+        assert plugin.update_port(mock.Mock(), "port-1", {"port": {}}) == after
+    assert [c.args for c in update.call_args_list] == [
+        ("RegionOne", "port", "port-1", {"security_groups": ["web"]}),
+        ("RegionTwo", "port", "port-1", {"security_groups": ["web"]})]
+
+
+def test_a_port_update_that_keeps_its_groups_pushes_nothing(plugin, admin_api):
+    before = {"id": "port-1", "security_groups": ["a", "b"], "name": "x",
+              "binding:profile": {"region": "RegionOne"}}
+    with _updating(before, dict(before, security_groups=["b", "a"], name="y")), \
+            mock.patch.object(helper, "update") as update:
+        plugin.update_port(mock.Mock(), "port-1", {"port": {"name": "y"}})
+    update.assert_not_called()

@@ -238,3 +238,33 @@ def test_binding_updates_are_forwarded_to_the_twin(plugin):
         plugin.update_port(mock.Mock(), PORT, {"port": change})
     update.assert_called_once_with("CentralRegion", "port", PORT,
                                    {"binding:host_id": "nova-r1-compute", "device_id": "vm-1"})
+
+
+def _regroup(plugin, now: list[str], requested: list[str], mapped: tuple) -> mock.Mock:
+    """Set the groups of a port holding ``now``; ``mapped``: what _port_groups answers."""
+    plugin._central_networks[NET] = True
+    current = {"network_id": NET, "device_owner": "compute:az1", "project_id": "p1",
+               "security_groups": now}
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value=current), \
+            mock.patch.object(plugin, "_port_groups", return_value=mapped) as port_groups, \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
+                              return_value={"id": PORT, "network_id": NET}) as update_here, \
+            mock.patch.object(helper, "update") as update_central:
+        plugin.update_port(mock.Mock(), PORT, {"port": {"security_groups": requested}})
+    assert port_groups.call_args.args[0]["project_id"] == "p1"
+    assert update_here.call_args.args[2] == {"port": {"security_groups": list(mapped[0])}}
+    return update_central
+
+
+def test_a_group_change_made_here_reaches_the_central_twin_in_central_ids(plugin):
+    # Nova's add-security-group: the region's default group plus a central group.
+    update_central = _regroup(plugin, ["local-default"], ["local-default", "web"],
+                              (["local-default", "web"], ["central-default", "web"]))
+    update_central.assert_called_once_with("CentralRegion", "port", PORT,
+                                           {"security_groups": ["central-default", "web"]})
+
+
+def test_a_group_change_pushed_by_central_is_not_sent_back(plugin):
+    update_central = _regroup(plugin, ["web", "db"], ["db", "web"],
+                              (["db", "web"], ["db", "web"]))
+    update_central.assert_not_called()

@@ -20,6 +20,8 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
   copies ``binding:host_id`` to the port's central twin, so central Neutron is
   where every region's bindings meet (see tricircle.xjob.shadow);
+- pushes a port's new security groups to its copies (the local plugin
+  forwards a change made in a region here the same way);
 - queues xjob's ``seg_rule_setup`` (project) when a security group rule is
   created or deleted, so the regions' copies of the project's groups follow
   (see tricircle.xjob.security_groups), and deletes a group's copies with it.
@@ -36,6 +38,7 @@ from tricircle.common import constants
 from tricircle.network import helper
 
 LOG = logging.getLogger(__name__)
+SECURITY_GROUPS = "security_groups"
 
 
 def port_region(port: dict) -> str | None:
@@ -109,7 +112,31 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         result = super().update_port(context, id, port)
         if before.get("binding:host_id") != result.get("binding:host_id"):
             self._queue_shadows(context, result)
+        if set(before.get(SECURITY_GROUPS) or []) != set(result.get(SECURITY_GROUPS) or []):
+            self._push_groups(result)
         return result
+
+    @staticmethod
+    def _push_groups(port: dict) -> None:
+        """Give the regions' copies of ``port`` its new security groups.
+
+        The region maps central's ids to its own (copying groups it lacks); a
+        region whose own change this is finds nothing to change and stops there.
+        """
+        regions = {port_region(port)} - {None}
+        try:
+            regions |= {r["region_name"] for r in helper.routings(port["id"], "port")
+                        if r["region_name"]}
+        except helper.RemoteError as exc:
+            LOG.warning("Routings of port %s unknown: %s", port["id"], exc)
+        for region in sorted(regions):
+            try:
+                helper.update(region, "port", port["id"],
+                              {SECURITY_GROUPS: port[SECURITY_GROUPS]})
+            except helper.RemoteError as exc:
+                if exc.status != 404:  # 404: the region never copied it
+                    LOG.error("Port %s in %s keeps its old security groups: %s",
+                              port["id"], region, exc)
 
     def delete_port(self, context, id, l3_port_check=True):
         port = self.get_port(context, id)

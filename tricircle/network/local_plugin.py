@@ -36,7 +36,10 @@ pod): that is how central deletes and xjob's ``resource_recycle`` find every
 copy.
 
 Security groups follow central too (see tricircle.network.secgroups): a port's
-copy, and a port created here on a central network, carry central's group ids;
+copy, and a port created here on a central network, carry central's group ids
+(also when they change later: a change made here, e.g. by Nova's
+add-security-group, is forwarded to the central twin; one made centrally is
+pushed here by the central plugin);
 each group they name is copied here on demand with the same id and rules, as
 is a group that ``get_security_group`` or a list by id or name misses. The
 project's ``default`` group is never copied: the region's own default stands
@@ -242,17 +245,38 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         return result
 
     def update_port(self, context, id, port):
+        body = port["port"]
+        central_groups = None
+        current = self._regrouped_port(context, id, body)
+        if current is not None:
+            local_groups, central_groups = self._port_groups(
+                dict(body, project_id=current["project_id"]))
+            if set(local_groups) == set(current[SECURITY_GROUPS]):
+                central_groups = None  # no change here (central pushing its own change)
+            port = {"port": dict(body, security_groups=local_groups)}
         result = super().update_port(context, id, port)
-        changes = {key: value for key, value in port["port"].items()
-                   if key in FORWARDED_UPDATES}
+        changes = {key: value for key, value in body.items() if key in FORWARDED_UPDATES}
+        if central_groups is not None:
+            changes[SECURITY_GROUPS] = central_groups
         shadow = result.get("device_owner") == constants.DEVICE_OWNER_SHADOW
         if changes and not shadow and self._is_central_network(result["network_id"]):
             try:
                 helper.update(helper.central_region(), "port", id, changes)
             except helper.RemoteError as exc:
-                # Central shows where the port lives; the port works without it.
+                # The port works here; central shows the old values until the next change.
                 LOG.warning("Port %s: central twin not updated: %s", id, exc)
         return result
+
+    def _regrouped_port(self, context, port_id: str, body: dict) -> dict | None:
+        """The port, if ``body`` sets the security groups of a port of a central network."""
+        if not validators.is_attr_set(body.get(SECURITY_GROUPS)) \
+                or not self._may_fetch(context):
+            return None
+        port = super().get_port(self._admin(), port_id, fields=[
+            "network_id", "device_owner", "project_id", SECURITY_GROUPS])
+        central = (port["device_owner"] != constants.DEVICE_OWNER_SHADOW
+                   and self._is_central_network(port["network_id"]))
+        return port if central else None
 
     def delete_port(self, context, id, l3_port_check=True):
         network_id = super().get_port(self._admin(), id, fields=["network_id"])["network_id"]
