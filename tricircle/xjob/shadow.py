@@ -16,6 +16,9 @@ and deletion, and running it twice, or two of them at once, is harmless:
 Neutron refuses a second port with the same MAC on a network (409), which a
 run counts as "already shadowed".
 
+A host's shadow agent is forgotten by the next run for its pod once the
+host holds no VM port any more.
+
 The tunnel IP of a host comes from, in order: the real port's
 ``binding:profile["tunnel_ip"]`` (a mechanism driver that knows it may record
 it), ``[xjob] tunnel_ips`` (region -> IP), or the address of the region's
@@ -140,6 +143,18 @@ def _save_agent(session: Session, pod_id: str, host: str, ip: str) -> None:
         agent.pod_id, agent.tunnel_ip = pod_id, ip
 
 
+@db_api.reader
+def _agents_of(session: Session, pod_id: str) -> list[tuple[str, str]]:
+    return [(row.id, row.host) for row in session.execute(
+        sa.select(models.ShadowAgent.id, models.ShadowAgent.host)
+        .where(models.ShadowAgent.pod_id == pod_id))]
+
+
+@db_api.writer
+def _forget_agent(session: Session, agent_id: str) -> None:
+    session.execute(sa.delete(models.ShadowAgent).where(models.ShadowAgent.id == agent_id))
+
+
 def record_agent(pod_id: str, host: str, ip: str) -> None:
     """Upsert the shadow agent of ``host``; a concurrent insert of the same one wins."""
     try:
@@ -190,6 +205,20 @@ def sync(src: Pod, dst: Pod, network_id: str, ports: list[dict]) -> None:
         _create_shadow(dst, shadow_body(port, src.region_name, ip))
 
 
+def prune_agents(pod: Pod) -> None:
+    """Forget the shadow agents of ``pod``'s hosts that hold no VM port any more.
+
+    A run that shadows a port on such a host later records the agent again.
+    """
+    for agent_id, host in _agents_of(pod.pod_id):
+        query = urllib.parse.urlencode({HOST: host})
+        ports = (regions.call(pod.pod_id, "GET", f"ports?{query}") or {}).get("ports", [])
+        if not vm_ports(ports):
+            _forget_agent(agent_id)
+            LOG.info("shadow agent of host %s in pod %s forgotten: no VM port left",
+                     host, pod.pod_id)
+
+
 def setup(pod_id: str, network_id: str) -> None:
     """Reconcile the shadows between pod ``pod_id`` and every other pod with the network."""
     pods = region_pods()
@@ -205,3 +234,4 @@ def setup(pod_id: str, network_id: str) -> None:
         sync(src, dst, network_id, own)
         if here:
             sync(dst, src, network_id, vm_ports(_ports(dst, network_id)))
+    prune_agents(src)

@@ -116,3 +116,14 @@ def test_a_configured_tunnel_ip_wins_over_the_endpoint(neutrons):
     assert shadow.tunnel_ip(port, "RegionOne", "http://127.0.0.1:9696") == "192.0.2.1"
     port["binding:profile"] = {"tunnel_ip": "198.51.100.7"}
     assert shadow.tunnel_ip(port, "RegionOne", "http://127.0.0.1:9696") == "198.51.100.7"
+
+
+def test_a_host_without_vm_ports_loses_its_shadow_agent(neutrons):
+    kept = neutrons.vm_port(R1, "fa:16:3e:00:00:01", "10.0.0.5", host="r1-a")
+    gone = neutrons.vm_port(R1, "fa:16:3e:00:00:02", "10.0.0.6", host="r1-b")
+    shadow.setup(R1.pod_id, "net")
+    assert sorted(host for _, host, _ in _agents()) == ["r1-a", "r1-b"]
+    del neutrons.ports[R1.pod_id][gone["id"]]
+    shadow.setup(R1.pod_id, "net")
+    assert _agents() == [(R1.pod_id, "r1-a", "127.0.0.1")]
+    assert list(_shadows(neutrons, R2)) == [kept["id"]]
