@@ -122,6 +122,50 @@ def test_a_network_hinted_to_one_region_is_refused_by_the_others(lab, unique_nam
     assert _admin_network(lab, home.name).find_network(network.id, ignore_missing=True) is None
 
 
+def _provider(network) -> tuple:
+    return (network.provider_network_type, network.provider_physical_network,
+            network.provider_segmentation_id)
+
+
+@pytest.mark.parametrize("network_type", ["vlan", "flat"])
+def test_a_provider_network_keeps_its_central_segment_in_every_region(lab, unique_name,
+                                                                      network_type):
+    """Central allocates the segment (VLAN ids from its own range, 200-299 in the
+    lab, not a region's 100-199); each region's copy has that very segment."""
+    central_api = _admin_network(lab, CENTRAL_REGION)
+    physnet = "physnet1" if network_type == "vlan" else f"flat-{uuid.uuid4().hex[:8]}"
+    network = central_api.create_network(name=unique_name,
+                                         provider_network_type=network_type,
+                                         provider_physical_network=physnet)
+    try:
+        if network_type == "vlan":
+            assert 200 <= network.provider_segmentation_id <= 299
+        for region in REGIONS:
+            (copy,) = list(_admin_network(lab, region.name).networks(id=network.id))
+            assert _provider(copy) == _provider(network)
+    finally:
+        central_api.delete_network(network)
+    for region in REGIONS:
+        assert _admin_network(lab, region.name).find_network(
+            network.id, ignore_missing=True) is None
+
+
+def test_a_local_type_network_lives_in_the_first_region_that_uses_it(lab, unique_name):
+    central_api = _admin_network(lab, CENTRAL_REGION)
+    network = central_api.create_network(name=unique_name, provider_network_type="local")
+    first, second = REGIONS
+    try:
+        (copy,) = list(_admin_network(lab, first.name).networks(id=network.id))
+        assert copy.provider_network_type == "local"
+        assert list(_admin_network(lab, second.name).networks(id=network.id)) == []
+        assert [net.id for net in _admin_network(lab, first.name).networks(
+            id=network.id)] == [network.id]  # still there for the region that took it
+    finally:
+        central_api.delete_network(network)
+    assert _admin_network(lab, first.name).find_network(network.id,
+                                                         ignore_missing=True) is None
+
+
 def test_an_unknown_zone_hint_is_refused(lab, unique_name):
     result = lab.openstack("network", "create", "--availability-zone-hint", "Atlantis",
                            unique_name, user="demo", region=CENTRAL_REGION, check=False)

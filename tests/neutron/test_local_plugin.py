@@ -268,3 +268,22 @@ def test_a_group_change_pushed_by_central_is_not_sent_back(plugin):
     update_central = _regroup(plugin, ["web", "db"], ["db", "web"],
                               (["db", "web"], ["db", "web"]))
     update_central.assert_not_called()
+
+
+@pytest.mark.parametrize(("network_type", "holders", "copied"), [
+    ("local", [], True),                      # the first region to use it takes it
+    ("local", ["RegionOne"], True),           # it is ours already
+    ("local", ["RegionTwo"], False),          # another region took it
+    ("vxlan", ["RegionTwo"], True),           # spans regions
+])
+def test_a_local_type_network_stays_in_the_first_region(plugin, network_type, holders,
+                                                        copied):
+    central = dict(CENTRAL_NET, **{"provider:network_type": network_type})
+    routings = [{"region_name": region} for region in holders]
+    with mock.patch.object(helper, "get", return_value=central), \
+            mock.patch.object(helper, "routings", return_value=routings), \
+            mock.patch.object(helper, "find", return_value=[]), \
+            mock.patch.object(plugin, "_has_network", return_value=False), \
+            mock.patch.object(plugin, "_create_copy") as create:
+        assert plugin._copy_network(NET) is copied
+    assert create.called is copied

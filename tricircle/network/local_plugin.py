@@ -12,6 +12,9 @@ something in the region asks for it:
   central Neutron first, so its MAC and IPs come from central IPAM, then here
   with the same id, MAC and IPs. Its central twin records the region.
 
+A central network of type ``local`` without zone hints lives in the first
+region that copies it (its routing says which); the others treat it as absent.
+
 Networks created directly in the region (no central twin) are plain ML2.
 
 ``GET /networks/{id}`` (``get_network``) deliberately does not copy: every
@@ -328,7 +331,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             return known
         central = helper.get(helper.central_region(), "network", network_id)
         if central is None or not meant_for(central, helper.local_region(),
-                                            helper.zones()):
+                                            helper.zones()) or self._claimed_elsewhere(central):
             # Remember local-only networks; an unknown id may still appear later.
             if central is not None or self._has_network(network_id):
                 self._central_networks[network_id] = False
@@ -339,6 +342,21 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             self._copy_subnet(subnet)
         self._central_networks[network_id] = True
         return True
+
+    @staticmethod
+    def _claimed_elsewhere(central: dict) -> bool:
+        """Whether another region already holds ``central``, a ``local`` network
+        without hints: such a network lives in the first region that uses it."""
+        if central.get("provider:network_type") != "local" \
+                or central.get("availability_zone_hints"):
+            return False
+        try:
+            holders = {r["region_name"] for r in helper.routings(central["id"], "network")}
+        except helper.RemoteError as exc:
+            LOG.warning("Local network %s: cannot tell which region holds it; copied "
+                        "here: %s", central["id"], exc)
+            return False
+        return bool(holders - {helper.local_region(), None})
 
     def _has_network(self, network_id: str) -> bool:
         return bool(super().get_networks(self._admin(), {"id": [network_id]}, ["id"]))
