@@ -332,3 +332,51 @@ def test_a_ports_new_groups_reach_the_other_side(lab, central_net, unique_name):
             central_api.delete_security_group(group, ignore_missing=True)
     for group in (web, db):
         assert local.find_security_group(group.id, ignore_missing=True) is None
+
+
+def test_remote_group_rules_reach_other_regions_members_as_subnet_cidrs(lab, central_net,
+                                                                         unique_name):
+    """A region sees only its own members of a group: each remote-group rule also gets
+    one rule per subnet CIDR of the project, in the copies and in the region's own
+    default group (xjob seg_rule_setup), following subnets as they come and go."""
+    network, subnet = central_net
+    region = REGIONS[0]
+    central_api = lab.sdk("demo", CENTRAL_REGION).network
+    web = central_api.create_security_group(name=unique_name)
+    central_api.create_security_group_rule(security_group_id=web.id, direction="ingress",
+                                           ether_type="IPv4", protocol="tcp",
+                                           port_range_min=80, port_range_max=80,
+                                           remote_group_id=web.id)
+    local = _admin_network(lab, region.name)
+    server = None
+
+    def web_from(cidr):
+        return ("ingress", "IPv4", "tcp", 80, 80, cidr, None)
+
+    def members_from(cidr):  # Neutron's default-group template rule, expanded
+        return ("ingress", "IPv4", None, None, None, cidr, None)
+
+    try:
+        server = lab.openstack_json("server", "create", "--flavor", "m1.tiny", "--image",
+                                    "tiny", "--network", network.id, "--availability-zone",
+                                    region.az, "--security-group", web.id, "--wait",
+                                    unique_name, user="demo", region=CENTRAL_REGION)
+        (default,) = list(local.security_groups(project_id=web.project_id, name="default"))
+        assert poll(lambda: web_from(subnet.cidr) in _rules(local, web.id), timeout=60)
+        assert poll(lambda: members_from(subnet.cidr) in _rules(local, default.id),
+                    timeout=60)
+        assert ("ingress", "IPv4", "tcp", 80, 80, None, web.id) in _rules(local, web.id)
+
+        second = central_api.create_subnet(network_id=network.id, ip_version=4,
+                                           cidr="10.250.9.0/24", name=unique_name)
+        assert poll(lambda: web_from(second.cidr) in _rules(local, web.id), timeout=60)
+        central_api.delete_subnet(second)
+        assert poll(lambda: web_from(second.cidr) not in _rules(local, web.id), timeout=60)
+    finally:
+        if server is not None:
+            lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+        central_api.delete_security_group(web, ignore_missing=True)
+    central_api.delete_network(network)
+    assert poll(lambda: members_from(subnet.cidr) not in _rules(local, default.id),
+                timeout=60), "the region's default group keeps a deleted subnet's rule"

@@ -81,7 +81,9 @@ def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api):
     assert [c.args for c in delete.call_args_list] == [
         ("RegionOne", "network", "net-1"), ("RegionTwo", "network", "net-1"),
         ("RegionTwo", "subnet", "sub-1")]  # gone with its network: only the routing is left
-    assert admin_api.forgotten == [7, 8] and admin_api.jobs == []
+    assert admin_api.forgotten == [7, 8]
+    # Its subnets' CIDRs no longer count for the project's remote-group rules.
+    assert admin_api.jobs == [("seg_rule_setup", "demo", {"project_id": "demo"})]
 
 
 def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api):
@@ -91,7 +93,8 @@ def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api):
         plugin.delete_subnet(mock.Mock(), "subnet-1")
     assert delete.call_count == 2  # the other region is cleaned all the same
     assert admin_api.recorded == [("subnet-1", "subnet", "demo", "RegionOne")]
-    assert admin_api.jobs == [("resource_recycle", "demo", {"project_id": "demo"})]
+    assert admin_api.jobs == [("resource_recycle", "demo", {"project_id": "demo"}),
+                              ("seg_rule_setup", "demo", {"project_id": "demo"})]
 
 
 def test_a_failed_region_with_a_routing_keeps_it(plugin, admin_api):
@@ -163,3 +166,10 @@ def test_a_port_update_that_keeps_its_groups_pushes_nothing(plugin, admin_api):
             mock.patch.object(helper, "update") as update:
         plugin.update_port(mock.Mock(), "port-1", {"port": {"name": "y"}})
     update.assert_not_called()
+
+
+def test_a_new_subnet_queues_the_rule_sync_of_its_project(plugin, admin_api):
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "create_subnet",
+                           return_value={"id": "sub-1", "project_id": "demo"}):
+        plugin.create_subnet(mock.Mock(), {"subnet": {}})
+    assert admin_api.jobs == [("seg_rule_setup", "demo", {"project_id": "demo"})]

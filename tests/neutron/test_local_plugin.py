@@ -37,8 +37,10 @@ def plugin():
             mock.patch.object(helper, "zones", return_value=ZONES), \
             mock.patch.object(lp.TricirclePlugin, "_admin", return_value="admin"), \
             mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True), \
-            mock.patch.object(helper, "record_routing") as record_routing:
+            mock.patch.object(helper, "record_routing") as record_routing, \
+            mock.patch.object(helper, "queue_rule_sync") as queue_rule_sync:
         instance.record_routing = record_routing  # what Tricircle is told about copies
+        instance.queue_rule_sync = queue_rule_sync
         yield instance
 
 
@@ -106,6 +108,8 @@ def test_listing_by_id_copies_a_missing_network_and_its_subnets(plugin):
     create.assert_called_once_with("network", lp.network_body(CENTRAL_NET))
     copy_subnet.assert_called_once_with(CENTRAL_SUBNET)
     assert plugin._central_networks[NET] is True
+    # The project's groups here need rules for the subnets the region now holds.
+    plugin.queue_rule_sync.assert_called_once_with("p1")
 
 
 def test_a_network_central_does_not_have_stays_missing(plugin):

@@ -22,9 +22,10 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   where every region's bindings meet (see tricircle.xjob.shadow);
 - pushes a port's new security groups to its copies (the local plugin
   forwards a change made in a region here the same way);
-- queues xjob's ``seg_rule_setup`` (project) when a security group rule is
-  created or deleted, so the regions' copies of the project's groups follow
-  (see tricircle.xjob.security_groups), and deletes a group's copies with it.
+- queues xjob's ``seg_rule_setup`` (project) when a security group rule or
+  a subnet (remote-group rules expand to subnet CIDRs) is created or deleted,
+  so the regions' copies of the project's groups follow (see
+  tricircle.xjob.security_groups), and deletes a group's copies with it.
 """
 
 import collections
@@ -80,11 +81,25 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         # the network took its subnets along: what is left is their routings.
         for subnet_id in network.get("subnets") or []:
             self._delete_copies("subnet", subnet_id, network["project_id"], [])
+        if network.get("subnets"):
+            helper.queue_rule_sync(network["project_id"])
+
+    def create_subnet(self, context, subnet):
+        result = super().create_subnet(context, subnet)
+        helper.queue_rule_sync(result["project_id"])  # a new CIDR to expand rules to
+        return result
+
+    def create_subnet_bulk(self, context, subnets):
+        result = super().create_subnet_bulk(context, subnets)
+        for project_id in sorted({subnet["project_id"] for subnet in result}):
+            helper.queue_rule_sync(project_id)
+        return result
 
     def delete_subnet(self, context, id):
         project_id = self.get_subnet(context, id)["project_id"]
         super().delete_subnet(context, id)
         self._delete_copies("subnet", id, project_id, helper.network_regions())
+        helper.queue_rule_sync(project_id)
 
     def delete_security_group(self, context, id):
         project_id = self.get_security_group(context, id, fields=["project_id"])["project_id"]
@@ -93,19 +108,19 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
 
     def create_security_group_rule(self, context, security_group_rule):
         rule = super().create_security_group_rule(context, security_group_rule)
-        self._queue_rule_sync(rule["project_id"])
+        helper.queue_rule_sync(rule["project_id"])
         return rule
 
     def create_security_group_rule_bulk(self, context, security_group_rules):
         rules = super().create_security_group_rule_bulk(context, security_group_rules)
         for project_id in sorted({rule["project_id"] for rule in rules}):
-            self._queue_rule_sync(project_id)
+            helper.queue_rule_sync(project_id)
         return rules
 
     def delete_security_group_rule(self, context, id):
         project_id = self.get_security_group_rule(context, id)["project_id"]
         super().delete_security_group_rule(context, id)
-        self._queue_rule_sync(project_id)
+        helper.queue_rule_sync(project_id)
 
     def update_port(self, context, id, port):
         before = self.get_port(context, id)
@@ -162,14 +177,6 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         except helper.RemoteError as exc:
             # The port works in its region; only other regions' L2 population lags.
             LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
-
-    @staticmethod
-    def _queue_rule_sync(project_id: str) -> None:
-        try:
-            helper.queue_job("seg_rule_setup", project_id, {"project_id": project_id})
-        except helper.RemoteError as exc:
-            # Central holds the rule; the regions' copies lag until the next job.
-            LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
 
     @staticmethod
     def _delete_copies(kind: str, id_: str, project_id: str, regions: list[str]) -> None:

@@ -11,11 +11,13 @@ import time
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
+from oslo_log import log as logging
 
 from tricircle.common import client
 from tricircle.network import conf  # noqa: F401  (registers [tricircle])
 
 CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 API = "/v2.0"
 
 _lock = threading.Lock()
@@ -163,6 +165,15 @@ def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
     if response.status_code >= 400:
         raise RemoteError(central_region(), response.status_code, response.text)
     return response.json()["job"]
+
+
+def queue_rule_sync(project_id: str) -> None:
+    """Queue ``seg_rule_setup`` of a project; a failure is logged, not raised: the
+    regions' rules lag until the next change of the project queues it again."""
+    try:
+        queue_job("seg_rule_setup", project_id, {"project_id": project_id})
+    except RemoteError as exc:
+        LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
 
 
 # --- routings: which region holds a copy of which central object -------------------

@@ -336,10 +336,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             if central is not None or self._has_network(network_id):
                 self._central_networks[network_id] = False
             return False
-        if not self._has_network(network_id):
+        new = not self._has_network(network_id)
+        if new:
             self._create_copy("network", network_body(central))
         for subnet in helper.find(helper.central_region(), "subnet", network_id=network_id):
             self._copy_subnet(subnet)
+        if new:  # the project's groups here now need rules for its subnets' CIDRs
+            helper.queue_rule_sync(central["project_id"])
         self._central_networks[network_id] = True
         return True
 
@@ -439,6 +442,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                 pass  # a concurrent copy made it
         LOG.info("Copied security group %s from %s", central["id"], helper.central_region())
         self._record_copy("security_group", central["id"], central["project_id"])
+        helper.queue_rule_sync(central["project_id"])  # expansions of its remote groups
 
     def _port_groups(self, port: dict) -> tuple[list[str] | None, list[str] | None]:
         """(local ids, central ids) of the groups a port created here asks for.

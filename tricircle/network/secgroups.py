@@ -13,12 +13,24 @@ copied: wherever it is used (a port, a rule's remote group) the region's own
 default group of the same project stands for it, and the region's default is
 left as the region made it.
 
+A region sees only its own members of a group, while the VMs of other
+regions sit in the project's central subnets. So each remote-group rule also
+gets, in a region, one rule per subnet CIDR of the project (of the rule's
+ethertype), the same otherwise: an *expansion*. Expansions, and the rules of
+central's default group added to a region's default group, carry a
+description starting with ``MANAGED``: those are the rules Tricircle may
+remove again from a group the region made itself.
+
 This module imports nothing from Neutron, so xjob can use it.
 """
 
+import ipaddress
 from collections.abc import Iterable, Mapping
 
 DEFAULT = "default"
+MANAGED = "tricircle:"
+EXPANDED = MANAGED + " a subnet of the project, standing for remote group "
+FROM_CENTRAL_DEFAULT = MANAGED + " from central's default group"
 GROUP_KEYS = ("id", "name", "description", "project_id", "stateful")
 RULE_KEYS = ("direction", "ethertype", "protocol", "port_range_min", "port_range_max",
              "remote_ip_prefix", "remote_group_id", "remote_address_group_id")
@@ -74,3 +86,26 @@ def diff_rules(central: Iterable[Mapping], local: Iterable[Mapping],
     missing = [dict(rule) for key, rule in wanted.items() if key not in present]
     extra = [dict(rule) for key, rule in present.items() if key not in wanted]
     return missing, extra
+
+
+def expansions(rules: Iterable[Mapping], cidrs: Iterable[str]) -> list[dict]:
+    """The CIDR rules standing for the remote-group rules among ``rules``.
+
+    One per (remote-group rule, project subnet of the rule's IP version).
+    """
+    networks = [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
+    result = []
+    for rule in rules:
+        remote = rule.get("remote_group_id")
+        if not remote:
+            continue
+        version = 6 if rule.get("ethertype") == "IPv6" else 4
+        result.extend(dict(rule, remote_group_id=None, remote_ip_prefix=str(network),
+                           description=EXPANDED + remote)
+                      for network in networks if network.version == version)
+    return result
+
+
+def is_managed(rule: Mapping) -> bool:
+    """Whether Tricircle added ``rule`` to a region's group (and may remove it)."""
+    return (rule.get("description") or "").startswith(MANAGED)

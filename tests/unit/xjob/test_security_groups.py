@@ -24,6 +24,7 @@ class FakeNeutrons:
     def __init__(self) -> None:
         self.groups: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
         self.rules: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
+        self.cidrs: list[str] = []  # of the project's central subnets
         self._ids = itertools.count()
 
     def group(self, pod: str, id_: str, name: str | None = None, project: str = "demo") -> str:
@@ -47,6 +48,9 @@ class FakeNeutrons:
         path, _, query = path.partition("?")
         filters = dict(urllib.parse.parse_qsl(query))
         kind, _, id_ = path.partition("/")
+        if kind == "subnets":
+            assert pod == CENTRAL and filters == {"project_id": "demo"}
+            return {"subnets": [{"cidr": cidr} for cidr in self.cidrs]}
         if kind == "security-groups" and id_:
             if id_ not in self.groups[pod] and id_ in self.groups[CENTRAL]:
                 self._copy(pod, id_)
@@ -149,3 +153,52 @@ def test_remote_group_rules_keep_the_group_and_map_central_default(neutrons):
 def test_no_central_pod_means_nothing_to_do(db, monkeypatch):
     monkeypatch.setattr(regions, "call", pytest.fail)
     security_groups.setup("demo")
+
+
+def _expansion(cidr: str, **content) -> tuple:
+    return secgroups.rule_key(dict(content, remote_ip_prefix=cidr))
+
+
+def test_remote_group_rules_get_a_rule_per_project_subnet_of_their_ip_version(neutrons):
+    for pod in (CENTRAL, R1):
+        neutrons.group(pod, "web")
+        neutrons.group(pod, "db")
+    from_db = {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp",
+               "port_range_min": 80, "port_range_max": 80}
+    neutrons.rule(CENTRAL, "web", remote_group_id="db", **from_db)
+    neutrons.cidrs = ["10.1.0.0/24", "10.2.0.0/24", "fd00:1::/64"]
+    _run()
+    _run()
+    assert neutrons.rules_of(R1, "web") == {
+        secgroups.rule_key(dict(from_db, remote_group_id="db")),
+        _expansion("10.1.0.0/24", **from_db), _expansion("10.2.0.0/24", **from_db)}
+
+    neutrons.cidrs = ["10.2.0.0/24"]  # a subnet deleted centrally
+    _run()
+    assert _expansion("10.1.0.0/24", **from_db) not in neutrons.rules_of(R1, "web")
+    assert len(neutrons.rules_of(R1, "web")) == 2
+
+
+def test_the_regions_default_gets_centrals_default_rules_and_expansions(neutrons):
+    neutrons.group(CENTRAL, "c-default", name="default")
+    neutrons.group(R1, "r-default", name="default")
+    member = {"direction": "ingress", "ethertype": "IPv4"}
+    for pod, group in ((CENTRAL, "c-default"), (R1, "r-default")):
+        neutrons.rule(pod, group, remote_group_id=group, **member)  # Neutron's template
+    neutrons.rule(CENTRAL, "c-default", **SSH)
+    http = dict(SSH, port_range_min=80, port_range_max=80)
+    neutrons.rule(R1, "r-default", **http)  # the region's own
+    neutrons.cidrs = ["10.1.0.0/24"]
+    _run()
+    assert neutrons.rules_of(R1, "r-default") == {
+        secgroups.rule_key(dict(member, remote_group_id="r-default")),
+        _expansion("10.1.0.0/24", **member), secgroups.rule_key(SSH), secgroups.rule_key(http)}
+
+    ssh_id = next(id_ for id_, rule in neutrons.rules[CENTRAL].items()
+                  if rule.get("port_range_min") == 22)
+    del neutrons.rules[CENTRAL][ssh_id]
+    neutrons.cidrs = []
+    _run()
+    assert neutrons.rules_of(R1, "r-default") == {
+        secgroups.rule_key(dict(member, remote_group_id="r-default")),
+        secgroups.rule_key(http)}  # only what Tricircle added went
