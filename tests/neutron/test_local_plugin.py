@@ -291,3 +291,25 @@ def test_a_local_type_network_stays_in_the_first_region(plugin, network_type, ho
             mock.patch.object(plugin, "_create_copy") as create:
         assert plugin._copy_network(NET) is copied
     assert create.called is copied
+
+
+# --- central's failures, as the region's callers see them ----------------------------
+
+def test_an_ip_central_refuses_is_a_conflict_with_centrals_reason(plugin):
+    plugin._central_networks[NET] = True
+    body = '{"NeutronError": {"type": "IpAddressAlreadyAllocated", "message": "IP taken"}}'
+    refused = helper.RemoteError("CentralRegion", 409, body)
+    with mock.patch.object(helper, "create", side_effect=refused):
+        with pytest.raises(n_exc.Conflict, match="CentralRegion Neutron refused the "
+                                                 "request: IP taken"):
+            plugin.create_port(mock.Mock(), {"port": _nova_port()})
+
+
+def test_an_unreachable_central_is_a_503_naming_it(plugin):
+    down = helper.RemoteError("CentralRegion", None, "Connection refused")
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
+            mock.patch.object(helper, "get", side_effect=down):
+        with pytest.raises(n_exc.ServiceUnavailable) as raised:
+            plugin.get_networks(mock.Mock(), {"id": [NET]})
+    assert str(raised.value) == ("CentralRegion Neutron is unavailable: Connection refused "
+                                 "(HTTP unreachable)")

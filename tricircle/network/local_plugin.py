@@ -61,7 +61,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
 from tricircle.common import constants
-from tricircle.network import helper, secgroups
+from tricircle.network import errors, helper, secgroups
 
 LOG = logging.getLogger(__name__)
 
@@ -160,6 +160,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
 
     # lookups ---------------------------------------------------------------
 
+    @errors.central_errors
     def get_networks(self, context, filters=None, fields=None, sorts=None, limit=None,
                      marker=None, page_reverse=False):
         wanted = (filters or {}).get("id") or []
@@ -175,6 +176,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         return super().get_networks(context, filters, fields, sorts, limit, marker,
                                     page_reverse)
 
+    @errors.central_errors
     def get_subnet(self, context, id, fields=None):
         try:
             return super().get_subnet(context, id, fields=fields)
@@ -186,6 +188,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                 raise
             return super().get_subnet(self._admin(), id, fields=fields)
 
+    @errors.central_errors
     def get_port(self, context, id, fields=None):
         try:
             return super().get_port(context, id, fields=fields)
@@ -198,6 +201,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             self._copy_port(central)
             return super().get_port(self._admin(), id, fields=fields)
 
+    @errors.central_errors
     def get_security_group(self, context, id, fields=None, project_id=None):
         try:
             return super().get_security_group(context, id, fields=fields,
@@ -207,6 +211,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                 raise
             return super().get_security_group(self._admin(), id, fields=fields)
 
+    @errors.central_errors
     def get_security_groups(self, context, filters=None, fields=None, sorts=None, limit=None,
                             marker=None, page_reverse=False, default_sg=False):
         args = (filters, fields, sorts, limit, marker, page_reverse, default_sg)
@@ -222,6 +227,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
 
     # ports -----------------------------------------------------------------
 
+    @errors.central_errors
     def create_port(self, context, port):
         body = port["port"]
         if not self._is_central_network(body["network_id"]):
@@ -247,6 +253,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         self._record_copy("port", twin["id"], twin["project_id"])
         return result
 
+    @errors.central_errors
     def update_port(self, context, id, port):
         body = port["port"]
         central_groups = None

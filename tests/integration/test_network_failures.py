@@ -1,4 +1,7 @@
-"""Nothing is left in a region when central objects go, even if the region was down.
+"""Networking when something fails: clear errors, and nothing left behind.
+
+A region's Neutron passes central Neutron's refusals on with their status and
+reason, and answers 503 naming CentralRegion when central cannot be reached.
 
 Every copy a region's Neutron makes is recorded as a routing (the operator
 sees it with ``openstack multiregion resource locate``). Deleting the central
@@ -11,6 +14,7 @@ own API and the stock CLI.
 import json
 import subprocess
 
+import openstack
 import pytest
 
 from tests.integration.conftest import lab_command, poll
@@ -99,3 +103,36 @@ def test_a_copy_in_a_region_that_was_down_is_recycled_when_it_is_back(lab, netwo
 
     assert poll(recycled, timeout=240, interval=3), "the copy was not recycled"
     assert list(lab.sdk("admin", down.name).network.subnets(network_id=network.id)) == []
+
+
+def test_an_ip_central_has_given_out_is_refused_in_a_region_with_centrals_reason(lab,
+                                                                                 network):
+    central_api = lab.sdk("demo", CENTRAL_REGION).network
+    taken = central_api.create_port(network_id=network.id)
+    address = taken.fixed_ips[0]["ip_address"]
+    region_api = lab.sdk("demo", REGIONS[0].name).network
+    try:
+        with pytest.raises(openstack.exceptions.ConflictException) as refused:
+            region_api.create_port(network_id=network.id, fixed_ips=[
+                {"subnet_id": network.test_subnet.id, "ip_address": address}])
+        assert "CentralRegion Neutron refused the request" in str(refused.value)
+        assert address in str(refused.value)
+        assert [p.id for p in region_api.ports(network_id=network.id)
+                if p.device_owner != "network:dhcp"] == []
+    finally:
+        central_api.delete_port(taken)
+
+
+def test_a_region_answers_503_naming_central_when_central_is_down(lab, network):
+    region_api = lab.sdk("admin", REGIONS[0].name).network
+    assert procs.stop(Layout.default(), "neutron-central")
+    try:
+        # Nova's first step of a boot on a central network the region lacks.
+        with pytest.raises(openstack.exceptions.HttpException) as failed:
+            list(region_api.networks(id=network.id))
+        assert failed.value.status_code == 503
+        assert "CentralRegion Neutron is unavailable" in str(failed.value)
+    finally:
+        restarted = subprocess.run(lab_command() + ["up"], capture_output=True, text=True)
+        assert restarted.returncode == 0, restarted.stderr
+    assert [net.id for net in region_api.networks(id=network.id)] == [network.id]
