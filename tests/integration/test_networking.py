@@ -56,6 +56,13 @@ def _admin_network(lab, region_name: str):
     return lab.sdk("admin", region_name).network
 
 
+def _holds(lab, region_name: str, network) -> bool:
+    """Whether the region holds a copy; listed by owner and name, which never copies
+    (a lookup by id would make the copy)."""
+    return bool(list(_admin_network(lab, region_name).networks(
+        project_id=network.project_id, name=network.name)))
+
+
 def test_servers_in_two_regions_share_one_central_network(lab, central_net, unique_name):
     network, subnet = central_net
     central = _admin_network(lab, CENTRAL_REGION)
@@ -99,10 +106,19 @@ def test_servers_in_two_regions_share_one_central_network(lab, central_net, uniq
 
 def test_a_region_only_copies_what_it_is_asked_for(lab, central_net):
     network, _ = central_net
-    # Looking a central network up in a region does not stretch it there.
+    # Listing a region's networks (no id asked for) does not stretch a central one there,
     for region in REGIONS:
-        assert _admin_network(lab, region.name).find_network(
-            network.id, ignore_missing=True) is None
+        listed = lab.sdk("demo", region.name).network.networks()
+        assert network.id not in {net.id for net in listed}
+    # nor does another project naming its id;
+    alt = lab.sdk("alt", REGIONS[0].name).network
+    assert alt.find_network(network.id, ignore_missing=True) is None
+    assert not any(_holds(lab, region.name, network) for region in REGIONS)
+    # its owner asking for it by id does (as `openstack network show <id>` does).
+    assert lab.sdk("demo", REGIONS[1].name).network.get_network(network.id).id == network.id
+    copy = _admin_network(lab, REGIONS[1].name).get_network(network.id)
+    central = _admin_network(lab, CENTRAL_REGION).get_network(network.id)
+    assert copy.provider_segmentation_id == central.provider_segmentation_id
 
 
 @pytest.mark.parametrize("hint", ["region", "az"])
@@ -185,8 +201,7 @@ def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_na
         assert twin.fixed_ips == port.fixed_ips
         assert twin.binding_profile["region"] == region.name
         # Only the region with a port of it holds a copy.
-        assert _admin_network(lab, elsewhere.name).find_network(
-            network.id, ignore_missing=True) is None
+        assert not _holds(lab, elsewhere.name, network)
     finally:
         lab.openstack("server", "delete", "--wait", server["id"], user="demo",
                       region=CENTRAL_REGION)

@@ -313,3 +313,30 @@ def test_an_unreachable_central_is_a_503_naming_it(plugin):
             plugin.get_networks(mock.Mock(), {"id": [NET]})
     assert str(raised.value) == ("CentralRegion Neutron is unavailable: Connection refused "
                                  "(HTTP unreachable)")
+
+
+def _caller(project: str = "p1", admin: bool = False) -> mock.Mock:
+    return mock.Mock(is_admin=admin, project_id=project)
+
+
+@pytest.mark.parametrize(("caller", "central", "copied"), [
+    (_caller(), CENTRAL_NET, True),                                   # its own network
+    (_caller("p2"), CENTRAL_NET, False),                              # someone else's
+    (_caller("p2"), dict(CENTRAL_NET, shared=True), True),            # shared with all
+    (_caller("p2", admin=True), CENTRAL_NET, True),                   # an admin
+])
+def test_get_network_copies_what_the_caller_may_see(plugin, caller, central, copied):
+    missing = n_exc.NetworkNotFound(net_id=NET)
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_network",
+                           side_effect=[missing, {"id": NET}]), \
+            mock.patch.object(helper, "get", return_value=central), \
+            mock.patch.object(helper, "find", return_value=[]), \
+            mock.patch.object(plugin, "_has_network", return_value=False), \
+            mock.patch.object(plugin, "_create_copy") as create:
+        if copied:
+            assert plugin.get_network(caller, NET) == {"id": NET}
+        else:
+            with pytest.raises(n_exc.NetworkNotFound):
+                plugin.get_network(caller, NET)
+    assert create.called is copied
+    assert NET not in plugin._central_networks or copied  # its owner may come later

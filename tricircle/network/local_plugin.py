@@ -4,10 +4,12 @@ Central Neutron owns every network that spans regions, its subnets (IPAM) and
 its ports (MACs, IPs). A region's Neutron knows such an object only once
 something in the region asks for it:
 
-- a lookup that misses here (``get_networks`` by id, ``get_subnet``,
-  ``get_port``) fetches the object from central Neutron and creates the local
-  copy with the same id (same segment, same CIDR, gateway and pools, same MAC
-  and IPs);
+- a lookup that misses here (``get_network``, ``get_networks`` by id,
+  ``get_subnet``, ``get_port``) fetches the object from central Neutron and
+  creates the local copy with the same id (same segment, same CIDR, gateway
+  and pools, same MAC and IPs), provided the caller may see it there (its
+  project's, shared, or the caller is an admin): guessing another project's
+  id copies nothing;
 - a port created here (by Nova, DHCP) on a central network is created in
   central Neutron first, so its MAC and IPs come from central IPAM, then here
   with the same id, MAC and IPs. Its central twin records the region.
@@ -16,13 +18,6 @@ A central network of type ``local`` without zone hints lives in the first
 region that copies it (its routing says which); the others treat it as absent.
 
 Networks created directly in the region (no central twin) are plain ML2.
-
-``GET /networks/{id}`` (``get_network``) deliberately does not copy: every
-client resolves a name-or-id that way, so copying there would stretch a
-central network into each region where someone merely looked at it, and a
-region answers only for what it holds. Nova's boot path lists networks by id
-first (``get_networks``), which copies; so does creating a port here. A
-cross-region network thus reaches a region when a port of it is made there.
 
 A shadow port (``device_owner`` ``compute:shadow``, made by xjob: the stand-in
 for a VM port bound in another region) has no central twin of its own: it is
@@ -148,6 +143,12 @@ def meant_for(network: dict, region: str, zones: dict[str, set[str]]) -> bool:
     return not hinted or region in hinted
 
 
+def visible_to(context, central: dict) -> bool:
+    """Whether the caller of ``context`` may see central network ``central``."""
+    return bool(context.is_admin or central.get("shared")
+                or central.get("project_id") == context.project_id)
+
+
 # --- the plugin -----------------------------------------------------------------
 
 class TricirclePlugin(ml2_plugin.Ml2Plugin):
@@ -170,11 +171,20 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             return result
         present = {net["id"] for net in super().get_networks(
             self._admin(), {"id": wanted}, ["id"])}
-        copied = [self._copy_network(id_) for id_ in wanted if id_ not in present]
+        copied = [self._copy_network(id_, context) for id_ in wanted if id_ not in present]
         if not any(copied):
             return result
         return super().get_networks(context, filters, fields, sorts, limit, marker,
                                     page_reverse)
+
+    @errors.central_errors
+    def get_network(self, context, id, fields=None):
+        try:
+            return super().get_network(context, id, fields=fields)
+        except n_exc.NetworkNotFound:
+            if not self._may_fetch(context) or not self._copy_network(id, context):
+                raise
+            return super().get_network(self._admin(), id, fields=fields)
 
     @errors.central_errors
     def get_subnet(self, context, id, fields=None):
@@ -184,7 +194,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             if not self._may_fetch(context):
                 raise
             central = helper.get(helper.central_region(), "subnet", id)
-            if central is None or not self._copy_network(central["network_id"]):
+            if central is None or not self._copy_network(central["network_id"], context):
                 raise
             return super().get_subnet(self._admin(), id, fields=fields)
 
@@ -196,7 +206,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             if not self._may_fetch(context):
                 raise
             central = helper.get(helper.central_region(), "port", id)
-            if central is None or not self._copy_network(central["network_id"]):
+            if central is None or not self._copy_network(central["network_id"], context):
                 raise
             self._copy_port(central)
             return super().get_port(self._admin(), id, fields=fields)
@@ -328,15 +338,18 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         known = self._central_networks.get(network_id)
         return self._copy_network(network_id) if known is None else known
 
-    def _copy_network(self, network_id: str) -> bool:
+    def _copy_network(self, network_id: str, context=None) -> bool:
         """Make sure the local copy of central network ``network_id`` exists.
 
-        False when central Neutron does not have it for this region.
+        False when central Neutron does not have it for this region, or when
+        the caller of ``context`` may not see it.
         """
         known = self._central_networks.get(network_id)
         if known is False or (known and self._has_network(network_id)):
             return known
         central = helper.get(helper.central_region(), "network", network_id)
+        if central is not None and context is not None and not visible_to(context, central):
+            return False  # not remembered: its owner may still use it here
         if central is None or not meant_for(central, helper.local_region(),
                                             helper.zones()) or self._claimed_elsewhere(central):
             # Remember local-only networks; an unknown id may still appear later.

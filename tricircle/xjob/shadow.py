@@ -8,7 +8,8 @@ a tunnel to X. A *shadow port* in Y is a port with the real port's MAC and IPs,
 of that host. The host and tunnel IP are also recorded in ``shadow_agents``.
 
 ``setup(pod_id, network_id)`` reconciles rather than only creates: for every
-other pod holding the network it makes the shadows of pod_id's VM ports match
+other pod holding the network (a routing of the network names the pod: the
+local plugin records one per copy) it makes the shadows of pod_id's VM ports match
 those ports (create missing, drop stale), and the shadows in pod_id of the
 other pods' VM ports too, so a region the network reaches late gets the
 shadows of ports bound before. One job type therefore serves binding, unbinding
@@ -170,8 +171,16 @@ def _ports(pod: Pod, network_id: str, **filters: str) -> list[dict]:
     return (regions.call(pod.pod_id, "GET", f"ports?{query}") or {}).get("ports", [])
 
 
-def _has_network(pod: Pod, network_id: str) -> bool:
-    return regions.call(pod.pod_id, "GET", f"networks/{network_id}") is not None
+@db_api.reader
+def _holders(session: Session, network_id: str) -> set[str]:
+    """The pods holding a copy of central network ``network_id``, by their routings.
+
+    Not by asking each region: a region's local plugin answers a lookup of a
+    central network by copying it, which would stretch it everywhere.
+    """
+    return set(session.scalars(sa.select(models.ResourceRouting.pod_id).where(
+        models.ResourceRouting.top_id == network_id,
+        models.ResourceRouting.resource_type == "network")))
 
 
 def _create_shadow(dst: Pod, body: dict) -> None:
@@ -226,10 +235,11 @@ def setup(pod_id: str, network_id: str) -> None:
     if src is None:
         LOG.info("pod %s is gone or central: no shadows to set up", pod_id)
         return
-    here = _has_network(src, network_id)
+    holders = _holders(network_id)
+    here = src.pod_id in holders
     own = vm_ports(_ports(src, network_id)) if here else []
     for dst in pods:
-        if dst == src or not _has_network(dst, network_id):
+        if dst == src or dst.pod_id not in holders:
             continue
         sync(src, dst, network_id, own)
         if here:
