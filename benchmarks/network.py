@@ -55,18 +55,13 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
             ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000)
 
 
-def port_cycle(network_api, network_id: str, count: int) -> tuple[list, list, float]:
-    """Create then delete ``count`` ports one by one: (create s, delete s, cycles/s)."""
-    creates, deletes = [], []
-    started = time.perf_counter()
-    for _ in range(count):
-        t0 = time.perf_counter()
-        port = network_api.create_port(network_id=network_id)
-        t1 = time.perf_counter()
-        network_api.delete_port(port)
-        creates.append(t1 - t0)
-        deletes.append(time.perf_counter() - t1)
-    return creates, deletes, count / (time.perf_counter() - started)
+def port_cycle(network_api, network_id: str) -> tuple[float, float]:
+    """Create then delete one port: (create s, delete s)."""
+    t0 = time.perf_counter()
+    port = network_api.create_port(network_id=network_id)
+    t1 = time.perf_counter()
+    network_api.delete_port(port)
+    return t1 - t0, time.perf_counter() - t1
 
 
 def network_with_subnet(network_api, name: str):
@@ -79,14 +74,24 @@ def network_with_subnet(network_api, name: str):
 def compare_ports(count: int) -> None:
     sides = {"central (Tricircle)": connect(CENTRAL_REGION).network,
              "RegionOne plain ML2": connect(REGIONS[0].name).network}
-    results = {}
-    for label, network_api in sides.items():
-        network = network_with_subnet(network_api, f"bench-{uuid.uuid4().hex[:6]}")
-        try:
-            port_cycle(network_api, network.id, 3)  # warm-up: caches, connections
-            results[label] = port_cycle(network_api, network.id, count)
-        finally:
-            network_api.delete_network(network)
+    networks = {label: network_with_subnet(api, f"bench-{uuid.uuid4().hex[:6]}")
+                for label, api in sides.items()}
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in sides}
+    try:
+        for label, api in sides.items():
+            for _ in range(3):  # warm-up: caches, connections
+                port_cycle(api, networks[label].id)
+        # Interleaved, one cycle per side in turn: the lab's background work (Nova's
+        # periodic tasks, xjob) then weighs on both sides alike.
+        for _ in range(count):
+            for label, api in sides.items():
+                samples[label].append(port_cycle(api, networks[label].id))
+    finally:
+        for label, api in sides.items():
+            api.delete_network(networks[label])
+    results = {label: ([c for c, _ in cycles], [d for _, d in cycles],
+                       len(cycles) / sum(c + d for c, d in cycles))
+               for label, cycles in samples.items()}
     print(f"port create+delete, {count} sequential cycles, one client")
     print(f"{'':22} {'create p50/p95 ms':>18} {'delete p50/p95 ms':>18} {'cycles/s':>9}")
     for label, (creates, deletes, rate) in results.items():
