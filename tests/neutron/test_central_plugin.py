@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from neutron.plugins.ml2 import plugin as ml2_plugin
+from neutron_lib import exceptions as n_exc
 from neutron_lib.exceptions import availability_zone as az_exc
 
 from tricircle.network import central_plugin as cp
@@ -173,3 +174,21 @@ def test_a_new_subnet_queues_the_rule_sync_of_its_project(plugin, admin_api):
                            return_value={"id": "sub-1", "project_id": "demo"}):
         plugin.create_subnet(mock.Mock(), {"subnet": {}})
     assert admin_api.jobs == [("seg_rule_setup", "demo", {"project_id": "demo"})]
+
+
+def test_keystone_down_is_a_503_naming_it_when_zones_are_checked(plugin):
+    down = helper.RemoteError("", None, "Connection refused", service="Keystone")
+    with mock.patch.object(helper, "zones", side_effect=down):
+        with pytest.raises(n_exc.ServiceUnavailable, match="Keystone is unavailable"):
+            plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne"])
+
+
+def test_a_delete_succeeds_when_keystone_cannot_name_the_regions(plugin, admin_api):
+    admin_api.routings = [{"id": 4, "top_id": "net-1", "resource_type": "network",
+                           "region_name": "RegionOne"}]
+    down = helper.RemoteError("", None, "Connection refused", service="Keystone")
+    with _deleting("network", {"project_id": "demo"}), \
+            mock.patch.object(helper, "network_regions", side_effect=down), \
+            mock.patch.object(helper, "delete", return_value=True) as delete:
+        plugin.delete_network(mock.Mock(), "net-1")
+    delete.assert_called_once_with("RegionOne", "network", "net-1")  # the routed one

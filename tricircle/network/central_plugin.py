@@ -36,7 +36,7 @@ from neutron_lib.exceptions import availability_zone as az_exc
 from oslo_log import log as logging
 
 from tricircle.common import constants
-from tricircle.network import helper
+from tricircle.network import errors, helper
 
 LOG = logging.getLogger(__name__)
 SECURITY_GROUPS = "security_groups"
@@ -61,6 +61,7 @@ def unknown_zones(zones: list[str], regions: list[str]) -> list[str]:
 class TricirclePlugin(ml2_plugin.Ml2Plugin):
     """ML2 for central Neutron: global IPAM/MACs/segments, regions as zones."""
 
+    @errors.central_errors  # Keystone down: a 503 naming it, not a 500
     def validate_availability_zones(self, context, resource_type, availability_zones):
         if resource_type != "network" or not availability_zones:
             return super().validate_availability_zones(context, resource_type,
@@ -76,7 +77,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_network(self, context, id):
         network = self.get_network(context, id)
         super().delete_network(context, id)
-        self._delete_copies("network", id, network["project_id"], helper.network_regions())
+        self._delete_copies("network", id, network["project_id"], self._every_region())
         # ML2 deleted the subnets without delete_subnet, and each region's copy of
         # the network took its subnets along: what is left is their routings.
         for subnet_id in network.get("subnets") or []:
@@ -98,13 +99,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_subnet(self, context, id):
         project_id = self.get_subnet(context, id)["project_id"]
         super().delete_subnet(context, id)
-        self._delete_copies("subnet", id, project_id, helper.network_regions())
+        self._delete_copies("subnet", id, project_id, self._every_region())
         helper.queue_rule_sync(project_id)
 
     def delete_security_group(self, context, id):
         project_id = self.get_security_group(context, id, fields=["project_id"])["project_id"]
         super().delete_security_group(context, id)
-        self._delete_copies("security_group", id, project_id, helper.network_regions())
+        self._delete_copies("security_group", id, project_id, self._every_region())
 
     def create_security_group_rule(self, context, security_group_rule):
         rule = super().create_security_group_rule(context, security_group_rule)
@@ -177,6 +178,18 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         except helper.RemoteError as exc:
             # The port works in its region; only other regions' L2 population lags.
             LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
+
+    @staticmethod
+    def _every_region() -> list[str]:
+        """The regions to delete copies in; [] (logged) when Keystone cannot say.
+
+        Central has deleted already: the user's request must not fail now.
+        """
+        try:
+            return helper.network_regions()
+        except helper.RemoteError as exc:
+            LOG.error("Regions unknown, copies are deleted where routings say only: %s", exc)
+            return []
 
     @staticmethod
     def _delete_copies(kind: str, id_: str, project_id: str, regions: list[str]) -> None:

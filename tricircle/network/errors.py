@@ -5,7 +5,8 @@ failure there must reach the caller as a Neutron error with central's reason
 and the matching status, not as a 500: central's 400, 404 and 409 keep their
 status (the caller asked for something central refuses, e.g. an IP already
 allocated); an unreachable or failing central Neutron, or one that refuses
-our service account, is a 503 naming the region.
+our service account, is a 503 naming the region. The central plugin uses
+the same errors when Keystone cannot tell it the regions.
 """
 
 import functools
@@ -18,19 +19,19 @@ from tricircle.network import helper
 
 
 class CentralBadRequest(n_exc.BadRequest):
-    message = "%(region)s Neutron refused the request: %(reason)s"
+    message = "%(service)s refused the request: %(reason)s"
 
 
 class CentralNotFound(n_exc.NotFound):
-    message = "%(region)s Neutron has no such object: %(reason)s"
+    message = "%(service)s has no such object: %(reason)s"
 
 
 class CentralConflict(n_exc.Conflict):
-    message = "%(region)s Neutron refused the request: %(reason)s"
+    message = "%(service)s refused the request: %(reason)s"
 
 
 class CentralUnavailable(n_exc.ServiceUnavailable):
-    message = "%(region)s Neutron is unavailable: %(reason)s"
+    message = "%(service)s is unavailable: %(reason)s"
 
 
 BY_STATUS = {400: CentralBadRequest, 404: CentralNotFound, 409: CentralConflict}
@@ -47,7 +48,7 @@ def reason(detail: str) -> str:
 def translate(exc: helper.RemoteError) -> n_exc.NeutronException:
     error = BY_STATUS.get(exc.status, CentralUnavailable)
     status = "" if exc.status in BY_STATUS else f" (HTTP {exc.status or 'unreachable'})"
-    return error(region=exc.region, reason=reason(exc.detail) + status)
+    return error(service=exc.service, reason=reason(exc.detail) + status)
 
 
 def central_errors(method: Callable) -> Callable:

@@ -23,14 +23,20 @@ API = "/v2.0"
 _lock = threading.Lock()
 _session: ks_session.Session | None = None
 PODS_TTL = 30.0
+TRICIRCLE_API = "Tricircle's admin API"
 _pods_cache: tuple[float, list[dict]] | None = None
 
 
 class RemoteError(Exception):
-    """A Neutron answered with an error (or did not answer)."""
+    """A service answered with an error (or did not answer).
 
-    def __init__(self, region: str, status: int | None, detail: str) -> None:
-        super().__init__(f"{region} Neutron: {status or 'unreachable'}: {detail[:300]}")
+    ``service`` names it for people: "RegionOne Neutron" unless told otherwise.
+    """
+
+    def __init__(self, region: str, status: int | None, detail: str,
+                 service: str | None = None) -> None:
+        self.service = service or f"{region} Neutron"
+        super().__init__(f"{self.service}: {status or 'unreachable'}: {detail[:300]}")
         self.region, self.status, self.detail = region, status, detail
 
 
@@ -98,7 +104,10 @@ def delete(region: str, kind: str, id_: str) -> bool:
 
 def network_regions() -> list[str]:
     """Every region of the catalog with a Neutron, except the central one."""
-    access = session().auth.get_access(session())
+    try:
+        access = session().auth.get_access(session())
+    except ks_exc.ClientException as exc:
+        raise RemoteError("", None, str(exc), service="Keystone") from None
     data = access.service_catalog.get_endpoints_data(service_type="network",
                                                       interface=CONF.client.interface)
     regions = {endpoint.region_name for endpoint in data.get("network", [])}
@@ -114,7 +123,7 @@ def _admin_api(method: str, path: str, body: dict | None = None):
         return session().request(path, method, json=body, endpoint_filter=filt,
                                  raise_exc=False, timeout=CONF.tricircle.central_timeout)
     except ks_exc.ClientException as exc:
-        raise RemoteError(central_region(), None, str(exc)) from None
+        raise RemoteError(central_region(), None, str(exc), service=TRICIRCLE_API) from None
 
 
 def _pods() -> list[dict]:
@@ -163,7 +172,8 @@ def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
     body = {"job": {"type": job_type, "project_id": project_id, "resource": resource}}
     response = _admin_api("POST", "/jobs", body)
     if response.status_code >= 400:
-        raise RemoteError(central_region(), response.status_code, response.text)
+        raise RemoteError(central_region(), response.status_code, response.text,
+                          service=TRICIRCLE_API)
     return response.json()["job"]
 
 
@@ -185,7 +195,8 @@ def routings(top_id: str, kind: str) -> list[dict]:
     """
     response = _admin_api("GET", f"/routings?top_id={top_id}&resource_type={kind}")
     if response.status_code >= 400:
-        raise RemoteError(central_region(), response.status_code, response.text)
+        raise RemoteError(central_region(), response.status_code, response.text,
+                          service=TRICIRCLE_API)
     regions = {pod["pod_id"]: pod["region_name"] for pod in _pods()}
     return [dict(routing, region_name=regions.get(routing["pod_id"]))
             for routing in response.json()["routings"]]
@@ -195,15 +206,18 @@ def record_routing(top_id: str, kind: str, project_id: str, region: str) -> None
     """Record that ``region`` holds a copy of ``top_id`` (same id); a second record is fine."""
     pod_id = pod_id_of(region)
     if pod_id is None:
-        raise RemoteError(central_region(), None, f"no pod is registered for {region}")
+        raise RemoteError(central_region(), None, f"no pod is registered for {region}",
+                          service=TRICIRCLE_API)
     body = {"routing": {"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
                         "project_id": project_id, "resource_type": kind}}
     response = _admin_api("POST", "/routings", body)
     if response.status_code >= 400 and response.status_code != 409:
-        raise RemoteError(central_region(), response.status_code, response.text)
+        raise RemoteError(central_region(), response.status_code, response.text,
+                          service=TRICIRCLE_API)
 
 
 def forget_routing(routing_id: int | str) -> None:
     response = _admin_api("DELETE", f"/routings/{routing_id}")
     if response.status_code >= 400 and response.status_code != 404:
-        raise RemoteError(central_region(), response.status_code, response.text)
+        raise RemoteError(central_region(), response.status_code, response.text,
+                          service=TRICIRCLE_API)
