@@ -5,18 +5,22 @@ Resource-specific queries live in the handler-facing object modules
 (``tricircle.objects``); this module stays generic.
 """
 
+import contextvars
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tricircle.common.config import CONF
 
 context_manager = enginefacade.transaction_context()
 _configured = False
+# Whether the transaction being opened in this thread (or greenthread) writes.
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +33,27 @@ def configure() -> None:
         # PostgreSQL enforce anyway, so all three behave alike.
         context_manager.configure(sqlite_fk=True, **dict(CONF.database.items()))
         _configured = True
+        engine = context_manager.writer.get_engine()
+        if engine.dialect.name == "sqlite":
+            _begin_writers_immediately(engine)
+
+
+def _begin_writers_immediately(engine: sa.engine.Engine) -> None:
+    """Make a SQLite write transaction take the write lock when it begins.
+
+    SQLite begins transactions deferred: two that read first and then both
+    write deadlock, and SQLite answers the second "database is locked" at
+    once instead of waiting. ``BEGIN IMMEDIATE`` makes a writer wait (up to
+    the driver's busy timeout) for the other to finish instead; readers still
+    begin deferred and never wait for writers.
+    """
+    # oslo.db turns pysqlite's own BEGIN off and emits a plain BEGIN itself;
+    # a writer's becomes BEGIN IMMEDIATE on its way to the driver.
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _immediate(connection, cursor, statement, parameters, context, executemany):
+        if statement == "BEGIN" and _writing.get():
+            statement = "BEGIN IMMEDIATE"
+        return statement, parameters
 
 
 def reset() -> None:
@@ -52,8 +77,12 @@ def _in_transaction(mode: str) -> Callable[[F], F]:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             configure()
-            with getattr(context_manager, mode).using(_Ctx()) as session:
-                return func(session, *args, **kwargs)
+            token = _writing.set(mode == "writer")
+            try:
+                with getattr(context_manager, mode).using(_Ctx()) as session:
+                    return func(session, *args, **kwargs)
+            finally:
+                _writing.reset(token)
         return wrapper  # type: ignore[return-value]
     return decorator
 
