@@ -86,12 +86,17 @@ def _recycle_one(resource_id: str, resource_type: str) -> None:
     """Delete every bottom copy of one resource, then its rows. Each routing row
     goes only after its bottom resource is gone, so a crash in between leaves
     the row for the next attempt to finish."""
-    collection = NEUTRON_COLLECTIONS[resource_type]
     for routing_id, pod_id, bottom_id in _routings_of(resource_id, resource_type):
-        if bottom_id:  # a null bottom id: the copy was never created
-            regions.delete(pod_id, collection, bottom_id)
-        _forget_routing(routing_id)
+        _drop_copy(routing_id, pod_id, resource_type, bottom_id)
     _forget_recycle(resource_id)
+
+
+def _drop_copy(routing_id: int, pod_id: str, resource_type: str,
+               bottom_id: str | None) -> None:
+    """Delete the copy a routing names, then the routing (never the other way round)."""
+    if bottom_id:  # a null bottom id: the copy was never created
+        regions.delete(pod_id, NEUTRON_COLLECTIONS[resource_type], bottom_id)
+    _forget_routing(routing_id)
 
 
 @db_api.reader
@@ -107,18 +112,12 @@ def _neutron_routings(session: Session, project_id: str) -> list:
     return sorted(rows, key=lambda row: (order.index(row.resource_type), row.id))
 
 
-@db_api.reader
-def _central_pod_id(session: Session) -> str | None:
-    # The central pod is the one without an availability zone.
-    return session.scalar(sa.select(models.Pod.pod_id).where(models.Pod.az_name == ""))
-
-
 def _orphans(project_id: str, tried: set[tuple[str, str]]) -> list:
     """Routings whose top object central Neutron no longer has: their copies are garbage.
 
     ``tried``: (type, top id) pairs this run handled already from recycle_resources.
     """
-    central = _central_pod_id()
+    central = security_groups.central_pod()
     if central is None:
         LOG.warning("no central pod is registered: routings are not checked against "
                     "central Neutron")
@@ -135,13 +134,6 @@ def _orphans(project_id: str, tried: set[tuple[str, str]]) -> list:
         if gone[key]:
             result.append(row)
     return result
-
-
-def _recycle_orphan(row) -> None:
-    """Delete the copy a routing names, then the routing (never the other way round)."""
-    if row.bottom_id:  # a null bottom id: the copy was never created
-        regions.delete(row.pod_id, NEUTRON_COLLECTIONS[row.resource_type], row.bottom_id)
-    _forget_routing(row.id)
 
 
 @handler("resource_recycle")
@@ -164,7 +156,7 @@ def resource_recycle(job: Job) -> None:
             errors.append(f"{resource_type} {resource_id}: {exc.message}")
     for row in _orphans(project_id, tried):
         try:
-            _recycle_orphan(row)
+            _drop_copy(row.id, row.pod_id, row.resource_type, row.bottom_id)
         except regions.RegionError as exc:
             errors.append(f"{row.resource_type} {row.top_id}: {exc.message}")
     if errors:

@@ -89,21 +89,7 @@ def network_endpoint(pod_id: str) -> str:
 def delete(pod_id: str, collection: str, resource_id: str) -> bool:
     """DELETE a Neutron resource in a pod: True if deleted, False if it was gone
     already (404), which callers count as done. Anything else raises RegionError."""
-    url = f"{network_endpoint(pod_id).rstrip('/')}/v2.0/{collection}/{resource_id}"
-    try:
-        response = get_session().delete(url, raise_exc=False,
-                                        timeout=CONF.client.timeout or 60)
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout) as exc:
-        forget_endpoint(pod_id)  # the region may have moved: ask the catalog next time
-        raise RegionError(f"DELETE {url}: {exc}") from None
-    except ks_exc.RequestTimeout as exc:
-        raise RegionError(f"DELETE {url}: {exc}") from None
-    if response.status_code == 404:
-        return False
-    if response.status_code >= 300:
-        raise RegionError(f"DELETE {url}: HTTP {response.status_code} "
-                          f"{response.text[:300]}")
-    return True
+    return call(pod_id, "DELETE", f"{collection}/{resource_id}") is not None
 
 
 def call(pod_id: str, method: str, path: str, body: dict | None = None) -> dict | None:
