@@ -192,3 +192,16 @@ def test_a_delete_succeeds_when_keystone_cannot_name_the_regions(plugin, admin_a
             mock.patch.object(helper, "delete", return_value=True) as delete:
         plugin.delete_network(mock.Mock(), "net-1")
     delete.assert_called_once_with("RegionOne", "network", "net-1")  # the routed one
+
+
+@pytest.mark.parametrize(("status", "raises"), [(200, False), (409, False), (500, True)])
+def test_recording_a_routing_twice_is_fine_and_a_failure_is_named(status, raises):
+    answer = mock.Mock(status_code=status, text="boom")
+    with mock.patch.object(helper, "session") as session, \
+            mock.patch.object(helper, "pod_id_of", return_value="pod-1"):
+        session.return_value.request.return_value = answer
+        if raises:
+            with pytest.raises(helper.RemoteError, match="Tricircle's admin API: 500"):
+                helper.record_routing("net-1", "network", "demo", "RegionOne")
+        else:
+            helper.record_routing("net-1", "network", "demo", "RegionOne")

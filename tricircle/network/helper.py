@@ -115,15 +115,22 @@ def network_regions() -> list[str]:
     return sorted(region for region in regions if region)
 
 
-def _admin_api(method: str, path: str, body: dict | None = None):
-    """One call to Tricircle's admin API (service ``tricircle`` in the central region)."""
+def _admin_api(method: str, path: str, body: dict | None = None, accept: tuple = ()):
+    """One call to Tricircle's admin API (service ``tricircle`` in the central region).
+
+    An error status raises RemoteError, except those in ``accept``.
+    """
     filt = {"service_type": "tricircle", "region_name": central_region(),
             "interface": CONF.client.interface}
     try:
-        return session().request(path, method, json=body, endpoint_filter=filt,
-                                 raise_exc=False, timeout=CONF.tricircle.central_timeout)
+        response = session().request(path, method, json=body, endpoint_filter=filt,
+                                     raise_exc=False, timeout=CONF.tricircle.central_timeout)
     except ks_exc.ClientException as exc:
         raise RemoteError(central_region(), None, str(exc), service=TRICIRCLE_API) from None
+    if response.status_code >= 400 and response.status_code not in accept:
+        raise RemoteError(central_region(), response.status_code, response.text,
+                          service=TRICIRCLE_API)
+    return response
 
 
 def _pods() -> list[dict]:
@@ -170,11 +177,7 @@ def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
     The API de-duplicates: the same work queued already returns that job.
     """
     body = {"job": {"type": job_type, "project_id": project_id, "resource": resource}}
-    response = _admin_api("POST", "/jobs", body)
-    if response.status_code >= 400:
-        raise RemoteError(central_region(), response.status_code, response.text,
-                          service=TRICIRCLE_API)
-    return response.json()["job"]
+    return _admin_api("POST", "/jobs", body).json()["job"]
 
 
 def queue_rule_sync(project_id: str) -> None:
@@ -194,9 +197,6 @@ def routings(top_id: str, kind: str) -> list[dict]:
     Each carries ``region_name`` besides the admin API's fields.
     """
     response = _admin_api("GET", f"/routings?top_id={top_id}&resource_type={kind}")
-    if response.status_code >= 400:
-        raise RemoteError(central_region(), response.status_code, response.text,
-                          service=TRICIRCLE_API)
     regions = {pod["pod_id"]: pod["region_name"] for pod in _pods()}
     return [dict(routing, region_name=regions.get(routing["pod_id"]))
             for routing in response.json()["routings"]]
@@ -210,14 +210,8 @@ def record_routing(top_id: str, kind: str, project_id: str, region: str) -> None
                           service=TRICIRCLE_API)
     body = {"routing": {"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
                         "project_id": project_id, "resource_type": kind}}
-    response = _admin_api("POST", "/routings", body)
-    if response.status_code >= 400 and response.status_code != 409:
-        raise RemoteError(central_region(), response.status_code, response.text,
-                          service=TRICIRCLE_API)
+    _admin_api("POST", "/routings", body, accept=(409,))
 
 
 def forget_routing(routing_id: int | str) -> None:
-    response = _admin_api("DELETE", f"/routings/{routing_id}")
-    if response.status_code >= 400 and response.status_code != 404:
-        raise RemoteError(central_region(), response.status_code, response.text,
-                          service=TRICIRCLE_API)
+    _admin_api("DELETE", f"/routings/{routing_id}", accept=(404,))
