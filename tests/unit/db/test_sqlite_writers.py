@@ -9,27 +9,10 @@ read while a writer works.
 import threading
 import time
 
-import pytest
 import sqlalchemy as sa
 
-from tricircle.common import config
 from tricircle.db import api as db_api
 from tricircle.db import models
-
-
-@pytest.fixture
-def sqlite_file(tmp_path):
-    conf = config.CONF
-    conf.reset()
-    config.register_opts(conf)
-    conf([], project="tricircle", default_config_files=[])
-    conf.set_override("connection", f"sqlite:///{tmp_path}/t.sqlite", "database")
-    db_api.reset()
-    models.Base.metadata.create_all(db_api.get_engine())
-    yield
-    db_api.get_engine().dispose()
-    db_api.reset()
-    conf.reset()
 
 
 @db_api.writer
@@ -46,7 +29,7 @@ def _regions(session) -> list[str]:
     return sorted(session.scalars(sa.select(models.Pod.region_name)))
 
 
-def test_two_writers_that_read_first_both_commit(sqlite_file):
+def test_two_writers_that_read_first_both_commit(db):
     errors, threads = [], []
     for region in ("RegionOne", "RegionTwo"):
         started = threading.Event()
@@ -65,7 +48,7 @@ def test_two_writers_that_read_first_both_commit(sqlite_file):
     assert _regions() == ["RegionOne", "RegionTwo"]
 
 
-def test_a_reader_does_not_wait_for_a_writer(sqlite_file):
+def test_a_reader_does_not_wait_for_a_writer(db):
     started, done = threading.Event(), threading.Event()
     writer = threading.Thread(target=lambda: (_count_then_add("RegionOne", started),
                                               done.set()))

@@ -1,23 +1,3 @@
-"""A throw-away SQLite file with the schema, for the worker's claiming logic."""
+"""The worker's options; the database fixture is tests/unit/conftest.py's ``db``."""
 
-import pytest
-
-from tricircle.common import config
-from tricircle.db import api as db_api
-from tricircle.db import models
 from tricircle.xjob import conf as _xjob_conf  # noqa: F401  (registers [xjob])
-
-
-@pytest.fixture
-def db(tmp_path):
-    conf = config.CONF
-    conf.reset()
-    config.register_opts(conf)
-    conf([], project="tricircle", default_config_files=[])
-    conf.set_override("connection", f"sqlite:///{tmp_path}/xjob.sqlite", "database")
-    conf.set_override("state_path", str(tmp_path))
-    db_api.reset()
-    models.Base.metadata.create_all(db_api.get_engine())
-    yield
-    db_api.get_engine().dispose()
-    db_api.reset()
