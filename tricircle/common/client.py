@@ -19,7 +19,14 @@ client_opts = [
     cfg.StrOpt("interface", default="public",
                help="Which catalog endpoint (public, internal, admin) to use for regions."),
     cfg.FloatOpt("connect_timeout", default=5.0, min=0.1,
-                 help="Seconds to wait for a region to accept a connection."),
+                 help="Seconds to wait for a remote service (a region's Nova, Cinder "
+                 "or Neutron, central Neutron, Keystone, Tricircle's admin API) to "
+                 "accept a connection."),
+    cfg.FloatOpt("request_timeout", default=30.0, min=0.1,
+                 deprecated_opts=[cfg.DeprecatedOpt("central_timeout", group="tricircle")],
+                 help="Seconds to wait for a remote service's answer once connected. "
+                 "Every call Tricircle makes to another service uses this and "
+                 "connect_timeout."),
 ]
 
 ks_loading.register_auth_conf_options(CONF, CLIENT_GROUP)
@@ -31,6 +38,11 @@ def list_opts() -> list:
     auth_opts = ks_loading.get_auth_common_conf_options()
     auth_opts += ks_loading.get_auth_plugin_conf_options("password")
     return client_opts + ks_loading.get_session_conf_options() + auth_opts
+
+
+def timeouts() -> tuple[float, float]:
+    """(connect, read) timeouts of every call to a remote service."""
+    return CONF.client.connect_timeout, CONF.client.request_timeout
 
 
 def is_configured() -> bool:

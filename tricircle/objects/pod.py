@@ -1,4 +1,12 @@
-"""Pods: the regions Tricircle manages."""
+"""Pods: the regions Tricircle manages.
+
+One pod is the central one (CentralRegion: central Neutron, the gateway's own
+region); it is the only pod without an ``az_name``. Every other pod is a
+regional one. :func:`central` and :func:`regional` are the only places that
+tell them apart.
+"""
+
+import dataclasses
 
 import sqlalchemy as sa
 from oslo_db import exception as db_exc
@@ -10,6 +18,52 @@ from tricircle.db import api as db_api
 from tricircle.db import models
 
 FIELDS = ("pod_id", "region_name", "az_name", "pod_az_name", "dc_name")
+
+# The central pod is the one pod with an empty az_name (checked on every write).
+IS_CENTRAL = models.Pod.az_name == ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Region:
+    """A pod as the gateway and xjob use it: where to send a call.
+
+    ``endpoints`` maps a service type to its root URL in the region, when the
+    caller has looked them up (the gateway's region table does).
+    """
+
+    pod_id: str
+    region_name: str
+    az_name: str = ""
+    pod_az_name: str = ""
+    endpoints: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def root(self, service_type: str) -> str | None:
+        """The service root URL in this region (no version), None without the service."""
+        return self.endpoints.get(service_type)
+
+
+def _region(pod: models.Pod) -> Region:
+    return Region(pod.pod_id, pod.region_name, pod.az_name, pod.pod_az_name)
+
+
+@db_api.reader
+def central(session: Session) -> Region | None:
+    """The central pod, None when none is registered."""
+    pod = session.scalars(sa.select(models.Pod).where(IS_CENTRAL)).first()
+    return _region(pod) if pod else None
+
+
+@db_api.reader
+def regional(session: Session) -> list[Region]:
+    """Every regional pod (those with an availability zone), by region name."""
+    query = sa.select(models.Pod).where(~IS_CENTRAL).order_by(models.Pod.region_name)
+    return [_region(pod) for pod in session.scalars(query)]
+
+
+@db_api.reader
+def region_of(session: Session, pod_id: str) -> Region:
+    """The pod ``pod_id``; NotFound when it is not registered."""
+    return _region(_get(session, pod_id))
 
 
 def to_dict(pod: models.Pod) -> dict:
@@ -27,7 +81,7 @@ def _check_single_central_pod(session: Session, az_name: str, pod_id: str | None
     """Exactly one pod may have an empty az_name: the central one."""
     if az_name:
         return
-    query = sa.select(models.Pod).where(models.Pod.az_name == "")
+    query = sa.select(models.Pod).where(IS_CENTRAL)
     if pod_id:
         query = query.where(models.Pod.pod_id != pod_id)
     central = session.scalars(query).first()
@@ -62,10 +116,13 @@ def get(session: Session, pod_id: str) -> dict:
 
 
 @db_api.reader
-def get_by_region(session: Session, region_name: str) -> dict | None:
-    pod = session.scalars(
-        sa.select(models.Pod).where(models.Pod.region_name == region_name)).first()
-    return to_dict(pod) if pod else None
+def pod_id_of(session: Session, region_name: str) -> str:
+    """The id of the pod of ``region_name``; NotFound when none is registered."""
+    pod_id = session.scalar(sa.select(models.Pod.pod_id)
+                            .where(models.Pod.region_name == region_name))
+    if pod_id is None:
+        raise exceptions.NotFound("Pod of region", region_name)
+    return pod_id
 
 
 @db_api.reader

@@ -103,3 +103,88 @@ def update(session: Session, routing_id: int, values: dict) -> dict:
 @db_api.writer
 def delete(session: Session, routing_id: int) -> None:
     session.delete(_get(session, routing_id))
+
+
+# --- lookups of the gateway and xjob -------------------------------------------------
+# The admin API's functions above speak in routing ids; these speak in what the
+# gateway and xjob know: a top id, a resource type, a pod, a project.
+
+_R = models.ResourceRouting
+
+
+@db_api.reader
+def find(session: Session, resource_type: str, top_id: str,
+         project_id: str | None = None) -> dict | None:
+    """The first routing of ``top_id``; ``project_id`` None means any project."""
+    query = sa.select(_R).where(_R.top_id == top_id, _R.resource_type == resource_type)
+    if project_id is not None:
+        query = query.where(_R.project_id == project_id)
+    routing = session.scalars(query.order_by(_R.id).limit(1)).first()
+    return to_dict(routing) if routing else None
+
+
+@db_api.reader
+def of_top(session: Session, resource_type: str, top_id: str) -> list[dict]:
+    """Every routing of ``top_id``: one per pod holding it."""
+    query = sa.select(_R).where(_R.top_id == top_id, _R.resource_type == resource_type)
+    return [to_dict(r) for r in session.scalars(query.order_by(_R.id))]
+
+
+@db_api.reader
+def pods_holding(session: Session, resource_type: str, top_id: str) -> set[str]:
+    """The pods holding ``top_id`` (a routing names each)."""
+    return set(session.scalars(sa.select(_R.pod_id).where(
+        _R.top_id == top_id, _R.resource_type == resource_type)))
+
+
+@db_api.reader
+def in_pod(session: Session, resource_type: str, pod_id: str,
+           project_id: str | None = None) -> list[dict]:
+    """Routings of one pod, by top id; ``project_id`` None means any project."""
+    query = sa.select(_R).where(_R.pod_id == pod_id, _R.resource_type == resource_type)
+    if project_id is not None:
+        query = query.where(_R.project_id == project_id)
+    return [to_dict(r) for r in session.scalars(query.order_by(_R.top_id))]
+
+
+@db_api.reader
+def of_project(session: Session, project_id: str, resource_types: list[str]) -> list[dict]:
+    """The project's routings of the given types, in id order."""
+    query = sa.select(_R).where(_R.project_id == project_id,
+                                _R.resource_type.in_(resource_types))
+    return [to_dict(r) for r in session.scalars(query.order_by(_R.id))]
+
+
+@db_api.writer
+def _insert(session: Session, values: dict) -> None:
+    session.add(_R(**values))
+    session.flush()
+
+
+def record(resource_type: str, top_id: str, pod_id: str, project_id: str | None,
+           bottom_id: str | None = None) -> bool:
+    """Record that ``top_id`` lives in ``pod_id`` (as ``bottom_id``, default the same id).
+
+    False when that routing exists already (a concurrent create or adoption)
+    or the pod is gone; True when this call recorded it.
+    """
+    values = {"top_id": top_id, "bottom_id": bottom_id or top_id, "pod_id": pod_id,
+              "project_id": project_id, "resource_type": resource_type}
+    try:
+        _insert(values)
+    except (db_exc.DBDuplicateEntry, db_exc.DBReferenceError):
+        return False
+    return True
+
+
+@db_api.writer
+def forget(session: Session, resource_type: str, top_id: str, pod_id: str) -> None:
+    """Drop the routing of ``top_id`` in ``pod_id``, if there is one."""
+    session.execute(sa.delete(_R).where(_R.top_id == top_id, _R.pod_id == pod_id,
+                                        _R.resource_type == resource_type))
+
+
+@db_api.writer
+def forget_id(session: Session, routing_id: int) -> None:
+    """Drop routing ``routing_id``, if it is still there."""
+    session.execute(sa.delete(_R).where(_R.id == routing_id))
