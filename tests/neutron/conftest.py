@@ -6,8 +6,12 @@ Elsewhere (the project's .venv) every module here is reported as skipped.
 """
 
 import importlib.util
+from unittest import mock
 
 import pytest
+
+from tests.neutron import fakes
+from tricircle.network import helper
 
 NO_NEUTRON = importlib.util.find_spec("neutron") is None
 REASON = ("neutron is not installed in this venv; run tests/neutron with the lab venv's "
@@ -24,3 +28,11 @@ def pytest_pycollect_makemodule(module_path, parent):
     if NO_NEUTRON:
         return _SkippedModule.from_parent(parent, path=module_path)
     return None
+
+
+@pytest.fixture(autouse=True)
+def neutrons():
+    """helper.neutron (and so helper.central) answered by one FakeNeutrons."""
+    fake = fakes.FakeNeutrons()
+    with mock.patch.object(helper, "neutron", fake):
+        yield fake

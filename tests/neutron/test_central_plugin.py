@@ -7,6 +7,7 @@ from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import exceptions as n_exc
 from neutron_lib.exceptions import availability_zone as az_exc
 
+from tests.neutron import fakes
 from tricircle.network import central_plugin as cp
 from tricircle.network import helper
 
@@ -33,11 +34,6 @@ def test_an_unknown_zone_is_refused(plugin):
 def test_a_network_is_in_the_zones_its_hints_name(plugin):
     network = mock.Mock(availability_zone_hints='["RegionOne"]')
     assert plugin.get_network_availability_zones(network) == ["RegionOne"]
-
-
-def test_the_port_region_is_the_one_in_its_binding_profile():
-    assert cp.port_region({"binding:profile": {"region": "RegionTwo"}}) == "RegionTwo"
-    assert cp.port_region({"binding:profile": None}) is None
 
 
 class AdminApi:
@@ -71,13 +67,13 @@ def _deleting(kind: str, obj: dict):
         f"get_{kind}": mock.Mock(return_value=obj), f"delete_{kind}": mock.DEFAULT})
 
 
-def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api):
+def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api, neutrons):
     admin_api.routings = [{"id": 7, "top_id": "net-1", "resource_type": "network",
                            "region_name": "RegionTwo"},
                           {"id": 8, "top_id": "sub-1", "resource_type": "subnet",
                            "region_name": "RegionTwo"}]
     with _deleting("network", {"project_id": "demo", "subnets": ["sub-1"]}), \
-            mock.patch.object(helper, "delete", side_effect=[True, True, False]) as delete:
+            mock.patch.object(neutrons, "delete", side_effect=[True, True, False]) as delete:
         plugin.delete_network(mock.Mock(), "net-1")
     assert [c.args for c in delete.call_args_list] == [
         ("RegionOne", "network", "net-1"), ("RegionTwo", "network", "net-1"),
@@ -87,10 +83,10 @@ def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api):
     assert admin_api.jobs == [("seg_rule_setup", "demo", {"project_id": "demo"})]
 
 
-def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api):
-    failure = helper.RemoteError("RegionOne", 500, "boom")
+def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api, neutrons):
+    failure = fakes.failure("RegionOne", 500, "boom")
     with _deleting("subnet", {"project_id": "demo"}), \
-            mock.patch.object(helper, "delete", side_effect=[failure, True]) as delete:
+            mock.patch.object(neutrons, "delete", side_effect=[failure, True]) as delete:
         plugin.delete_subnet(mock.Mock(), "subnet-1")
     assert delete.call_count == 2  # the other region is cleaned all the same
     assert admin_api.recorded == [("subnet-1", "subnet", "demo", "RegionOne")]
@@ -98,46 +94,36 @@ def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api):
                               ("seg_rule_setup", "demo", {"project_id": "demo"})]
 
 
-def test_a_failed_region_with_a_routing_keeps_it(plugin, admin_api):
+def test_a_failed_region_with_a_routing_keeps_it(plugin, admin_api, neutrons):
     admin_api.routings = [{"id": 3, "top_id": "sg-1", "resource_type": "security_group",
                            "region_name": "RegionOne"}]
-    failure = helper.RemoteError("RegionOne", None, "unreachable")
+    failure = fakes.failure("RegionOne", None, "unreachable")
     with _deleting("security_group", {"project_id": "demo"}), \
-            mock.patch.object(helper, "delete", side_effect=[failure, False]):
+            mock.patch.object(neutrons, "delete", side_effect=[failure, False]):
         plugin.delete_security_group(mock.Mock(), "sg-1")
     assert admin_api.forgotten == [] and admin_api.recorded == []
     assert [job[0] for job in admin_api.jobs] == ["resource_recycle"]
 
 
-def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin, admin_api):
+def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin, admin_api, neutrons):
     port = {"id": "port-1", "project_id": "demo",
             "binding:profile": {"region": "RegionTwo", "origin": "local"}}
     with _deleting("port", port), \
-            mock.patch.object(helper, "delete", return_value=False) as delete:
+            mock.patch.object(neutrons, "delete", return_value=False) as delete:
         plugin.delete_port(mock.Mock(), "port-1")
     delete.assert_called_once_with("RegionTwo", "port", "port-1")
 
 
-def test_a_central_port_copied_into_a_region_is_deleted_there(plugin, admin_api):
+def test_a_central_port_copied_into_a_region_is_deleted_there(plugin, admin_api, neutrons):
     """A port made in central and used in RegionOne: only its routing says where."""
     admin_api.routings = [{"id": 9, "top_id": "port-2", "resource_type": "port",
                            "region_name": "RegionOne"}]
     port = {"id": "port-2", "project_id": "demo", "binding:profile": {}}
     with _deleting("port", port), \
-            mock.patch.object(helper, "delete", return_value=True) as delete:
+            mock.patch.object(neutrons, "delete", return_value=True) as delete:
         plugin.delete_port(mock.Mock(), "port-2")
     delete.assert_called_once_with("RegionOne", "port", "port-2")
     assert admin_api.forgotten == [9]
-
-
-def test_zones_map_regions_to_themselves_and_zones_to_their_pods():
-    pods = [{"region_name": "CentralRegion", "az_name": ""},
-            {"region_name": "RegionOne", "az_name": "az1"},
-            {"region_name": "RegionTwo", "az_name": "az1"}]
-    with mock.patch.object(helper, "network_regions", return_value=REGIONS), \
-            mock.patch.object(helper, "_pods", return_value=pods):
-        assert helper.zones() == {"RegionOne": {"RegionOne"}, "RegionTwo": {"RegionTwo"},
-                                  "az1": {"RegionOne", "RegionTwo"}}
 
 
 def _updating(before: dict, after: dict):
@@ -145,26 +131,26 @@ def _updating(before: dict, after: dict):
                                update_port=mock.Mock(return_value=after))
 
 
-def test_new_groups_of_a_port_are_pushed_to_every_region_holding_it(plugin, admin_api):
+def test_new_groups_of_a_port_are_pushed_to_every_region_holding_it(plugin, admin_api, neutrons):
     admin_api.routings = [{"id": 1, "top_id": "port-1", "resource_type": "port",
                            "region_name": "RegionTwo"}]
     before = {"id": "port-1", "security_groups": ["default"],
               "binding:profile": {"region": "RegionOne", "origin": "local"}}
     after = dict(before, security_groups=["web"])
-    missing = helper.RemoteError("RegionTwo", 404, "no such port")
+    missing = fakes.failure("RegionTwo", 404, "no such port")
     with _updating(before, after), \
-            mock.patch.object(helper, "update", side_effect=[{}, missing]) as update:
+            mock.patch.object(neutrons, "update", side_effect=[{}, missing]) as update:
         assert plugin.update_port(mock.Mock(), "port-1", {"port": {}}) == after
     assert [c.args for c in update.call_args_list] == [
         ("RegionOne", "port", "port-1", {"security_groups": ["web"]}),
         ("RegionTwo", "port", "port-1", {"security_groups": ["web"]})]
 
 
-def test_a_port_update_that_keeps_its_groups_pushes_nothing(plugin, admin_api):
+def test_a_port_update_that_keeps_its_groups_pushes_nothing(plugin, admin_api, neutrons):
     before = {"id": "port-1", "security_groups": ["a", "b"], "name": "x",
               "binding:profile": {"region": "RegionOne"}}
     with _updating(before, dict(before, security_groups=["b", "a"], name="y")), \
-            mock.patch.object(helper, "update") as update:
+            mock.patch.object(neutrons, "update") as update:
         plugin.update_port(mock.Mock(), "port-1", {"port": {"name": "y"}})
     update.assert_not_called()
 
@@ -177,31 +163,18 @@ def test_a_new_subnet_queues_the_rule_sync_of_its_project(plugin, admin_api):
 
 
 def test_keystone_down_is_a_503_naming_it_when_zones_are_checked(plugin):
-    down = helper.RemoteError("", None, "Connection refused", service="Keystone")
+    down = fakes.KEYSTONE_DOWN
     with mock.patch.object(helper, "zones", side_effect=down):
         with pytest.raises(n_exc.ServiceUnavailable, match="Keystone is unavailable"):
             plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne"])
 
 
-def test_a_delete_succeeds_when_keystone_cannot_name_the_regions(plugin, admin_api):
+def test_a_delete_succeeds_when_keystone_cannot_name_the_regions(plugin, admin_api, neutrons):
     admin_api.routings = [{"id": 4, "top_id": "net-1", "resource_type": "network",
                            "region_name": "RegionOne"}]
-    down = helper.RemoteError("", None, "Connection refused", service="Keystone")
+    down = fakes.KEYSTONE_DOWN
     with _deleting("network", {"project_id": "demo"}), \
             mock.patch.object(helper, "network_regions", side_effect=down), \
-            mock.patch.object(helper, "delete", return_value=True) as delete:
+            mock.patch.object(neutrons, "delete", return_value=True) as delete:
         plugin.delete_network(mock.Mock(), "net-1")
     delete.assert_called_once_with("RegionOne", "network", "net-1")  # the routed one
-
-
-@pytest.mark.parametrize(("status", "raises"), [(200, False), (409, False), (500, True)])
-def test_recording_a_routing_twice_is_fine_and_a_failure_is_named(status, raises):
-    answer = mock.Mock(status_code=status, text="boom")
-    with mock.patch.object(helper, "session") as session, \
-            mock.patch.object(helper, "pod_id_of", return_value="pod-1"):
-        session.return_value.request.return_value = answer
-        if raises:
-            with pytest.raises(helper.RemoteError, match="Tricircle's admin API: 500"):
-                helper.record_routing("net-1", "network", "demo", "RegionOne")
-        else:
-            helper.record_routing("net-1", "network", "demo", "RegionOne")

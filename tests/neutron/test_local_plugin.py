@@ -7,7 +7,8 @@ from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import constants
 from neutron_lib import exceptions as n_exc
 
-from tricircle.network import helper
+from tests.neutron import fakes
+from tricircle.network import bottom, helper
 from tricircle.network import local_plugin as lp
 
 NET, SUBNET, PORT = "net-1", "subnet-1", "port-1"
@@ -44,29 +45,7 @@ def plugin():
         yield instance
 
 
-# --- pure helpers ------------------------------------------------------------------
-
-def test_network_copy_keeps_id_and_segment_and_drops_hints():
-    body = lp.network_body(dict(CENTRAL_NET, availability_zone_hints=["RegionOne"]))
-    assert body["id"] == NET
-    assert body["provider:segmentation_id"] == 5001
-    assert "availability_zone_hints" not in body
-    assert "provider:physical_network" not in body  # None is not sent
-
-
-def test_network_copy_takes_the_segment_of_a_multi_segment_network():
-    central = {"id": NET, "segments": [{"provider:network_type": "vlan",
-                                        "provider:physical_network": "physnet1",
-                                        "provider:segmentation_id": 201}]}
-    assert lp.network_body(central)["provider:segmentation_id"] == 201
-
-
-def test_subnet_copy_keeps_cidr_gateway_and_pools_but_not_the_pool_id():
-    body = lp.subnet_body(CENTRAL_SUBNET)
-    assert body["id"] == SUBNET and body["gateway_ip"] == "10.0.0.1"
-    assert body["allocation_pools"] == CENTRAL_SUBNET["allocation_pools"]
-    assert "subnetpool_id" not in body
-
+# --- what central Neutron is asked for ------------------------------------------------
 
 def test_central_port_body_leaves_out_unset_attributes_and_records_the_region():
     local = {"network_id": NET, "project_id": "p1", "name": "",
@@ -79,74 +58,60 @@ def test_central_port_body_leaves_out_unset_attributes_and_records_the_region():
     assert body["binding:profile"] == {"region": "RegionOne", "origin": "local"}
 
 
-def test_only_the_creating_region_owns_the_twin():
-    assert lp.created_here(CENTRAL_PORT, "RegionOne")
-    assert not lp.created_here(CENTRAL_PORT, "RegionTwo")
-    assert not lp.created_here(dict(CENTRAL_PORT, **{"binding:profile": {}}), "RegionOne")
-
-
-@pytest.mark.parametrize("hints, expected", [
-    ([], True), (["RegionOne"], True), (["RegionTwo"], False), (["az1"], True),
-    (["az23"], False), (["az23", "RegionOne"], True), (["unknown"], True)])
-def test_network_hints_decide_which_regions_may_copy_it(hints, expected):
-    network = {"availability_zone_hints": hints}
-    assert lp.meant_for(network, "RegionOne", ZONES) is expected
-
-
 # --- lookups -----------------------------------------------------------------------
 
-def test_listing_by_id_copies_a_missing_network_and_its_subnets(plugin):
+def test_listing_by_id_copies_a_missing_network_and_its_subnets(plugin, neutrons):
     listed = [{"id": NET}]
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks",
                            side_effect=[[], [], listed]), \
-            mock.patch.object(helper, "get", return_value=CENTRAL_NET), \
-            mock.patch.object(helper, "find", return_value=[CENTRAL_SUBNET]), \
+            mock.patch.object(neutrons, "get", return_value=CENTRAL_NET), \
+            mock.patch.object(neutrons, "find", return_value=[CENTRAL_SUBNET]), \
             mock.patch.object(plugin, "_has_network", return_value=False), \
-            mock.patch.object(plugin, "_copy_subnet") as copy_subnet, \
-            mock.patch.object(plugin, "_create_copy") as create:
+            mock.patch.object(plugin, "_bottom_subnet") as copy_subnet, \
+            mock.patch.object(plugin, "_create_bottom") as create:
         assert plugin.get_networks(mock.Mock(), {"id": [NET]}) == listed
-    create.assert_called_once_with("network", lp.network_body(CENTRAL_NET))
+    create.assert_called_once_with("network", bottom.network_body(CENTRAL_NET))
     copy_subnet.assert_called_once_with(CENTRAL_SUBNET)
     assert plugin._central_networks[NET] is True
     # The project's groups here need rules for the subnets the region now holds.
     plugin.queue_rule_sync.assert_called_once_with("p1")
 
 
-def test_a_network_central_does_not_have_stays_missing(plugin):
+def test_a_network_central_does_not_have_stays_missing(plugin, neutrons):
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
-            mock.patch.object(helper, "get", return_value=None), \
+            mock.patch.object(neutrons, "get", return_value=None), \
             mock.patch.object(plugin, "_has_network", return_value=False), \
-            mock.patch.object(plugin, "_create_copy") as create:
+            mock.patch.object(plugin, "_create_bottom") as create:
         assert plugin.get_networks(mock.Mock(), {"id": [NET]}) == []
     create.assert_not_called()
     assert NET not in plugin._central_networks  # an unknown id may still appear
 
 
-def test_a_list_without_ids_never_reaches_central(plugin):
+def test_a_list_without_ids_never_reaches_central(plugin, neutrons):
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
-            mock.patch.object(helper, "get") as central:
+            mock.patch.object(neutrons, "get") as central:
         plugin.get_networks(mock.Mock(), {"name": ["net1"]})
     central.assert_not_called()
 
 
-def test_a_network_local_to_another_region_is_not_copied(plugin):
+def test_a_network_local_to_another_region_is_not_copied(plugin, neutrons):
     other = dict(CENTRAL_NET, availability_zone_hints=["RegionTwo"])
-    with mock.patch.object(helper, "get", return_value=other), \
-            mock.patch.object(plugin, "_create_copy") as create:
-        assert plugin._copy_network(NET) is False
+    with mock.patch.object(neutrons, "get", return_value=other), \
+            mock.patch.object(plugin, "_create_bottom") as create:
+        assert plugin._bottom_network(NET) is False
     create.assert_not_called()
 
 
-def test_get_port_miss_copies_the_central_port(plugin):
+def test_get_port_miss_copies_the_central_port(plugin, neutrons):
     plugin._central_networks[NET] = True
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_port",
                            side_effect=[n_exc.PortNotFound(port_id=PORT), {"id": PORT}]), \
-            mock.patch.object(helper, "get", return_value=CENTRAL_PORT), \
+            mock.patch.object(neutrons, "get", return_value=CENTRAL_PORT), \
             mock.patch.object(plugin, "_has_network", return_value=True), \
             mock.patch.object(plugin, "_ensure_subnets"), \
-            mock.patch.object(plugin, "_create_copy") as create:
+            mock.patch.object(plugin, "_create_bottom") as create:
         assert plugin.get_port(mock.Mock(), PORT) == {"id": PORT}
-    create.assert_called_once_with("port", lp.port_copy_body(CENTRAL_PORT))
+    create.assert_called_once_with("port", bottom.port_body(CENTRAL_PORT))
 
 
 # --- ports -------------------------------------------------------------------------
@@ -157,9 +122,9 @@ def _nova_port() -> dict:
             "fixed_ips": constants.ATTR_NOT_SPECIFIED, "device_owner": "", "device_id": ""}
 
 
-def test_port_on_a_central_network_takes_id_mac_and_ip_from_central(plugin):
+def test_port_on_a_central_network_takes_id_mac_and_ip_from_central(plugin, neutrons):
     plugin._central_networks[NET] = True
-    with mock.patch.object(helper, "create", return_value=CENTRAL_PORT) as central, \
+    with mock.patch.object(neutrons, "create", return_value=CENTRAL_PORT) as central, \
             mock.patch.object(plugin, "_ensure_subnets"), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
                               return_value={"id": PORT}) as create:
@@ -173,23 +138,23 @@ def test_port_on_a_central_network_takes_id_mac_and_ip_from_central(plugin):
 
 def test_a_copy_is_recorded_as_a_routing_of_this_region(plugin):
     with mock.patch.object(lp.plugin_utils, "create_network") as create:
-        plugin._create_copy("network", lp.network_body(CENTRAL_NET))
+        plugin._create_bottom("network", bottom.network_body(CENTRAL_NET))
     assert create.call_args.args[2]["network"]["id"] == NET
     plugin.record_routing.assert_called_once_with(NET, "network", "p1", "RegionOne")
 
 
 def test_a_copy_works_when_its_routing_cannot_be_recorded(plugin, caplog):
-    plugin.record_routing.side_effect = helper.RemoteError("CentralRegion", 503, "down")
+    plugin.record_routing.side_effect = fakes.failure("CentralRegion", 503, "down")
     with mock.patch.object(lp.plugin_utils, "create_subnet") as create:
-        plugin._create_copy("subnet", lp.subnet_body(CENTRAL_SUBNET))
+        plugin._create_bottom("subnet", bottom.subnet_body(CENTRAL_SUBNET))
     create.assert_called_once()
     assert "No routing recorded for the copy of subnet subnet-1" in caplog.text
 
 
-def test_a_failed_local_create_gives_the_central_ip_back(plugin):
+def test_a_failed_local_create_gives_the_central_ip_back(plugin, neutrons):
     plugin._central_networks[NET] = True
-    with mock.patch.object(helper, "create", return_value=CENTRAL_PORT), \
-            mock.patch.object(helper, "delete") as delete, \
+    with mock.patch.object(neutrons, "create", return_value=CENTRAL_PORT), \
+            mock.patch.object(neutrons, "delete") as delete, \
             mock.patch.object(plugin, "_ensure_subnets"), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
                               side_effect=n_exc.MacAddressInUse(net_id=NET, mac="x")):
@@ -198,9 +163,9 @@ def test_a_failed_local_create_gives_the_central_ip_back(plugin):
     delete.assert_called_once_with("CentralRegion", "port", PORT)
 
 
-def test_port_on_a_local_only_network_never_reaches_central(plugin):
+def test_port_on_a_local_only_network_never_reaches_central(plugin, neutrons):
     plugin._central_networks[NET] = False
-    with mock.patch.object(helper, "create") as central, \
+    with mock.patch.object(neutrons, "create") as central, \
             mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
                               return_value={"id": PORT}) as create:
         plugin.create_port(mock.Mock(), {"port": _nova_port()})
@@ -212,39 +177,40 @@ def test_port_on_a_local_only_network_never_reaches_central(plugin):
     ({"region": "RegionOne", "origin": "local"}, True),
     ({"region": "RegionTwo", "origin": "local"}, False),
     ({}, False)])
-def test_deleting_a_port_deletes_only_a_twin_made_here(plugin, profile, deleted):
+def test_deleting_a_port_deletes_only_a_twin_made_here(plugin, neutrons, profile, deleted):
     twin = dict(CENTRAL_PORT, **{"binding:profile": profile})
     plugin._central_networks[NET] = True
     with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value={"network_id": NET}), \
-            mock.patch.object(helper, "get", return_value=twin), \
-            mock.patch.object(helper, "delete") as delete:
+            mock.patch.object(neutrons, "get", return_value=twin), \
+            mock.patch.object(neutrons, "delete") as delete:
         plugin.delete_port(mock.Mock(), PORT)
     assert delete.called is deleted
 
 
-def test_deleting_a_port_of_a_local_only_network_never_asks_central(plugin):
+def test_deleting_a_port_of_a_local_only_network_never_asks_central(plugin, neutrons):
     plugin._central_networks[NET] = False
     with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value={"network_id": NET}), \
-            mock.patch.object(helper, "get") as central:
+            mock.patch.object(neutrons, "get") as central:
         plugin.delete_port(mock.Mock(), PORT)
     central.assert_not_called()
 
 
-def test_binding_updates_are_forwarded_to_the_twin(plugin):
+def test_binding_updates_are_forwarded_to_the_twin(plugin, neutrons):
     plugin._central_networks[NET] = True
     change = {"binding:host_id": "nova-r1-compute", "device_id": "vm-1",
               "binding:profile": {}}
     with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
                            return_value={"id": PORT, "network_id": NET}), \
-            mock.patch.object(helper, "update") as update:
+            mock.patch.object(neutrons, "update") as update:
         plugin.update_port(mock.Mock(), PORT, {"port": change})
     update.assert_called_once_with("CentralRegion", "port", PORT,
                                    {"binding:host_id": "nova-r1-compute", "device_id": "vm-1"})
 
 
-def _regroup(plugin, now: list[str], requested: list[str], mapped: tuple) -> mock.Mock:
+def _regroup(plugin, neutrons, now: list[str], requested: list[str],
+             mapped: tuple) -> mock.Mock:
     """Set the groups of a port holding ``now``; ``mapped``: what _port_groups answers."""
     plugin._central_networks[NET] = True
     current = {"network_id": NET, "device_owner": "compute:az1", "project_id": "p1",
@@ -253,23 +219,23 @@ def _regroup(plugin, now: list[str], requested: list[str], mapped: tuple) -> moc
             mock.patch.object(plugin, "_port_groups", return_value=mapped) as port_groups, \
             mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
                               return_value={"id": PORT, "network_id": NET}) as update_here, \
-            mock.patch.object(helper, "update") as update_central:
+            mock.patch.object(neutrons, "update") as update_central:
         plugin.update_port(mock.Mock(), PORT, {"port": {"security_groups": requested}})
     assert port_groups.call_args.args[0]["project_id"] == "p1"
     assert update_here.call_args.args[2] == {"port": {"security_groups": list(mapped[0])}}
     return update_central
 
 
-def test_a_group_change_made_here_reaches_the_central_twin_in_central_ids(plugin):
+def test_a_group_change_made_here_reaches_the_central_twin_in_central_ids(plugin, neutrons):
     # Nova's add-security-group: the region's default group plus a central group.
-    update_central = _regroup(plugin, ["local-default"], ["local-default", "web"],
+    update_central = _regroup(plugin, neutrons, ["local-default"], ["local-default", "web"],
                               (["local-default", "web"], ["central-default", "web"]))
     update_central.assert_called_once_with("CentralRegion", "port", PORT,
                                            {"security_groups": ["central-default", "web"]})
 
 
-def test_a_group_change_pushed_by_central_is_not_sent_back(plugin):
-    update_central = _regroup(plugin, ["web", "db"], ["db", "web"],
+def test_a_group_change_pushed_by_central_is_not_sent_back(plugin, neutrons):
+    update_central = _regroup(plugin, neutrons, ["web", "db"], ["db", "web"],
                               (["db", "web"], ["db", "web"]))
     update_central.assert_not_called()
 
@@ -281,34 +247,34 @@ def test_a_group_change_pushed_by_central_is_not_sent_back(plugin):
     ("vxlan", ["RegionTwo"], True),           # spans regions
 ])
 def test_a_local_type_network_stays_in_the_first_region(plugin, network_type, holders,
-                                                        copied):
+                                                        copied, neutrons):
     central = dict(CENTRAL_NET, **{"provider:network_type": network_type})
     routings = [{"region_name": region} for region in holders]
-    with mock.patch.object(helper, "get", return_value=central), \
+    with mock.patch.object(neutrons, "get", return_value=central), \
             mock.patch.object(helper, "routings", return_value=routings), \
-            mock.patch.object(helper, "find", return_value=[]), \
+            mock.patch.object(neutrons, "find", return_value=[]), \
             mock.patch.object(plugin, "_has_network", return_value=False), \
-            mock.patch.object(plugin, "_create_copy") as create:
-        assert plugin._copy_network(NET) is copied
+            mock.patch.object(plugin, "_create_bottom") as create:
+        assert plugin._bottom_network(NET) is copied
     assert create.called is copied
 
 
 # --- central's failures, as the region's callers see them ----------------------------
 
-def test_an_ip_central_refuses_is_a_conflict_with_centrals_reason(plugin):
+def test_an_ip_central_refuses_is_a_conflict_with_centrals_reason(plugin, neutrons):
     plugin._central_networks[NET] = True
     body = '{"NeutronError": {"type": "IpAddressAlreadyAllocated", "message": "IP taken"}}'
-    refused = helper.RemoteError("CentralRegion", 409, body)
-    with mock.patch.object(helper, "create", side_effect=refused):
+    refused = fakes.failure("CentralRegion", 409, body)
+    with mock.patch.object(neutrons, "create", side_effect=refused):
         with pytest.raises(n_exc.Conflict, match="CentralRegion Neutron refused the "
                                                  "request: IP taken"):
             plugin.create_port(mock.Mock(), {"port": _nova_port()})
 
 
-def test_an_unreachable_central_is_a_503_naming_it(plugin):
-    down = helper.RemoteError("CentralRegion", None, "Connection refused")
+def test_an_unreachable_central_is_a_503_naming_it(plugin, neutrons):
+    down = fakes.failure("CentralRegion", None, "Connection refused")
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
-            mock.patch.object(helper, "get", side_effect=down):
+            mock.patch.object(neutrons, "get", side_effect=down):
         with pytest.raises(n_exc.ServiceUnavailable) as raised:
             plugin.get_networks(mock.Mock(), {"id": [NET]})
     assert str(raised.value) == ("CentralRegion Neutron is unavailable: Connection refused "
@@ -325,14 +291,15 @@ def _caller(project: str = "p1", admin: bool = False) -> mock.Mock:
     (_caller("p2"), dict(CENTRAL_NET, shared=True), True),            # shared with all
     (_caller("p2", admin=True), CENTRAL_NET, True),                   # an admin
 ])
-def test_get_network_copies_what_the_caller_may_see(plugin, caller, central, copied):
+def test_get_network_copies_what_the_caller_may_see(plugin, neutrons, caller, central,
+                                                    copied):
     missing = n_exc.NetworkNotFound(net_id=NET)
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_network",
                            side_effect=[missing, {"id": NET}]), \
-            mock.patch.object(helper, "get", return_value=central), \
-            mock.patch.object(helper, "find", return_value=[]), \
+            mock.patch.object(neutrons, "get", return_value=central), \
+            mock.patch.object(neutrons, "find", return_value=[]), \
             mock.patch.object(plugin, "_has_network", return_value=False), \
-            mock.patch.object(plugin, "_create_copy") as create:
+            mock.patch.object(plugin, "_create_bottom") as create:
         if copied:
             assert plugin.get_network(caller, NET) == {"id": NET}
         else:

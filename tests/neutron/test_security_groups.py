@@ -6,6 +6,7 @@ import pytest
 from neutron.extensions import securitygroup as ext_sg
 from neutron.plugins.ml2 import plugin as ml2_plugin
 
+from tests.neutron import fakes
 from tricircle.network import central_plugin as cp
 from tricircle.network import helper, secgroups
 from tricircle.network import local_plugin as lp
@@ -77,7 +78,7 @@ def test_the_central_twin_of_a_port_asks_for_the_groups_given():
 # --- the local plugin ---------------------------------------------------------------
 
 @pytest.fixture
-def local():
+def local(neutrons):
     instance = lp.TricirclePlugin.__new__(lp.TricirclePlugin)
     instance._central_networks = {}
     held: dict[str, dict] = {R_DEFAULT: {"id": R_DEFAULT, "name": "default"}}
@@ -90,7 +91,7 @@ def local():
 
     with mock.patch.object(helper, "central_region", return_value="CentralRegion"), \
             mock.patch.object(helper, "local_region", return_value="RegionOne"), \
-            mock.patch.object(helper, "get", side_effect=lambda r, k, id_: CENTRAL.get(id_)), \
+            mock.patch.object(neutrons, "get", side_effect=lambda r, k, id_: CENTRAL.get(id_)), \
             mock.patch.object(lp.TricirclePlugin, "_admin", return_value="admin"), \
             mock.patch.object(lp.TricirclePlugin, "_may_fetch", return_value=True), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "get_security_groups", listed), \
@@ -114,7 +115,7 @@ def _created_rules(plugin) -> dict[str, list]:
 
 
 def test_copying_a_group_copies_the_groups_its_rules_name(local):
-    assert local._local_group(WEB) == WEB
+    assert local._bottom_group(WEB) == WEB
     assert set(local.held) == {R_DEFAULT, WEB, DB}  # never central's default
     rules = _created_rules(local)
     # web: ssh, from default (the region's), from db; its template egress rule is kept.
@@ -124,15 +125,15 @@ def test_copying_a_group_copies_the_groups_its_rules_name(local):
     local.deleted.assert_called_once_with("admin", "template")
 
 
-def test_template_rules_central_does_not_have_are_removed(local):
-    with mock.patch.object(helper, "get", return_value=dict(CENTRAL_WEB,
+def test_template_rules_central_does_not_have_are_removed(local, neutrons):
+    with mock.patch.object(neutrons, "get", return_value=dict(CENTRAL_WEB,
                                                             security_group_rules=[SSH])):
-        local._local_group(WEB)
+        local._bottom_group(WEB)
     local.deleted.assert_called_once_with("admin", "template")
 
 
 def test_central_default_stands_for_the_regions_default(local):
-    assert local._local_group(C_DEFAULT) == R_DEFAULT
+    assert local._bottom_group(C_DEFAULT) == R_DEFAULT
     assert C_DEFAULT not in local.held
 
 
@@ -151,8 +152,8 @@ def test_get_security_group_of_central_default_stays_not_found(local):
             local.get_security_group(mock.Mock(), C_DEFAULT)
 
 
-def test_a_list_by_name_copies_the_projects_central_group(local):
-    with mock.patch.object(helper, "find", return_value=[CENTRAL_DB]) as find:
+def test_a_list_by_name_copies_the_projects_central_group(local, neutrons):
+    with mock.patch.object(neutrons, "find", return_value=[CENTRAL_DB]) as find:
         local.get_security_groups(mock.Mock(), {"name": ["db"], "project_id": ["p1"]})
         local.get_security_groups(mock.Mock(), {"name": ["default"], "project_id": ["p1"]})
         local.get_security_groups(mock.Mock(), {"project_id": ["p1"]})
@@ -165,15 +166,15 @@ def test_a_port_copy_carries_centrals_groups(local):
     central = {"id": "port-1", "network_id": "n", "fixed_ips": [],
                "security_groups": [WEB, C_DEFAULT]}
     with mock.patch.object(local, "_ensure_subnets"), \
-            mock.patch.object(local, "_create_copy") as copy:
-        local._copy_port(central)
+            mock.patch.object(local, "_create_bottom") as copy:
+        local._bottom_port(central)
     assert copy.call_args.args[1]["security_groups"] == [WEB, R_DEFAULT]
 
 
-def test_a_port_made_here_names_central_ids_centrally(local):
+def test_a_port_made_here_names_central_ids_centrally(local, neutrons):
     local.held["local-only"] = {"id": "local-only", "name": "mine"}
     port = {"project_id": "p1", "security_groups": [WEB, R_DEFAULT, "local-only"]}
-    with mock.patch.object(helper, "find", return_value=[CENTRAL_DEFAULT]):
+    with mock.patch.object(neutrons, "find", return_value=[CENTRAL_DEFAULT]):
         assert local._port_groups(port) == ([WEB, R_DEFAULT, "local-only"], [WEB, C_DEFAULT])
     assert local._port_groups({"project_id": "p1"}) == (None, None)
     assert local._port_groups({"security_groups": [C_DEFAULT]}) == ([R_DEFAULT], [C_DEFAULT])
@@ -204,10 +205,5 @@ def test_a_failed_queue_does_not_fail_the_rule(central):
     with mock.patch.object(ml2_plugin.Ml2Plugin, "create_security_group_rule",
                            return_value=dict(SSH, project_id="p1")), \
             mock.patch.object(helper, "queue_job",
-                              side_effect=helper.RemoteError("CentralRegion", 503, "down")):
+                              side_effect=fakes.failure("CentralRegion", 503, "down")):
         assert central.create_security_group_rule(mock.Mock(), {})["id"] == "r-1"
-
-
-def test_urls_say_security_groups_with_a_dash():
-    assert helper._path("security_group") == "/security-groups"
-    assert helper._path("port") == "/ports"

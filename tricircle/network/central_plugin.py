@@ -9,7 +9,7 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   region; hints keep the regions' local plugins from copying it anywhere
   else; its ``availability_zones`` are its hints (no agent reports zones);
 - records the region of a port: the local plugin that created it puts
-  ``region`` in its ``binding:profile`` (see ``port_region``);
+  ``region`` in its ``binding:profile`` (see ``bottom.port_region``);
 - removes the regions' copies when a network, subnet, port or security group
   is deleted here, in the request: networks, subnets and groups in every
   region, ports in their region; and in every region a routing names (the
@@ -35,27 +35,11 @@ from neutron_lib.api.validators import availability_zone as az_validator
 from neutron_lib.exceptions import availability_zone as az_exc
 from oslo_log import log as logging
 
-from tricircle.common import constants
-from tricircle.network import errors, helper
+from tricircle.common.neutron import RemoteError
+from tricircle.network import bottom, errors, helper
+from tricircle.network.bottom import SECURITY_GROUPS, port_region
 
 LOG = logging.getLogger(__name__)
-SECURITY_GROUPS = "security_groups"
-
-
-def port_region(port: dict) -> str | None:
-    """The region a port lives in, as recorded by the local plugin that created it."""
-    return (port.get("binding:profile") or {}).get("region")
-
-
-def needs_shadows(port: dict, network_type: str | None) -> bool:
-    """Whether other regions must shadow ``port``: a region's VM port on VxLAN."""
-    owner = port.get("device_owner") or ""
-    return (network_type == "vxlan" and port_region(port) is not None
-            and owner.startswith("compute:") and owner != constants.DEVICE_OWNER_SHADOW)
-
-
-def unknown_zones(zones: list[str], regions: list[str]) -> list[str]:
-    return sorted(set(zones) - set(regions))
 
 
 class TricirclePlugin(ml2_plugin.Ml2Plugin):
@@ -66,7 +50,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         if resource_type != "network" or not availability_zones:
             return super().validate_availability_zones(context, resource_type,
                                                        availability_zones)
-        unknown = unknown_zones(availability_zones, list(helper.zones()))
+        unknown = sorted(set(availability_zones) - set(helper.zones()))
         if unknown:
             raise az_exc.AvailabilityZoneNotFound(availability_zone=unknown[0])
 
@@ -77,11 +61,11 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_network(self, context, id):
         network = self.get_network(context, id)
         super().delete_network(context, id)
-        self._delete_copies("network", id, network["project_id"], self._every_region())
+        self._delete_bottoms("network", id, network["project_id"], self._every_region())
         # ML2 deleted the subnets without delete_subnet, and each region's copy of
         # the network took its subnets along: what is left is their routings.
         for subnet_id in network.get("subnets") or []:
-            self._delete_copies("subnet", subnet_id, network["project_id"], [])
+            self._delete_bottoms("subnet", subnet_id, network["project_id"], [])
         if network.get("subnets"):
             helper.queue_rule_sync(network["project_id"])
 
@@ -99,13 +83,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_subnet(self, context, id):
         project_id = self.get_subnet(context, id)["project_id"]
         super().delete_subnet(context, id)
-        self._delete_copies("subnet", id, project_id, self._every_region())
+        self._delete_bottoms("subnet", id, project_id, self._every_region())
         helper.queue_rule_sync(project_id)
 
     def delete_security_group(self, context, id):
         project_id = self.get_security_group(context, id, fields=["project_id"])["project_id"]
         super().delete_security_group(context, id)
-        self._delete_copies("security_group", id, project_id, self._every_region())
+        self._delete_bottoms("security_group", id, project_id, self._every_region())
 
     def create_security_group_rule(self, context, security_group_rule):
         rule = super().create_security_group_rule(context, security_group_rule)
@@ -143,13 +127,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         try:
             regions |= {r["region_name"] for r in helper.routings(port["id"], "port")
                         if r["region_name"]}
-        except helper.RemoteError as exc:
+        except RemoteError as exc:
             LOG.warning("Routings of port %s unknown: %s", port["id"], exc)
         for region in sorted(regions):
             try:
-                helper.update(region, "port", port["id"],
-                              {SECURITY_GROUPS: port[SECURITY_GROUPS]})
-            except helper.RemoteError as exc:
+                helper.neutron(region).update("port", port["id"],
+                                              {SECURITY_GROUPS: port[SECURITY_GROUPS]})
+            except RemoteError as exc:
                 if exc.status != 404:  # 404: the region never copied it
                     LOG.error("Port %s in %s keeps its old security groups: %s",
                               port["id"], region, exc)
@@ -158,14 +142,14 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         port = self.get_port(context, id)
         super().delete_port(context, id, l3_port_check=l3_port_check)
         region = port_region(port)
-        self._delete_copies("port", id, port["project_id"], [region] if region else [])
+        self._delete_bottoms("port", id, port["project_id"], [region] if region else [])
         if region and port.get("binding:host_id"):
             self._queue_shadows(context, port)
 
     def _queue_shadows(self, context, port: dict) -> None:
         """Ask xjob to bring the other regions' shadows of ``port``'s region up to date."""
         network = self.get_network(context.elevated(), port["network_id"])
-        if not needs_shadows(port, network.get("provider:network_type")):
+        if not bottom.needs_shadows(port, network.get("provider:network_type")):
             return
         region = port_region(port)
         try:
@@ -175,7 +159,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                 return
             helper.queue_job("shadow_port_setup", port["project_id"],
                              {"pod_id": pod_id, "network_id": port["network_id"]})
-        except helper.RemoteError as exc:
+        except RemoteError as exc:
             # The port works in its region; only other regions' L2 population lags.
             LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
 
@@ -187,13 +171,14 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         """
         try:
             return helper.network_regions()
-        except helper.RemoteError as exc:
+        except RemoteError as exc:
             LOG.error("Regions unknown, copies are deleted where routings say only: %s", exc)
             return []
 
     @staticmethod
-    def _delete_copies(kind: str, id_: str, project_id: str, regions: list[str]) -> None:
-        """Delete the regions' copies of ``id_``, just deleted here.
+    def _delete_bottoms(resource_type: str, id_: str, project_id: str,
+                        regions: list[str]) -> None:
+        """Delete the regions' bottom copies of ``id_``, just deleted here.
 
         Asked: ``regions`` and every region a routing of ``id_`` names. What
         cannot be finished now (a region that fails, a routing not forgotten)
@@ -201,9 +186,9 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         the user's delete succeeds either way.
         """
         try:
-            routed = helper.routings(id_, kind)
-        except helper.RemoteError as exc:
-            LOG.warning("Routings of %s %s unknown, asking %s only: %s", kind, id_,
+            routed = helper.routings(id_, resource_type)
+        except RemoteError as exc:
+            LOG.warning("Routings of %s %s unknown, asking %s only: %s", resource_type, id_,
                         regions, exc)
             routed = []
         routings_of = collections.defaultdict(list)
@@ -213,22 +198,22 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         failed = []
         for region in sorted(set(regions) | set(routings_of)):
             try:
-                if helper.delete(region, kind, id_):
-                    LOG.info("Deleted the copy of %s %s in %s", kind, id_, region)
+                if helper.neutron(region).delete(resource_type, id_):
+                    LOG.info("Deleted the copy of %s %s in %s", resource_type, id_, region)
                 for routing_id in routings_of.get(region, []):
                     helper.forget_routing(routing_id)
-            except helper.RemoteError as exc:
+            except RemoteError as exc:
                 LOG.error("The copy of %s %s in %s is not cleaned up yet: %s",
-                          kind, id_, region, exc)
+                          resource_type, id_, region, exc)
                 failed.append(region)
         for region in set(failed) - set(routings_of):
             try:  # resource_recycle finds copies by their routings
-                helper.record_routing(id_, kind, project_id, region)
-            except helper.RemoteError as exc:
+                helper.record_routing(id_, resource_type, project_id, region)
+            except RemoteError as exc:
                 LOG.error("The copy of %s %s in %s is left for an operator: %s",
-                          kind, id_, region, exc)
+                          resource_type, id_, region, exc)
         if failed:
             try:
                 helper.queue_job("resource_recycle", project_id, {"project_id": project_id})
-            except helper.RemoteError as exc:
+            except RemoteError as exc:
                 LOG.error("resource_recycle of project %s not queued: %s", project_id, exc)

@@ -2,7 +2,9 @@
 
 The service account the plugins use is the one of [client]
 (tricircle.common.client), so neutron.conf carries the same auth options as
-tricircle.conf.
+tricircle.conf; the plugins' timeouts are [client] connect_timeout and
+request_timeout (``[tricircle] central_timeout`` is read as a deprecated name
+of request_timeout).
 """
 
 from oslo_config import cfg
@@ -15,8 +17,6 @@ tricircle_opts = [
     cfg.StrOpt("local_region_name",
                help="The region this Neutron serves; required by the local plugin. "
                     "Recorded on the central twin of every port created here."),
-    cfg.FloatOpt("central_timeout", default=30.0, min=1.0,
-                 help="Seconds to wait for central Neutron or a region's Neutron to answer."),
 ]
 
 cfg.CONF.register_opts(tricircle_opts, group=tricircle_group)

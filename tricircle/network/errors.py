@@ -10,12 +10,11 @@ the same errors when Keystone cannot tell it the regions.
 """
 
 import functools
-import json
 from collections.abc import Callable
 
 from neutron_lib import exceptions as n_exc
 
-from tricircle.network import helper
+from tricircle.common import neutron
 
 
 class CentralBadRequest(n_exc.BadRequest):
@@ -37,18 +36,11 @@ class CentralUnavailable(n_exc.ServiceUnavailable):
 BY_STATUS = {400: CentralBadRequest, 404: CentralNotFound, 409: CentralConflict}
 
 
-def reason(detail: str) -> str:
-    """The message of a Neutron error body, else the body's start."""
-    try:
-        return json.loads(detail)["NeutronError"]["message"]
-    except (ValueError, KeyError, TypeError):
-        return detail[:300]
-
-
-def translate(exc: helper.RemoteError) -> n_exc.NeutronException:
+def translate(exc: neutron.RemoteError) -> n_exc.NeutronException:
+    """The Neutron error a caller gets for ``exc``, with the remote's own reason."""
     error = BY_STATUS.get(exc.status, CentralUnavailable)
     status = "" if exc.status in BY_STATUS else f" (HTTP {exc.status or 'unreachable'})"
-    return error(service=exc.service, reason=reason(exc.detail) + status)
+    return error(service=exc.service, reason=neutron.reason(exc.detail) + status)
 
 
 def central_errors(method: Callable) -> Callable:
@@ -57,6 +49,6 @@ def central_errors(method: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return method(*args, **kwargs)
-        except helper.RemoteError as exc:
+        except neutron.RemoteError as exc:
             raise translate(exc) from exc
     return wrapper

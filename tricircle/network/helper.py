@@ -1,12 +1,23 @@
-"""Small REST helpers the plugins use to reach central Neutron and the regions' Neutrons.
+"""How the plugins reach the other services: Neutrons, Keystone's catalog, Tricircle.
 
 Every call goes through one keystoneauth session of the service account in
-[client]; endpoints come from Keystone's catalog (service type ``network``,
-per region), so nothing here knows a URL.
+[client], bounded by ``[client] connect_timeout`` and ``request_timeout``:
+
+- a Neutron (central or a region's) through :func:`neutron` (or
+  :func:`central`), a :class:`tricircle.common.neutron.Neutron`;
+- Tricircle's admin API (pods, routings, jobs) through
+  ``tricircleclient.client.Client`` in the central region.
+
+Their failures are one family, :class:`tricircle.common.neutron.RemoteError`
+(naming "<region> Neutron", "Keystone" or "Tricircle's admin API"), which
+tricircle.network.errors turns into what a Neutron caller should see.
+Endpoints come from Keystone's catalog, so nothing here knows a URL.
 """
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
@@ -14,30 +25,22 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from tricircle.common import client
+from tricircle.common.neutron import Neutron, RemoteConflict, RemoteError
 from tricircle.network import conf  # noqa: F401  (registers [tricircle])
+from tricircleclient import client as admin_client
+from tricircleclient import exceptions as admin_exc
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-API = "/v2.0"
+
+PODS_TTL = 30.0
+TRICIRCLE_API = "Tricircle's admin API"
 
 _lock = threading.Lock()
 _session: ks_session.Session | None = None
-PODS_TTL = 30.0
-TRICIRCLE_API = "Tricircle's admin API"
+_neutrons: dict[str, Neutron] = {}
+_admin_api: admin_client.Client | None = None
 _pods_cache: tuple[float, list[dict]] | None = None
-
-
-class RemoteError(Exception):
-    """A service answered with an error (or did not answer).
-
-    ``service`` names it for people: "RegionOne Neutron" unless told otherwise.
-    """
-
-    def __init__(self, region: str, status: int | None, detail: str,
-                 service: str | None = None) -> None:
-        self.service = service or f"{region} Neutron"
-        super().__init__(f"{self.service}: {status or 'unreachable'}: {detail[:300]}")
-        self.region, self.status, self.detail = region, status, detail
 
 
 def session() -> ks_session.Session:
@@ -46,6 +49,10 @@ def session() -> ks_session.Session:
     with _lock:
         if _session is None:
             _session = client.get_session()
+            if _session.timeout is None:
+                # tricircleclient's calls (and Keystone's) take the session's
+                # default; Neutron's pass the same pair themselves.
+                _session.timeout = client.timeouts()
         return _session
 
 
@@ -57,49 +64,17 @@ def local_region() -> str:
     return CONF.tricircle.local_region_name
 
 
-def _request(region: str, method: str, path: str, body: dict | None = None,
-             ok_missing: bool = False):
-    filt = {"service_type": "network", "region_name": region,
-            "interface": CONF.client.interface}
-    try:
-        response = session().request(API + path, method, json=body, endpoint_filter=filt,
-                                     raise_exc=False, timeout=CONF.tricircle.central_timeout)
-    except ks_exc.ClientException as exc:
-        raise RemoteError(region, None, str(exc)) from None
-    if response.status_code == 404 and ok_missing:
-        return None
-    if response.status_code >= 400:
-        raise RemoteError(region, response.status_code, response.text)
-    return response
+def neutron(region: str) -> Neutron:
+    """The Neutron API of ``region``; errors name it "<region> Neutron"."""
+    found = _neutrons.get(region)
+    if found is None:
+        found = _neutrons.setdefault(region, Neutron(session(), region))
+    return found
 
 
-def _path(kind: str) -> str:
-    # Bodies say security_group; URLs say security-groups.
-    return f"/{kind.replace('_', '-')}s"
-
-
-def get(region: str, kind: str, id_: str) -> dict | None:
-    """One network/subnet/port/security_group by id; None when that Neutron lacks it."""
-    response = _request(region, "GET", f"{_path(kind)}/{id_}", ok_missing=True)
-    return None if response is None else response.json()[kind]
-
-
-def find(region: str, kind: str, **filters: str) -> list[dict]:
-    query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()))
-    return _request(region, "GET", f"{_path(kind)}?{query}").json()[f"{kind}s"]
-
-
-def create(region: str, kind: str, body: dict) -> dict:
-    return _request(region, "POST", _path(kind), {kind: body}).json()[kind]
-
-
-def update(region: str, kind: str, id_: str, body: dict) -> dict:
-    return _request(region, "PUT", f"{_path(kind)}/{id_}", {kind: body}).json()[kind]
-
-
-def delete(region: str, kind: str, id_: str) -> bool:
-    """Delete by id; False when it was already gone."""
-    return _request(region, "DELETE", f"{_path(kind)}/{id_}", ok_missing=True) is not None
+def central() -> Neutron:
+    """Central Neutron (the ``network`` endpoint of the central region)."""
+    return neutron(central_region())
 
 
 def network_regions() -> list[str]:
@@ -107,7 +82,7 @@ def network_regions() -> list[str]:
     try:
         access = session().auth.get_access(session())
     except ks_exc.ClientException as exc:
-        raise RemoteError("", None, str(exc), service="Keystone") from None
+        raise RemoteError("Keystone", None, str(exc)) from None
     data = access.service_catalog.get_endpoints_data(service_type="network",
                                                       interface=CONF.client.interface)
     regions = {endpoint.region_name for endpoint in data.get("network", [])}
@@ -115,26 +90,36 @@ def network_regions() -> list[str]:
     return sorted(region for region in regions if region)
 
 
-def _admin_api(method: str, path: str, body: dict | None = None, accept: tuple = ()):
-    """One call to Tricircle's admin API (service ``tricircle`` in the central region).
+# --- Tricircle's admin API ------------------------------------------------------------
 
-    An error status raises RemoteError, except those in ``accept``.
+def admin_api() -> admin_client.Client:
+    """The admin API client (service ``tricircle`` of the central region)."""
+    global _admin_api
+    if _admin_api is None:
+        _admin_api = admin_client.Client(session=session(), region_name=central_region(),
+                                         interface=CONF.client.interface)
+    return _admin_api
+
+
+def _call_admin_api(call: Callable[..., Any], *args: Any, accept: tuple = (),
+                    **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)`` on the admin API; its failures as RemoteError.
+
+    An answer whose status is in ``accept`` is not an error: None is returned.
     """
-    filt = {"service_type": "tricircle", "region_name": central_region(),
-            "interface": CONF.client.interface}
     try:
-        response = session().request(path, method, json=body, endpoint_filter=filt,
-                                     raise_exc=False, timeout=CONF.tricircle.central_timeout)
+        return call(*args, **kwargs)
+    except admin_exc.TricircleClientError as exc:
+        if exc.http_status in accept:
+            return None
+        error = RemoteConflict if exc.http_status == 409 else RemoteError
+        raise error(TRICIRCLE_API, exc.http_status, exc.message, central_region()) from None
     except ks_exc.ClientException as exc:
-        raise RemoteError(central_region(), None, str(exc), service=TRICIRCLE_API) from None
-    if response.status_code >= 400 and response.status_code not in accept:
-        raise RemoteError(central_region(), response.status_code, response.text,
-                          service=TRICIRCLE_API)
-    return response
+        raise RemoteError(TRICIRCLE_API, None, str(exc), central_region()) from None
 
 
 def _pods() -> list[dict]:
-    """Tricircle's pods (admin API in the central region); [] when it cannot answer.
+    """Tricircle's pods; [] when the admin API cannot answer.
 
     Kept for PODS_TTL seconds: pods change when an operator adds a region, while
     every copy and every job asks for them.
@@ -144,13 +129,11 @@ def _pods() -> list[dict]:
     if _pods_cache and now - _pods_cache[0] < PODS_TTL:
         return _pods_cache[1]
     try:
-        response = _admin_api("GET", "/pods")
+        pods = _call_admin_api(lambda: list(admin_api().pods.iterate()))
     except RemoteError:
         return []
-    if response.status_code != 200:
-        return []
-    _pods_cache = (now, response.json().get("pods", []))
-    return _pods_cache[1]
+    _pods_cache = (now, pods)
+    return pods
 
 
 def zones() -> dict[str, set[str]]:
@@ -172,12 +155,11 @@ def pod_id_of(region: str) -> str | None:
 
 
 def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
-    """Queue a job for tricircle-xjob through the admin API (POST /jobs).
+    """Queue a job for tricircle-xjob (POST /jobs).
 
     The API de-duplicates: the same work queued already returns that job.
     """
-    body = {"job": {"type": job_type, "project_id": project_id, "resource": resource}}
-    return _admin_api("POST", "/jobs", body).json()["job"]
+    return _call_admin_api(admin_api().jobs.create, job_type, project_id, resource)
 
 
 def queue_rule_sync(project_id: str) -> None:
@@ -189,29 +171,29 @@ def queue_rule_sync(project_id: str) -> None:
         LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
 
 
-# --- routings: which region holds a copy of which central object -------------------
+# --- routings: which region holds a bottom copy of which central object ----------------
 
-def routings(top_id: str, kind: str) -> list[dict]:
-    """The routings of central object ``top_id``: one per region holding a copy.
+def routings(top_id: str, resource_type: str) -> list[dict]:
+    """The routings of central object ``top_id``: one per region holding a bottom copy.
 
     Each carries ``region_name`` besides the admin API's fields.
     """
-    response = _admin_api("GET", f"/routings?top_id={top_id}&resource_type={kind}")
+    found = _call_admin_api(lambda: list(admin_api().routings.iterate(
+        top_id=top_id, resource_type=resource_type)))
     regions = {pod["pod_id"]: pod["region_name"] for pod in _pods()}
-    return [dict(routing, region_name=regions.get(routing["pod_id"]))
-            for routing in response.json()["routings"]]
+    return [dict(routing, region_name=regions.get(routing["pod_id"])) for routing in found]
 
 
-def record_routing(top_id: str, kind: str, project_id: str, region: str) -> None:
-    """Record that ``region`` holds a copy of ``top_id`` (same id); a second record is fine."""
+def record_routing(top_id: str, resource_type: str, project_id: str, region: str) -> None:
+    """Record that ``region`` holds a bottom copy of ``top_id`` (same id); a second
+    record is fine."""
     pod_id = pod_id_of(region)
     if pod_id is None:
-        raise RemoteError(central_region(), None, f"no pod is registered for {region}",
-                          service=TRICIRCLE_API)
-    body = {"routing": {"top_id": top_id, "bottom_id": top_id, "pod_id": pod_id,
-                        "project_id": project_id, "resource_type": kind}}
-    _admin_api("POST", "/routings", body, accept=(409,))
+        raise RemoteError(TRICIRCLE_API, None, f"no pod is registered for {region}",
+                          central_region())
+    _call_admin_api(admin_api().routings.create, top_id, top_id, pod_id, project_id,
+                    resource_type, accept=(409,))
 
 
 def forget_routing(routing_id: int | str) -> None:
-    _admin_api("DELETE", f"/routings/{routing_id}", accept=(404,))
+    _call_admin_api(admin_api().routings.delete, routing_id, accept=(404,))

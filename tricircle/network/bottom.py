@@ -1,0 +1,177 @@
+"""Bottom objects: what a region holds of a central (top) network, subnet or port.
+
+The rules, as pure functions the plugins call (no Neutron import, so they are
+unit-tested without Neutron):
+
+- what a region's bottom copy of a central object holds (same id; a network
+  keeps its segment, a subnet its CIDR, gateway and pools, a port its MAC and
+  IPs) and what central Neutron is asked for a port created in a region;
+- which bottom copies a region may make: a network's zone hints must let it
+  in, the caller must be allowed to see it, and a ``local`` network without
+  hints lives in the first region that uses it;
+- which region a central port belongs to (its ``binding:profile``), whether
+  that region's plugin created it, and whether other regions must shadow it.
+
+Security groups have their own rules in tricircle.network.secgroups.
+"""
+
+import enum
+from collections.abc import Callable, Mapping
+
+from tricircle.common import constants
+
+PROFILE = "binding:profile"
+REGION_KEY, ORIGIN_KEY, ORIGIN_LOCAL = "region", "origin", "local"
+SECURITY_GROUPS = "security_groups"
+PROVIDER_KEYS = ("provider:network_type", "provider:physical_network",
+                 "provider:segmentation_id")
+NETWORK_KEYS = ("id", "name", "description", "admin_state_up", "shared", "project_id",
+                "port_security_enabled") + PROVIDER_KEYS
+SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", "ip_version",
+               "gateway_ip", "allocation_pools", "enable_dhcp", "dns_nameservers",
+               "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
+PORT_KEYS = ("id", "name", "description", "network_id", "project_id", "mac_address",
+             "admin_state_up", "device_id", "device_owner")
+CENTRAL_PORT_KEYS = ("network_id", "name", "description", "admin_state_up", "device_id",
+                     "device_owner")
+# What a region learns about its port that central Neutron should show too.
+FORWARDED_UPDATES = ("name", "description", "admin_state_up", "device_id", "device_owner",
+                     "binding:host_id")
+
+
+# --- what a bottom copy holds ------------------------------------------------------
+
+def network_body(top: Mapping) -> dict:
+    """The bottom copy of central network ``top``: same id and segment, no AZ hints.
+
+    Hints name regions, which no agent of the region serves; the copy lives
+    there anyway.
+    """
+    body = {key: top[key] for key in NETWORK_KEYS if top.get(key) is not None}
+    segments = top.get("segments")
+    if segments and not top.get("provider:network_type"):
+        body.update({key: segments[0].get(key) for key in PROVIDER_KEYS
+                     if segments[0].get(key) is not None})
+    return body
+
+
+def subnet_body(top: Mapping) -> dict:
+    """The bottom copy of central subnet ``top`` (CIDR, gateway, pools, DHCP, DNS, routes)."""
+    return {key: top[key] for key in SUBNET_KEYS if key in top}
+
+
+def fixed_ips(port: Mapping) -> list[dict]:
+    return [{"subnet_id": ip["subnet_id"], "ip_address": ip["ip_address"]}
+            for ip in port.get("fixed_ips", [])]
+
+
+def port_body(top: Mapping) -> dict:
+    """The bottom copy of central port ``top``: same id, MAC and IPs (groups apart)."""
+    body = {key: top[key] for key in PORT_KEYS if top.get(key) is not None}
+    body["fixed_ips"] = fixed_ips(top)
+    return body
+
+
+def central_port_body(requested: Mapping, region: str,
+                      groups: list[str] | None = None) -> dict:
+    """What to ask central Neutron for, for a port requested in ``region``.
+
+    ``requested`` holds the attributes the caller set (None for unset);
+    ``groups``: the central ids of the port's security groups; None lets
+    central pick its default group (the region picks its own).
+    """
+    body = {key: requested[key] for key in CENTRAL_PORT_KEYS
+            if requested.get(key) is not None}
+    body["project_id"] = requested.get("project_id") or requested.get("tenant_id")
+    for key in ("mac_address", "fixed_ips"):
+        if requested.get(key):
+            body[key] = requested[key]
+    body[PROFILE] = {REGION_KEY: region, ORIGIN_KEY: ORIGIN_LOCAL}
+    if groups is not None:
+        body[SECURITY_GROUPS] = groups
+    return body
+
+
+def forwarded_updates(changes: Mapping) -> dict:
+    """The part of a region's port update that its central port should get too."""
+    return {key: value for key, value in changes.items() if key in FORWARDED_UPDATES}
+
+
+# --- central ports and their regions ---------------------------------------------------
+
+def port_region(port: Mapping) -> str | None:
+    """The region a central port lives in, as recorded by the local plugin that created it."""
+    return (port.get(PROFILE) or {}).get(REGION_KEY)
+
+
+def created_here(central_port: Mapping, region: str) -> bool:
+    """Whether ``central_port`` was created by the local plugin of ``region``."""
+    profile = central_port.get(PROFILE) or {}
+    return profile.get(REGION_KEY) == region and profile.get(ORIGIN_KEY) == ORIGIN_LOCAL
+
+
+def is_shadow(port: Mapping) -> bool:
+    """Whether ``port`` is xjob's stand-in for a VM port bound in another region."""
+    return port.get("device_owner") == constants.DEVICE_OWNER_SHADOW
+
+
+def needs_shadows(port: Mapping, network_type: str | None) -> bool:
+    """Whether other regions must shadow central ``port``: a region's VM port on VxLAN."""
+    owner = port.get("device_owner") or ""
+    return (network_type == "vxlan" and port_region(port) is not None
+            and owner.startswith("compute:") and not is_shadow(port))
+
+
+# --- which bottom networks a region makes ------------------------------------------------
+
+def meant_for(network: Mapping, region: str, zones: Mapping[str, set[str]]) -> bool:
+    """False for a central network whose AZ hints keep it out of ``region``.
+
+    ``zones`` maps each hint name (region or AZ) to the regions it means; no
+    hint means every region.
+    """
+    hinted = set().union(*(zones.get(hint, set())
+                           for hint in network.get("availability_zone_hints") or []))
+    return not hinted or region in hinted
+
+
+def visible_to(caller, top: Mapping) -> bool:
+    """Whether ``caller`` (a request context) may see central network ``top``."""
+    return bool(caller.is_admin or top.get("shared")
+                or top.get("project_id") == caller.project_id)
+
+
+def lives_in_first_region(top: Mapping) -> bool:
+    """Whether ``top`` is a ``local`` network without hints: such a network lives in
+    the first region that uses it (its routing says which)."""
+    return (top.get("provider:network_type") == "local"
+            and not top.get("availability_zone_hints"))
+
+
+class Verdict(enum.Enum):
+    """What a region does about a central network id it was asked for."""
+
+    COPY = "copy"      # hold a bottom copy of it
+    HIDDEN = "hidden"  # not for this caller; another caller (its owner) may still use it
+    ABSENT = "absent"  # not a central network of this region, whoever asks
+
+
+def network_verdict(top: Mapping | None, caller, region: str,
+                    zones: Callable[[], Mapping[str, set[str]]],
+                    holders: Callable[[], set[str | None]]) -> Verdict:
+    """Whether ``region`` should hold a bottom copy of central network ``top``.
+
+    ``top`` is None when central Neutron lacks it; ``caller`` None when
+    Tricircle itself asks. ``zones`` (see :func:`meant_for`) and ``holders``
+    (the regions whose routings say they hold ``top``) are asked only when
+    the answer depends on them: each is a remote lookup.
+    """
+    if top is None:
+        return Verdict.ABSENT
+    if caller is not None and not visible_to(caller, top):
+        return Verdict.HIDDEN
+    if not meant_for(top, region, zones()):
+        return Verdict.ABSENT
+    if lives_in_first_region(top) and holders() - {region, None}:
+        return Verdict.ABSENT
+    return Verdict.COPY
