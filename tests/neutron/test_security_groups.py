@@ -1,4 +1,5 @@
-"""Security groups follow central: the pure helpers, and both plugins with ML2 mocked."""
+"""Security groups follow central: both plugins with ML2 mocked (the pure rules are
+tested in tests/unit/network/test_secgroups.py)."""
 
 from unittest import mock
 
@@ -7,66 +8,21 @@ from neutron.extensions import securitygroup as ext_sg
 from neutron.plugins.ml2 import plugin as ml2_plugin
 
 from tests.neutron import fakes
+from tests.unit.network.groups import (
+    C_DEFAULT,
+    CENTRAL,
+    CENTRAL_DB,
+    CENTRAL_DEFAULT,
+    CENTRAL_WEB,
+    DB,
+    EGRESS,
+    R_DEFAULT,
+    SSH,
+    WEB,
+)
 from tricircle.network import central_plugin as cp
-from tricircle.network import helper, secgroups
+from tricircle.network import helper
 from tricircle.network import local_plugin as lp
-
-WEB, DB, C_DEFAULT, R_DEFAULT = "sg-web", "sg-db", "sg-central-default", "sg-region-default"
-SSH = {"id": "r-1", "direction": "ingress", "ethertype": "IPv4", "protocol": "tcp",
-       "port_range_min": 22, "port_range_max": 22, "remote_ip_prefix": "0.0.0.0/0",
-       "remote_group_id": None, "security_group_id": WEB, "description": "ssh"}
-EGRESS = {"id": "r-2", "direction": "egress", "ethertype": "IPv4", "protocol": None,
-          "port_range_min": None, "port_range_max": None, "remote_ip_prefix": None,
-          "remote_group_id": None, "security_group_id": WEB}
-FROM_DEFAULT = dict(SSH, id="r-3", remote_ip_prefix=None, remote_group_id=C_DEFAULT)
-FROM_DB = dict(SSH, id="r-4", remote_ip_prefix=None, remote_group_id=DB)
-CENTRAL_WEB = {"id": WEB, "name": "web", "description": "", "project_id": "p1",
-               "stateful": True, "security_group_rules": [SSH, EGRESS, FROM_DEFAULT, FROM_DB]}
-CENTRAL_DB = {"id": DB, "name": "db", "description": "", "project_id": "p1",
-              "security_group_rules": [dict(SSH, id="r-5", security_group_id=DB,
-                                            remote_group_id=WEB, remote_ip_prefix=None)]}
-CENTRAL_DEFAULT = {"id": C_DEFAULT, "name": "default", "project_id": "p1"}
-CENTRAL = {WEB: CENTRAL_WEB, DB: CENTRAL_DB, C_DEFAULT: CENTRAL_DEFAULT}
-
-
-# --- pure helpers ------------------------------------------------------------------
-
-def test_rules_compare_by_content_not_by_id():
-    local = dict(SSH, id="another-id", protocol="TCP", description="")
-    assert secgroups.diff_rules([SSH, EGRESS], [local, dict(EGRESS, id="x")]) == ([], [])
-
-
-def test_diff_names_missing_and_extra_rules():
-    stale = dict(SSH, id="old", port_range_min=80, port_range_max=80)
-    missing, extra = secgroups.diff_rules([SSH, EGRESS], [EGRESS, stale])
-    assert [r["id"] for r in missing] == ["r-1"] and [r["id"] for r in extra] == ["old"]
-
-
-def test_a_remote_group_compares_through_the_map():
-    local = dict(FROM_DEFAULT, id="x", remote_group_id=R_DEFAULT)
-    assert secgroups.diff_rules([FROM_DEFAULT], [local], {C_DEFAULT: R_DEFAULT}) == ([], [])
-    assert secgroups.diff_rules([FROM_DEFAULT], [local])[0]  # unmapped: not the same rule
-
-
-def test_rule_body_targets_the_copy_and_maps_the_remote_group():
-    body = secgroups.rule_body(FROM_DEFAULT, WEB, "p1", {C_DEFAULT: R_DEFAULT})
-    assert body["remote_group_id"] == R_DEFAULT and body["security_group_id"] == WEB
-    assert body["project_id"] == "p1" and "id" not in body
-
-
-def test_group_body_keeps_id_and_name_and_leaves_rules_out():
-    body = secgroups.group_body(dict(CENTRAL_WEB, description=None))
-    assert body == {"id": WEB, "name": "web", "description": "", "project_id": "p1",
-                    "stateful": True}
-
-
-def test_remote_groups_leave_out_the_group_itself():
-    assert secgroups.remote_groups(CENTRAL_DB["security_group_rules"], WEB) == []
-    assert secgroups.remote_groups(CENTRAL_WEB["security_group_rules"], WEB) == [C_DEFAULT, DB]
-
-
-def test_only_the_name_default_makes_a_default_group():
-    assert secgroups.is_default(CENTRAL_DEFAULT) and not secgroups.is_default(CENTRAL_WEB)
 
 
 def test_the_central_twin_of_a_port_asks_for_the_groups_given():
