@@ -3,7 +3,6 @@
 from tricircle.api import conf as api_conf
 from tricircle.common import client, config
 from tricircle.gateway import conf as gateway_conf
-from tricircle.network import conf as network_conf
 from tricircle.xjob import conf as xjob_conf
 
 
@@ -14,5 +13,4 @@ def list_opts() -> list:
         (client.CLIENT_GROUP, client.list_opts()),
         (gateway_conf.gateway_group, gateway_conf.gateway_opts),
         (xjob_conf.xjob_group, xjob_conf.list_opts()),
-        (network_conf.tricircle_group, network_conf.list_opts()),
     ]

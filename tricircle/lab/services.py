@@ -220,8 +220,8 @@ def _plugins_stamp() -> str:
     # Only what the plugins import: edits elsewhere in Tricircle (the gateway,
     # xjob) must not restart every Neutron under tests running against the lab.
     digest = hashlib.sha256(str(SOURCE).encode())
-    for package in ("network", "common"):
-        for path in sorted((SOURCE / "tricircle" / package).rglob("*.py")):
+    for package in ("tricircle/network", "tricircle/common", "tricircleclient"):
+        for path in sorted((SOURCE / package).rglob("*.py")):
             digest.update(str(path.relative_to(SOURCE)).encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
