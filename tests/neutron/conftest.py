@@ -36,3 +36,10 @@ def neutrons():
     fake = fakes.FakeNeutrons()
     with mock.patch.object(helper, "neutron", fake):
         yield fake
+
+
+@pytest.fixture(autouse=True)
+def tricircle_user():
+    """The id of Tricircle's own account, as helper.from_tricircle knows it."""
+    with mock.patch.object(helper, "_service_user_id", "tricircle-user"):
+        yield "tricircle-user"

@@ -67,63 +67,49 @@ def _deleting(kind: str, obj: dict):
         f"get_{kind}": mock.Mock(return_value=obj), f"delete_{kind}": mock.DEFAULT})
 
 
-def test_deleting_a_network_deletes_its_copy_in_every_region(plugin, admin_api, neutrons):
-    admin_api.routings = [{"id": 7, "top_id": "net-1", "resource_type": "network",
-                           "region_name": "RegionTwo"},
-                          {"id": 8, "top_id": "sub-1", "resource_type": "subnet",
-                           "region_name": "RegionTwo"}]
+def _bottom_delete(resource_type: str, top_id: str) -> tuple:
+    return ("bottom_delete", "demo", {"resource_type": resource_type, "top_id": top_id})
+
+
+def test_deleting_a_network_queues_the_delete_of_its_bottoms(plugin, admin_api, neutrons):
     with _deleting("network", {"project_id": "demo", "subnets": ["sub-1"]}), \
-            mock.patch.object(neutrons, "delete", side_effect=[True, True, False]) as delete:
+            mock.patch.object(neutrons, "delete") as delete:
         plugin.delete_network(mock.Mock(), "net-1")
-    assert [c.args for c in delete.call_args_list] == [
-        ("RegionOne", "network", "net-1"), ("RegionTwo", "network", "net-1"),
-        ("RegionTwo", "subnet", "sub-1")]  # gone with its network: only the routing is left
-    assert admin_api.forgotten == [7, 8]
-    # Its subnets' CIDRs no longer count for the project's remote-group rules.
-    assert admin_api.jobs == [("seg_rule_setup", "demo", {"project_id": "demo"})]
+    delete.assert_not_called()  # never a region in central's request: it may be waiting here
+    assert admin_api.jobs == [
+        _bottom_delete("network", "net-1"), _bottom_delete("subnet", "sub-1"),
+        # Its subnets' CIDRs no longer count for the project's remote-group rules.
+        ("seg_rule_setup", "demo", {"project_id": "demo"})]
 
 
-def test_a_region_that_fails_is_left_to_resource_recycle(plugin, admin_api, neutrons):
-    failure = fakes.failure("RegionOne", 500, "boom")
+def test_deleting_a_subnet_or_group_queues_the_delete_of_its_bottoms(plugin, admin_api,
+                                                                      neutrons):
     with _deleting("subnet", {"project_id": "demo"}), \
-            mock.patch.object(neutrons, "delete", side_effect=[failure, True]) as delete:
+            _deleting("security_group", {"project_id": "demo"}), \
+            mock.patch.object(neutrons, "delete") as delete:
         plugin.delete_subnet(mock.Mock(), "subnet-1")
-    assert delete.call_count == 2  # the other region is cleaned all the same
-    assert admin_api.recorded == [("subnet-1", "subnet", "demo", "RegionOne")]
-    assert admin_api.jobs == [("resource_recycle", "demo", {"project_id": "demo"}),
-                              ("seg_rule_setup", "demo", {"project_id": "demo"})]
-
-
-def test_a_failed_region_with_a_routing_keeps_it(plugin, admin_api, neutrons):
-    admin_api.routings = [{"id": 3, "top_id": "sg-1", "resource_type": "security_group",
-                           "region_name": "RegionOne"}]
-    failure = fakes.failure("RegionOne", None, "unreachable")
-    with _deleting("security_group", {"project_id": "demo"}), \
-            mock.patch.object(neutrons, "delete", side_effect=[failure, False]):
         plugin.delete_security_group(mock.Mock(), "sg-1")
-    assert admin_api.forgotten == [] and admin_api.recorded == []
-    assert [job[0] for job in admin_api.jobs] == ["resource_recycle"]
+    delete.assert_not_called()
+    assert admin_api.jobs == [_bottom_delete("subnet", "subnet-1"),
+                              ("seg_rule_setup", "demo", {"project_id": "demo"}),
+                              _bottom_delete("security_group", "sg-1")]
 
 
-def test_deleting_a_port_deletes_its_copy_in_its_region_only(plugin, admin_api, neutrons):
+def test_deleting_a_port_queues_the_delete_of_its_bottoms(plugin, admin_api, neutrons):
     port = {"id": "port-1", "project_id": "demo",
             "binding:profile": {"region": "RegionTwo", "origin": "local"}}
-    with _deleting("port", port), \
-            mock.patch.object(neutrons, "delete", return_value=False) as delete:
+    with _deleting("port", port), mock.patch.object(neutrons, "delete") as delete:
         plugin.delete_port(mock.Mock(), "port-1")
-    delete.assert_called_once_with("RegionTwo", "port", "port-1")
+    delete.assert_not_called()
+    assert admin_api.jobs == [_bottom_delete("port", "port-1")]
 
 
-def test_a_central_port_copied_into_a_region_is_deleted_there(plugin, admin_api, neutrons):
-    """A port made in central and used in RegionOne: only its routing says where."""
-    admin_api.routings = [{"id": 9, "top_id": "port-2", "resource_type": "port",
-                           "region_name": "RegionOne"}]
-    port = {"id": "port-2", "project_id": "demo", "binding:profile": {}}
-    with _deleting("port", port), \
-            mock.patch.object(neutrons, "delete", return_value=True) as delete:
-        plugin.delete_port(mock.Mock(), "port-2")
-    delete.assert_called_once_with("RegionOne", "port", "port-2")
-    assert admin_api.forgotten == [9]
+def test_a_delete_succeeds_when_the_admin_api_cannot_queue(plugin, neutrons):
+    down = fakes.failure("CentralRegion", None, "unreachable")
+    with _deleting("security_group", {"project_id": "demo"}), \
+            mock.patch.object(helper, "queue_job", side_effect=down) as queue:
+        plugin.delete_security_group(mock.Mock(), "sg-1")  # no error for the user
+    queue.assert_called_once()
 
 
 def _updating(before: dict, after: dict):
@@ -131,19 +117,14 @@ def _updating(before: dict, after: dict):
                                update_port=mock.Mock(return_value=after))
 
 
-def test_new_groups_of_a_port_are_pushed_to_every_region_holding_it(plugin, admin_api, neutrons):
-    admin_api.routings = [{"id": 1, "top_id": "port-1", "resource_type": "port",
-                           "region_name": "RegionTwo"}]
-    before = {"id": "port-1", "security_groups": ["default"],
+def test_new_groups_of_a_port_queue_its_bottoms_update(plugin, admin_api, neutrons):
+    before = {"id": "port-1", "project_id": "demo", "security_groups": ["default"],
               "binding:profile": {"region": "RegionOne", "origin": "local"}}
     after = dict(before, security_groups=["web"])
-    missing = fakes.failure("RegionTwo", 404, "no such port")
-    with _updating(before, after), \
-            mock.patch.object(neutrons, "update", side_effect=[{}, missing]) as update:
+    with _updating(before, after), mock.patch.object(neutrons, "update") as update:
         assert plugin.update_port(mock.Mock(), "port-1", {"port": {}}) == after
-    assert [c.args for c in update.call_args_list] == [
-        ("RegionOne", "port", "port-1", {"security_groups": ["web"]}),
-        ("RegionTwo", "port", "port-1", {"security_groups": ["web"]})]
+    update.assert_not_called()
+    assert admin_api.jobs == [("port_update", "demo", {"port_id": "port-1"})]
 
 
 def test_a_port_update_that_keeps_its_groups_pushes_nothing(plugin, admin_api, neutrons):
@@ -167,14 +148,3 @@ def test_keystone_down_is_a_503_naming_it_when_zones_are_checked(plugin):
     with mock.patch.object(helper, "zones", side_effect=down):
         with pytest.raises(n_exc.ServiceUnavailable, match="Keystone is unavailable"):
             plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne"])
-
-
-def test_a_delete_succeeds_when_keystone_cannot_name_the_regions(plugin, admin_api, neutrons):
-    admin_api.routings = [{"id": 4, "top_id": "net-1", "resource_type": "network",
-                           "region_name": "RegionOne"}]
-    down = fakes.KEYSTONE_DOWN
-    with _deleting("network", {"project_id": "demo"}), \
-            mock.patch.object(helper, "network_regions", side_effect=down), \
-            mock.patch.object(neutrons, "delete", return_value=True) as delete:
-        plugin.delete_network(mock.Mock(), "net-1")
-    delete.assert_called_once_with("RegionOne", "network", "net-1")  # the routed one

@@ -233,6 +233,23 @@ def test_a_group_change_pushed_by_central_is_not_sent_back(plugin, neutrons):
     update_central.assert_not_called()
 
 
+def test_a_change_tricircle_pushes_is_applied_as_given_without_asking_central(
+        plugin, neutrons, tricircle_user):
+    """xjob gives a bottom central's new groups in this region's ids: nothing is mapped
+    through central, nothing goes back to it (central may be the one waiting)."""
+    plugin._central_networks[NET] = True
+    xjob = mock.Mock(user_id=tricircle_user)
+    change = {"port": {"security_groups": ["local-default", "web"]}}
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
+                           return_value={"id": PORT, "network_id": NET}) as update_here, \
+            mock.patch.object(neutrons, "get") as get_central, \
+            mock.patch.object(neutrons, "update") as update_central:
+        plugin.update_port(xjob, PORT, change)
+    update_here.assert_called_once_with(xjob, PORT, change)
+    get_central.assert_not_called()
+    update_central.assert_not_called()
+
+
 @pytest.mark.parametrize(("network_type", "holders", "copied"), [
     ("local", [], True),                      # the first region to use it takes it
     ("local", ["RegionOne"], True),           # it is ours already

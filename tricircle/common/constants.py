@@ -22,6 +22,8 @@ JOB_TYPES: dict[str, tuple[str, ...]] = {
     "trunk_sync": ("pod_id", "trunk_id"),
     "sfc_sync": ("pod_id", "portchain_id", "net_id"),
     "resource_recycle": ("project_id",),
+    "bottom_delete": ("resource_type", "top_id"),
+    "port_update": ("port_id",),
     "qos_create": ("pod_id", "policy_id"),
     "qos_update": ("pod_id", "policy_id"),
     "qos_delete": ("pod_id", "policy_id"),

@@ -235,9 +235,10 @@ def _tricircle_plugins(central: bool) -> str:
 
 
 def _tricircle_sections(ctx: Context, region_name: str) -> str:
-    # The plugins reach central Neutron and the regions as the neutron service user.
+    # The plugins call as Tricircle's own account, the one xjob uses too: a
+    # region tells Tricircle's pushes from its users' requests by that account.
     local = "" if region_name == CENTRAL_REGION else f"local_region_name = {region_name}\n"
-    return (f"\n[client]\n{ctx.service_auth}\nusername = neutron\n\n"
+    return (f"\n[client]\n{ctx.service_auth}\nusername = tricircle\n\n"
             f"[tricircle]\ncentral_region_name = {CENTRAL_REGION}\n{local}")
 
 

@@ -10,32 +10,35 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   else; its ``availability_zones`` are its hints (no agent reports zones);
 - records the region of a port: the local plugin that created it puts
   ``region`` in its ``binding:profile`` (see ``bottom.port_region``);
-- removes the regions' copies when a network, subnet, port or security group
-  is deleted here, in the request: networks, subnets and groups in every
-  region, ports in their region; and in every region a routing names (the
-  local plugins record a routing per copy they make). A copy a region cannot
-  delete now keeps its routing, and xjob's ``resource_recycle`` of the
-  project is queued: it deletes every copy whose central object is gone;
+- queues xjob's ``bottom_delete`` when a network (and its subnets), subnet,
+  port or security group is deleted here: xjob deletes the regions' bottom
+  copies (networks, subnets and groups in every region, a port wherever a
+  routing names it) and then their routings;
 - queues xjob's ``shadow_port_setup`` (pod of the port's region, network) when
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
   copies ``binding:host_id`` to the port's central twin, so central Neutron is
   where every region's bindings meet (see tricircle.xjob.shadow);
-- pushes a port's new security groups to its copies (the local plugin
-  forwards a change made in a region here the same way);
+- queues xjob's ``port_update`` when a port's security groups change here:
+  xjob gives the port's bottom copies the new groups (the local plugin
+  forwards a change made in a region here, and never forwards back what
+  Tricircle itself pushes);
 - queues xjob's ``seg_rule_setup`` (project) when a security group rule or
   a subnet (remote-group rules expand to subnet CIDRs) is created or deleted,
   so the regions' copies of the project's groups follow (see
-  tricircle.xjob.security_groups), and deletes a group's copies with it.
-"""
+  tricircle.xjob.security_groups).
 
-import collections
+It never calls a region's Neutron itself: a region calls central inside its
+callers' requests (copies, central IPAM), so a central request that waited on
+a region could wait on itself (doc/networking.md, "Who calls whom"). Its only
+remote calls are to Keystone's catalog and to Tricircle's admin API, which
+answers from its database.
+"""
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib.api.validators import availability_zone as az_validator
 from neutron_lib.exceptions import availability_zone as az_exc
 from oslo_log import log as logging
 
-from tricircle.common.neutron import RemoteError
 from tricircle.network import bottom, errors, helper
 from tricircle.network.bottom import SECURITY_GROUPS, port_region
 
@@ -61,11 +64,11 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_network(self, context, id):
         network = self.get_network(context, id)
         super().delete_network(context, id)
-        self._delete_bottoms("network", id, network["project_id"], self._every_region())
-        # ML2 deleted the subnets without delete_subnet, and each region's copy of
-        # the network took its subnets along: what is left is their routings.
+        self._queue_bottom_delete("network", id, network["project_id"])
+        # ML2 deleted the subnets without delete_subnet: their bottoms (and
+        # routings) go the same way.
         for subnet_id in network.get("subnets") or []:
-            self._delete_bottoms("subnet", subnet_id, network["project_id"], [])
+            self._queue_bottom_delete("subnet", subnet_id, network["project_id"])
         if network.get("subnets"):
             helper.queue_rule_sync(network["project_id"])
 
@@ -83,13 +86,13 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_subnet(self, context, id):
         project_id = self.get_subnet(context, id)["project_id"]
         super().delete_subnet(context, id)
-        self._delete_bottoms("subnet", id, project_id, self._every_region())
+        self._queue_bottom_delete("subnet", id, project_id)
         helper.queue_rule_sync(project_id)
 
     def delete_security_group(self, context, id):
         project_id = self.get_security_group(context, id, fields=["project_id"])["project_id"]
         super().delete_security_group(context, id)
-        self._delete_bottoms("security_group", id, project_id, self._every_region())
+        self._queue_bottom_delete("security_group", id, project_id)
 
     def create_security_group_rule(self, context, security_group_rule):
         rule = super().create_security_group_rule(context, security_group_rule)
@@ -113,37 +116,15 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         if before.get("binding:host_id") != result.get("binding:host_id"):
             self._queue_shadows(context, result)
         if set(before.get(SECURITY_GROUPS) or []) != set(result.get(SECURITY_GROUPS) or []):
-            self._push_groups(result)
+            helper.queue("port_update", result["project_id"], {"port_id": id},
+                         f"the bottom copies of port {id} keep their old security groups")
         return result
-
-    @staticmethod
-    def _push_groups(port: dict) -> None:
-        """Give the regions' copies of ``port`` its new security groups.
-
-        The region maps central's ids to its own (copying groups it lacks); a
-        region whose own change this is finds nothing to change and stops there.
-        """
-        regions = {port_region(port)} - {None}
-        try:
-            regions |= {r["region_name"] for r in helper.routings(port["id"], "port")
-                        if r["region_name"]}
-        except RemoteError as exc:
-            LOG.warning("Routings of port %s unknown: %s", port["id"], exc)
-        for region in sorted(regions):
-            try:
-                helper.neutron(region).update("port", port["id"],
-                                              {SECURITY_GROUPS: port[SECURITY_GROUPS]})
-            except RemoteError as exc:
-                if exc.status != 404:  # 404: the region never copied it
-                    LOG.error("Port %s in %s keeps its old security groups: %s",
-                              port["id"], region, exc)
 
     def delete_port(self, context, id, l3_port_check=True):
         port = self.get_port(context, id)
         super().delete_port(context, id, l3_port_check=l3_port_check)
-        region = port_region(port)
-        self._delete_bottoms("port", id, port["project_id"], [region] if region else [])
-        if region and port.get("binding:host_id"):
+        self._queue_bottom_delete("port", id, port["project_id"])
+        if port_region(port) and port.get("binding:host_id"):
             self._queue_shadows(context, port)
 
     def _queue_shadows(self, context, port: dict) -> None:
@@ -152,68 +133,19 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         if not bottom.needs_shadows(port, network.get("provider:network_type")):
             return
         region = port_region(port)
-        try:
-            pod_id = helper.pod_id_of(region)
-            if pod_id is None:
-                LOG.warning("Region %s has no pod: no shadows of port %s", region, port["id"])
-                return
-            helper.queue_job("shadow_port_setup", port["project_id"],
-                             {"pod_id": pod_id, "network_id": port["network_id"]})
-        except RemoteError as exc:
-            # The port works in its region; only other regions' L2 population lags.
-            LOG.error("Shadows of port %s not queued: %s", port["id"], exc)
+        pod_id = helper.pod_id_of(region)
+        if pod_id is None:
+            LOG.warning("Region %s has no pod: no shadows of port %s", region, port["id"])
+            return
+        helper.queue("shadow_port_setup", port["project_id"],
+                     {"pod_id": pod_id, "network_id": port["network_id"]},
+                     f"port {port['id']} works in {region}; other regions' L2 population "
+                     "lags")
 
     @staticmethod
-    def _every_region() -> list[str]:
-        """The regions to delete copies in; [] (logged) when Keystone cannot say.
-
-        Central has deleted already: the user's request must not fail now.
-        """
-        try:
-            return helper.network_regions()
-        except RemoteError as exc:
-            LOG.error("Regions unknown, copies are deleted where routings say only: %s", exc)
-            return []
-
-    @staticmethod
-    def _delete_bottoms(resource_type: str, id_: str, project_id: str,
-                        regions: list[str]) -> None:
-        """Delete the regions' bottom copies of ``id_``, just deleted here.
-
-        Asked: ``regions`` and every region a routing of ``id_`` names. What
-        cannot be finished now (a region that fails, a routing not forgotten)
-        is left to xjob's ``resource_recycle``: central is clean already, so
-        the user's delete succeeds either way.
-        """
-        try:
-            routed = helper.routings(id_, resource_type)
-        except RemoteError as exc:
-            LOG.warning("Routings of %s %s unknown, asking %s only: %s", resource_type, id_,
-                        regions, exc)
-            routed = []
-        routings_of = collections.defaultdict(list)
-        for routing in routed:
-            routings_of[routing["region_name"]].append(routing["id"])
-        routings_of.pop(None, None)  # the pod is gone: nothing to ask
-        failed = []
-        for region in sorted(set(regions) | set(routings_of)):
-            try:
-                if helper.neutron(region).delete(resource_type, id_):
-                    LOG.info("Deleted the copy of %s %s in %s", resource_type, id_, region)
-                for routing_id in routings_of.get(region, []):
-                    helper.forget_routing(routing_id)
-            except RemoteError as exc:
-                LOG.error("The copy of %s %s in %s is not cleaned up yet: %s",
-                          resource_type, id_, region, exc)
-                failed.append(region)
-        for region in set(failed) - set(routings_of):
-            try:  # resource_recycle finds copies by their routings
-                helper.record_routing(id_, resource_type, project_id, region)
-            except RemoteError as exc:
-                LOG.error("The copy of %s %s in %s is left for an operator: %s",
-                          resource_type, id_, region, exc)
-        if failed:
-            try:
-                helper.queue_job("resource_recycle", project_id, {"project_id": project_id})
-            except RemoteError as exc:
-                LOG.error("resource_recycle of project %s not queued: %s", project_id, exc)
+    def _queue_bottom_delete(resource_type: str, top_id: str, project_id: str) -> None:
+        """Ask xjob to delete the regions' bottom copies of ``top_id``, just deleted here."""
+        helper.queue("bottom_delete", project_id,
+                     {"resource_type": resource_type, "top_id": top_id},
+                     f"the bottom copies of {resource_type} {top_id} stay until a "
+                     "resource_recycle of the project")

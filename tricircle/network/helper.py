@@ -77,6 +77,26 @@ def central() -> Neutron:
     return neutron(central_region())
 
 
+_service_user_id: str | None = None
+
+
+def from_tricircle(context) -> bool:
+    """Whether the caller of ``context`` is Tricircle itself: xjob or a plugin,
+    which call with the [client] account. Such a call is Tricircle pushing a
+    change central made; the region must not call central about it."""
+    global _service_user_id
+    user_id = getattr(context, "user_id", None)
+    if not user_id:
+        return False
+    if _service_user_id is None:
+        try:
+            _service_user_id = session().get_user_id()
+        except ks_exc.ClientException as exc:
+            LOG.warning("Tricircle's own user id unknown: %s", exc)
+            return False
+    return user_id == _service_user_id
+
+
 def network_regions() -> list[str]:
     """Every region of the catalog with a Neutron, except the central one."""
     try:
@@ -162,13 +182,20 @@ def queue_job(job_type: str, project_id: str, resource: dict) -> dict:
     return _call_admin_api(admin_api().jobs.create, job_type, project_id, resource)
 
 
-def queue_rule_sync(project_id: str) -> None:
-    """Queue ``seg_rule_setup`` of a project; a failure is logged, not raised: the
-    regions' rules lag until the next change of the project queues it again."""
+def queue(job_type: str, project_id: str, resource: dict, consequence: str) -> None:
+    """Queue a job after a change already made; a failure is logged with its
+    ``consequence``, not raised: the caller's request must not fail now."""
     try:
-        queue_job("seg_rule_setup", project_id, {"project_id": project_id})
+        queue_job(job_type, project_id, resource)
     except RemoteError as exc:
-        LOG.error("Rule sync of project %s not queued: %s", project_id, exc)
+        LOG.error("%s of project %s not queued (%s): %s", job_type, project_id, exc,
+                  consequence)
+
+
+def queue_rule_sync(project_id: str) -> None:
+    """Queue ``seg_rule_setup`` of a project."""
+    queue("seg_rule_setup", project_id, {"project_id": project_id},
+          "the regions' rules lag until the project's next change queues it again")
 
 
 # --- routings: which region holds a bottom copy of which central object ----------------

@@ -157,6 +157,10 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
 
     @errors.central_errors
     def update_port(self, context, id, port):
+        if helper.from_tricircle(context):
+            # xjob giving this bottom central's change, in this region's ids
+            # already: nothing to map here, nothing to forward back.
+            return super().update_port(context, id, port)
         body = port["port"]
         central_groups = None
         current = self._regrouped_port(context, id, body)
