@@ -5,10 +5,10 @@ reason, and answers 503 naming CentralRegion when central cannot be reached.
 
 Every copy a region's Neutron makes is recorded as a routing (the operator
 sees it with ``openstack multiregion resource locate``). Deleting the central
-object deletes the copies at once; a region that is down then keeps its copy
-and its routing, xjob's resource_recycle job is queued, and once the region is
-back the job removes the copy and the routing. Checked through each Neutron's
-own API and the stock CLI.
+object queues xjob's bottom_delete, which deletes the copies and then their
+routings; a region that is down keeps its copy and its routing, and once the
+region is back the job (retried, or redone) removes both. Checked through
+each Neutron's own API and the stock CLI.
 """
 
 import json
@@ -40,11 +40,15 @@ def _copy_network(lab, region_name: str, network_id: str) -> None:
     assert [net.id for net in listed] == [network_id]
 
 
-def _recycle_jobs(lab, project_id: str) -> list[dict]:
+def _delete_jobs(lab, project_id: str) -> list[dict]:
     session = lab.sdk("admin", CENTRAL_REGION).session
-    jobs = session.get(f"/jobs?project_id={project_id}&type=resource_recycle",
+    return session.get(f"/jobs?project_id={project_id}&type=bottom_delete",
                        endpoint_filter=TRICIRCLE).json()["jobs"]
-    return jobs
+
+
+def _gone_everywhere(lab, network_id: str, regions) -> bool:
+    return all(lab.sdk("admin", region.name).network.find_network(
+        network_id, ignore_missing=True) is None for region in regions)
 
 
 @pytest.fixture
@@ -68,26 +72,25 @@ def test_every_copy_is_recorded_and_its_record_goes_with_it(lab, network):
     assert len(_locate(lab, subnet_id)) == len(REGIONS)
 
     lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
-    for region in REGIONS:
-        assert lab.sdk("admin", region.name).network.find_network(
-            network.id, ignore_missing=True) is None
-    assert _locate(lab, network.id) == [] and _locate(lab, subnet_id) == []
+    assert poll(lambda: _gone_everywhere(lab, network.id, REGIONS) and _locate(
+        lab, network.id) == [] and _locate(lab, subnet_id) == [], timeout=60), \
+        "copies or routings of the deleted network remain"
 
 
-def test_a_copy_in_a_region_that_was_down_is_recycled_when_it_is_back(lab, network):
+def test_a_copy_in_a_region_that_was_down_is_deleted_when_it_is_back(lab, network):
     down, up = REGIONS
     for region in REGIONS:
         _copy_network(lab, region.name, network.id)
     layout = Layout.default()
     assert procs.stop(layout, f"neutron-{down.short}")
     try:
-        # Central deletes at once; the region that is down cannot answer.
+        # Central deletes at once; xjob cleans the region that is up, and the
+        # one that is down keeps its copy and its routing.
         lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
-        assert lab.sdk("admin", up.name).network.find_network(
-            network.id, ignore_missing=True) is None
-        left = _locate(lab, network.id)
-        assert [r["Region"] for r in left] == [down.name]
-        assert _recycle_jobs(lab, network.project_id), "no resource_recycle job queued"
+        assert poll(lambda: _gone_everywhere(lab, network.id, [up]), timeout=60)
+        assert poll(lambda: [r["Region"] for r in _locate(lab, network.id)] == [down.name],
+                    timeout=60)
+        assert _delete_jobs(lab, network.project_id), "no bottom_delete job queued"
     finally:
         restarted = subprocess.run(lab_command() + ["up"], capture_output=True, text=True)
         assert restarted.returncode == 0, restarted.stderr
@@ -95,13 +98,13 @@ def test_a_copy_in_a_region_that_was_down_is_recycled_when_it_is_back(lab, netwo
     # The job retries with back-off; after its last attempt an operator's redo
     # (here through the stock CLI) is what finishes it.
     def recycled() -> bool:
-        for job in _recycle_jobs(lab, network.project_id):
+        for job in _delete_jobs(lab, network.project_id):
             if job["status"] == "FAIL":
                 lab.multiregion("networking", "job", "redo", job["id"])
         return (lab.sdk("admin", down.name).network.find_network(
             network.id, ignore_missing=True) is None and _locate(lab, network.id) == [])
 
-    assert poll(recycled, timeout=240, interval=3), "the copy was not recycled"
+    assert poll(recycled, timeout=240, interval=3), "the copy was not deleted"
     assert list(lab.sdk("admin", down.name).network.subnets(network_id=network.id)) == []
 
 

@@ -210,7 +210,10 @@ def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
     if plugins:
         env["PYTHONPATH"] = str(SOURCE)
     # neutron-server is gone from modern Neutron: its API is a WSGI app.
-    process = ctx.wsgi(name, port, "neutron.wsgi.api:application", (conf, ml2), env=env)
+    # One API worker: nothing may depend on a second one being free (doc/networking.md,
+    # "Who calls whom"), and the lab shows it by running with just one.
+    process = ctx.wsgi(name, port, "neutron.wsgi.api:application", (conf, ml2), env=env,
+                       processes=1)
     if plugins:
         process.extra_stamp = _plugins_stamp()  # restart when the plugins' code changes
     return [process]
