@@ -5,6 +5,7 @@ import datetime
 from tricircle.common import constants
 from tricircle.db import api as db_api
 from tricircle.db import models
+from tricircle.xjob import handlers
 
 
 def _job(job_type="port_delete", project="demo", **resource):
@@ -122,3 +123,23 @@ def test_members_see_their_own_jobs_only(api):
     assert [j["id"] for j in member.get("/v1.0/jobs").json["jobs"]] == [mine["id"]]
     assert member.get(f"/v1.0/jobs/{theirs['id']}").status_int == 404
     assert member.post("/v1.0/jobs", _job()).status_int == 403
+
+
+def test_a_type_no_worker_handles_is_refused_naming_the_handled_ones(api):
+    resp = api.post("/v1.0/jobs", _job("router_setup", pod_id="p", router_id="r",
+                                       network_id="n"))
+    assert resp.status_int == 400
+    message = resp.json["badRequest"]["message"]
+    assert "job/type" in message and "router_setup" in message
+    assert all(job_type in message for job_type in handlers.HANDLERS.types())
+    assert api.get("/v1.0/jobs").json["jobs"] == []  # nothing left to stay NEW forever
+
+
+def test_schemas_say_which_types_post_accepts(api):
+    schemas = api.get("/v1.0/jobs/schemas").json["schemas"]
+    handled = {s["type"] for s in schemas if s["handled"]}
+    assert handled == set(handlers.HANDLERS.types())
+    for schema in schemas:
+        resource = {field: f"{field}-1" for field in schema["resource"]}
+        status = api.post("/v1.0/jobs", _job(schema["type"], **resource)).status_int
+        assert status == (202 if schema["handled"] else 400), schema["type"]

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from oslo_db import exception as db_exc
 
 from tests import databases
@@ -32,12 +33,29 @@ def test_upgrade_twice_is_harmless(empty_database):
     assert migration.current_version() == migration.head_version()
 
 
+def _tables() -> set[str]:
+    return set(sa.inspect(db_api.get_engine()).get_table_names())
+
+
 def test_every_table_of_both_projects_exists(empty_database):
     migration.upgrade()
-    tables = set(sa.inspect(db_api.get_engine()).get_table_names())
     assert {"pods", "cached_endpoints", "resource_routings", "async_jobs",
-            "async_job_logs", "shadow_agents", "recycle_resources", "deleting_resources",
-            "pod_bindings"} <= tables
+            "async_job_logs", "shadow_agents", "pod_bindings"} <= _tables()
+
+
+UNUSED = {"recycle_resources", "deleting_resources"}
+
+
+def test_0002_drops_the_unused_tables_and_its_downgrade_brings_them_back(empty_database):
+    migration.upgrade("0001")
+    assert UNUSED <= _tables()
+    migration.upgrade()
+    assert not UNUSED & _tables()
+    with db_api.get_engine().begin() as connection:
+        command.downgrade(migration._config(connection), "0001")
+    assert UNUSED <= _tables() and migration.current_version() == "0001"
+    migration.upgrade()
+    assert migration.schema_differences() == []
 
 
 def test_routing_unique_key_is_enforced_by_the_database(empty_database):

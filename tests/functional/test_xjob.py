@@ -1,8 +1,8 @@
 """tricircle-xjob on real databases: claiming races, retries, redo, crashes.
 
-The regions are a small fake Neutron on 127.0.0.1 that counts DELETEs; the
-pods reach it through their cached_endpoints rows, the same lookup the real
-worker does before asking Keystone.
+The regions (and central Neutron) are a small fake Neutron on 127.0.0.1 that
+counts DELETEs; the pods reach it through their cached_endpoints rows, the
+same lookup the real worker does before asking Keystone.
 """
 
 import collections
@@ -32,7 +32,8 @@ RABBIT = "rabbit://guest:guest@127.0.0.1:5672/"
 
 
 class FakeNeutron:
-    """Just enough Neutron: DELETE /v2.0/<collection>/<id>, 204 once, then 404."""
+    """Just enough Neutron: DELETE /v2.0/<collection>/<id>, 204 once, then 404;
+    GET /v2.0/<collection>/<id>, 200 while it exists, else 404."""
 
     def __init__(self) -> None:
         self.delay = 0.0
@@ -59,15 +60,30 @@ class FakeNeutron:
         fake = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_DELETE(self):
+            def _target(self) -> tuple[str, str]:
                 collection, _, ident = self.path.partition("/v2.0/")[2].rpartition("/")
-                status = fake._delete(collection, ident)
+                return collection, ident
+
+            def _answer(self, status: int, body: bytes = b"") -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Length", "0")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
+                    self.wfile.write(body)
                 except OSError:
                     pass  # the caller was killed while we slept
+
+            def do_DELETE(self):
+                self._answer(fake._delete(*self._target()))
+
+            def do_GET(self):
+                collection, ident = self._target()
+                if (collection, ident) in fake.existing:
+                    self._answer(200, b'{"%s": {"id": "%s"}}' % (
+                        collection[:-1].encode(), ident.encode()))
+                else:
+                    self._answer(404, b'{"NeutronError": {"message": "not found"}}')
 
             def log_message(self, *args):
                 pass
@@ -286,27 +302,28 @@ def test_a_job_without_a_handler_stays_new_and_is_reported_once(clean_database, 
     assert len(lines) == 1 and "no handler for router_setup" in lines[0]
 
 
-def test_resource_recycle_deletes_bottom_copies_then_their_rows(region_one, pods, neutron,
-                                                                workers):
+def test_resource_recycle_deletes_bottom_resources_then_their_routings(
+        region_one, pods, neutron, workers):
     region_two = pods["RegionTwo"]["pod_id"]
-    _add_recycled("demo", "net-1", "network", {region_one: "b-net-1", region_two: None})
-    _add_recycled("demo", "port-1", "port", {region_one: "b-port-1", region_two: "b-port-2"})
-    neutron.existing |= {("networks", "b-net-1"), ("ports", "b-port-1")}  # b-port-2 gone
+    # Central (the same fake) holds none of these top ids but "net-live".
+    _route("demo", "net-1", "network", {region_one: "b-net-1", region_two: None})
+    _route("demo", "port-1", "port", {region_one: "b-port-1", region_two: "b-port-2"})
+    _route("demo", "net-live", "network", {region_one: "b-net-live"})
+    neutron.existing |= {("networks", "b-net-1"), ("ports", "b-port-1"),  # b-port-2 gone
+                         ("networks", "net-live"), ("networks", "b-net-live")}
     _xjob()
     workers(handlers.HANDLERS)
     job = job_obj.create("demo", "resource_recycle", {"project_id": "demo"})
     _wait_for(lambda: _status(job["id"]) == "SUCCESS", 20, "the recycle job")
     assert neutron.deleted == {("networks", "b-net-1"): 1, ("ports", "b-port-1"): 1}
-    assert _count(models.ResourceRouting) == 0 and _count(models.RecycleResource) == 0
+    assert _count(models.ResourceRouting) == 1  # the live network's
 
 
 @db_api.writer
-def _add_recycled(session, project: str, top_id: str, kind: str, bottoms: dict) -> None:
-    session.add(models.RecycleResource(resource_id=top_id, resource_type=kind,
-                                       project_id=project))
+def _route(session, project: str, top_id: str, resource_type: str, bottoms: dict) -> None:
     for pod_id, bottom_id in bottoms.items():
         session.add(models.ResourceRouting(top_id=top_id, bottom_id=bottom_id, pod_id=pod_id,
-                                           project_id=project, resource_type=kind))
+                                           project_id=project, resource_type=resource_type))
 
 
 @db_api.reader

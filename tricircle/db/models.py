@@ -153,29 +153,12 @@ class ShadowAgent(Base):
     tunnel_ip: Mapped[str] = mapped_column(String(48), nullable=False)
 
 
-class RecycleResource(Base):
-    """A bottom resource left behind by a failure, for resource_recycle to delete."""
-
-    __tablename__ = "recycle_resources"
-
-    resource_id: Mapped[str] = mapped_column(String(127), primary_key=True)
-    resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
-    project_id: Mapped[str] = mapped_column(String(64), nullable=False)
-
-
-class DeletingResource(Base):
-    """A central resource whose deletion is in progress (guards against races)."""
-
-    __tablename__ = "deleting_resources"
-
-    resource_id: Mapped[str] = mapped_column(String(127), primary_key=True)
-    resource_type: Mapped[str] = mapped_column(String(64), nullable=False)
-    deleted_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
-                                                          nullable=False)
-
-
 class PodBinding(TimestampMixin, Base):
-    """Binds a tenant to one pod of an AZ, so its creates in that AZ land there."""
+    """Binds a project to one pod of an AZ, so its creates in that AZ land there.
+
+    The column keeps the retired Trio2o API's name for the project, tenant_id,
+    which the admin API still speaks (tricircle.objects.binding).
+    """
 
     __tablename__ = "pod_bindings"
     __table_args__ = (

@@ -106,7 +106,7 @@ def _insert_new(session: Session, project_id: str, job_type: str, key: str) -> d
 
 
 def create(project_id: str, job_type: str, resource: dict) -> dict:
-    """Queue a job; the same work already queued is returned instead of a copy."""
+    """Queue a job; the same work already queued is returned instead of a second job."""
     key = resource_id(job_type, resource)
     for _ in range(3):
         queued = _get_queued(job_type, key)

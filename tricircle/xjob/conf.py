@@ -38,6 +38,10 @@ xjob_opts = [
     cfg.FloatOpt("housekeeping_interval", default=60.0, min=0.05,
                  help="Seconds between two runs of the periodic task that requeues "
                  "abandoned RUNNING jobs and old FAIL jobs. It also runs at start."),
+    cfg.DictOpt("tunnel_ips", default={},
+                help="Tunnel endpoint IP of each region's hosts, as region:IP pairs, "
+                "recorded with the shadow agents when a port's binding profile carries "
+                "no tunnel_ip. Default: the address of the region's Neutron endpoint."),
 ]
 
 CONF.register_group(xjob_group)

@@ -61,20 +61,6 @@ class Claimed:
     attempts: int  # the job's attempts after the claim: identifies this run
 
 
-def backoff(attempt: int, base: float, ceiling: float) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...) of a round."""
-    return min(base * 2 ** max(attempt - 1, 0), ceiling)
-
-
-def retry_or_fail(attempts: int, max_attempts: int) -> bool:
-    """Whether a job that failed its run number ``attempts`` gets another try.
-
-    ``attempts`` counts every run the job ever had; a redo starts a new round of
-    ``max_attempts`` tries without resetting it, so the count stays a history.
-    """
-    return attempts % max_attempts != 0
-
-
 @db_api.reader
 def due(session: Session, job_types: tuple[str, ...], limit: int) -> list[tuple[str, int]]:
     """(id, attempts) of up to ``limit`` NEW jobs of ``job_types`` due now, oldest first."""

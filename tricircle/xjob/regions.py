@@ -1,9 +1,19 @@
-"""REST calls from xjob to the Neutron server of a pod's region.
+"""The Neutron of a pod's region, as xjob's handlers call it: ``neutron(pod_id)``.
 
-The endpoint of a pod comes from ``cached_endpoints`` first and from the
-Keystone catalog (service type ``network`` in the pod's region) otherwise,
-then is cached. Tests point a pod at a fake Neutron by writing its
-``cached_endpoints`` row, or by replacing :func:`network_endpoint`.
+A :class:`PodNeutron` is a :class:`tricircle.common.neutron.Neutron` (one
+error family, RemoteError; a 404 as None/False; the ``[client]`` timeouts)
+that also knows its pod:
+
+- its endpoint comes from ``cached_endpoints`` first, else from the Keystone
+  catalog (service type ``network`` in the pod's region, with the ``[client]``
+  account), and is then cached;
+- when the region does not answer, the cached endpoint is forgotten, so the
+  retry asks the catalog again (the region may have moved);
+- its errors carry the call and the remote's own message rather than its JSON
+  body, since they end up as a job's ``error`` for an operator to read.
+
+Tests point a pod at a fake Neutron by writing its ``cached_endpoints`` row,
+or replace :func:`neutron`.
 """
 
 import functools
@@ -15,22 +25,15 @@ from oslo_log import log as logging
 from oslo_utils import uuidutils
 from sqlalchemy.orm import Session
 
-from tricircle.common import client, exceptions
-from tricircle.common.config import CONF
+from tricircle.common import client
+from tricircle.common.neutron import Neutron, RemoteError, reason
 from tricircle.db import api as db_api
 from tricircle.db import models
+from tricircle.objects import pod as pod_obj
 
 LOG = logging.getLogger(__name__)
 
 NETWORK = "network"
-
-
-class RegionError(exceptions.TricircleError):
-    """A region answered a call with an error, or could not be reached."""
-
-
-class RegionConflict(RegionError):
-    """A region answered 409: what was asked for clashes with what it holds."""
 
 
 @functools.cache
@@ -42,6 +45,8 @@ def get_session() -> ks_session.Session:
     LOG.warning("[client] has no service account: calls to the regions carry no token")
     return ks_session.Session()
 
+
+# --- cached_endpoints ---------------------------------------------------------------
 
 @db_api.reader
 def _cached_endpoint(session: Session, pod_id: str, service_type: str) -> str | None:
@@ -64,49 +69,47 @@ def forget_endpoint(session: Session, pod_id: str, service_type: str = NETWORK) 
         models.CachedEndpoint.service_type == service_type))
 
 
-@db_api.reader
-def _region_of(session: Session, pod_id: str) -> str:
-    pod = session.get(models.Pod, pod_id)
-    if pod is None:
-        raise exceptions.NotFound("Pod", pod_id)
-    return pod.region_name
-
-
-def network_endpoint(pod_id: str) -> str:
-    """The Neutron URL of the pod's region (cached, else from the catalog)."""
-    url = _cached_endpoint(pod_id, NETWORK)
+def network_endpoint(region: pod_obj.Region) -> str:
+    """The Neutron URL of the pod's region (cached, else from the catalog, then cached)."""
+    url = _cached_endpoint(region.pod_id, NETWORK)
     if url:
         return url
-    region_name = _region_of(pod_id)
-    url = client.endpoint_for(get_session(), region_name, NETWORK)
+    try:
+        url = client.endpoint_for(get_session(), region.region_name, NETWORK)
+    except ks_exc.ClientException as exc:  # Keystone down or refusing the account
+        raise RemoteError("Keystone", None, str(exc), region.region_name) from None
     if not url:
-        raise RegionError(f"the Keystone catalog has no {NETWORK} endpoint in region "
-                          f"{region_name}")
-    _cache_endpoint(pod_id, NETWORK, url)
+        raise RemoteError("Keystone", 404, f"the catalog has no {NETWORK} endpoint in "
+                          f"region {region.region_name}", region.region_name)
+    _cache_endpoint(region.pod_id, NETWORK, url)
     return url
 
 
-def delete(pod_id: str, collection: str, resource_id: str) -> bool:
-    """DELETE a Neutron resource in a pod: True if deleted, False if it was gone
-    already (404), which callers count as done. Anything else raises RegionError."""
-    return call(pod_id, "DELETE", f"{collection}/{resource_id}") is not None
+# --- the calls ----------------------------------------------------------------------
+
+class PodNeutron(Neutron):
+    """The Neutron of one pod's region; see the module docstring."""
+
+    def __init__(self, session: ks_session.Session, region: pod_obj.Region,
+                 endpoint: str) -> None:
+        super().__init__(session, region.region_name, endpoint=endpoint)
+        self.pod_id = region.pod_id
+        self.endpoint = endpoint
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                missing_ok: bool = False) -> dict | None:
+        try:
+            return super().request(method, path, body, missing_ok)
+        except RemoteError as exc:
+            if exc.unreachable:
+                forget_endpoint(self.pod_id)
+            # Same class, status and service; the raw body stays on __cause__.
+            raise type(exc)(exc.service, exc.status,
+                            f"{method} {path}: {reason(exc.detail)}", exc.region) from exc
 
 
-def call(pod_id: str, method: str, path: str, body: dict | None = None) -> dict | None:
-    """One Neutron API call in a pod (``path`` below /v2.0): the JSON answer, or
-    None for a 404. Anything else that is not a success raises RegionError."""
-    url = f"{network_endpoint(pod_id).rstrip('/')}/v2.0/{path.lstrip('/')}"
-    try:
-        response = get_session().request(url, method, json=body, raise_exc=False,
-                                         timeout=CONF.client.timeout or 60)
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout) as exc:
-        forget_endpoint(pod_id)
-        raise RegionError(f"{method} {url}: {exc}") from None
-    except ks_exc.RequestTimeout as exc:
-        raise RegionError(f"{method} {url}: {exc}") from None
-    if response.status_code == 404:
-        return None
-    if response.status_code >= 300:
-        error = RegionConflict if response.status_code == 409 else RegionError
-        raise error(f"{method} {url}: HTTP {response.status_code} {response.text[:300]}")
-    return response.json() if response.content else {}
+def neutron(pod_id: str) -> PodNeutron:
+    """The Neutron of pod ``pod_id``'s region; NotFound when the pod is not registered,
+    RemoteError when Keystone cannot name its endpoint."""
+    region = pod_obj.region_of(pod_id)
+    return PodNeutron(get_session(), region, network_endpoint(region))

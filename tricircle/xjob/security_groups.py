@@ -1,18 +1,19 @@
-"""seg_rule_setup: the regions' copies of a project's security groups follow central's rules.
+"""seg_rule_setup: the bottom security groups of a project follow central's rules.
 
-A region holds a copy of a central group (same id) once a port there used it
-(tricircle.network.local_plugin). Central Neutron queues ``seg_rule_setup``
-{project_id} when a rule of the project is created or deleted; ``setup``
-then, in every region pod, compares the rules of each copy with central's by
+A region holds a bottom group of a central (top) group, with the same id, once
+a port there used it (tricircle.network.local_plugin). Central Neutron queues
+``seg_rule_setup`` {project_id} when a rule of the project is created or
+deleted; ``setup`` then, in every region pod, compares the rules of each
+bottom group with its top group's by
 content (tricircle.network.secgroups.rule_key) and adds the missing ones and
 deletes the extra ones. It reconciles rather than replays one change, so
 running it twice, late, or for several changes at once is harmless.
 
-Remote-group rules keep their ``remote_group_id``: the remote group is
-copied into the region with the same id (central's default group stands for
+Remote-group rules keep their ``remote_group_id``: the remote group gets a
+bottom group in the region with the same id (central's default group stands for
 the region's default group, which has its own id). A remote group the region
-does not hold yet is copied by asking the region's Neutron for it by id,
-which makes its local plugin copy it from central. Each remote-group rule
+does not hold yet is made there by asking the region's Neutron for it by id,
+which makes its local plugin create the bottom group from central's. Each remote-group rule
 also gets its expansions: one rule per subnet CIDR of the project (see
 tricircle.network.secgroups), since the group's members in other regions are
 not members in this one.
@@ -22,35 +23,24 @@ default rules it lacks and their expansions, marked as Tricircle's; of its
 rules only marked ones are ever removed.
 
 The job is queued by central Neutron when a rule, a subnet or a network of
-the project changes, and by a region's Neutron when it copies a network or a
-group of the project.
+the project changes, and by a region's Neutron when it makes a bottom network
+or group of the project.
 """
 
-import urllib.parse
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from oslo_log import log as logging
-from sqlalchemy.orm import Session
 
-from tricircle.db import api as db_api
-from tricircle.db import models
+from tricircle.common.neutron import RemoteConflict
 from tricircle.network import secgroups
-from tricircle.xjob import regions, shadow
+from tricircle.objects import pod as pod_obj
+from tricircle.xjob import regions
 
 LOG = logging.getLogger(__name__)
 
 
-@db_api.reader
-def central_pod(session: Session) -> str | None:
-    """The central pod (the one without an availability zone)."""
-    return session.scalar(sa.select(models.Pod.pod_id).where(models.Pod.az_name == ""))
-
-
 def _groups(pod_id: str, project_id: str) -> list[dict]:
-    query = urllib.parse.urlencode({"project_id": project_id})
-    return (regions.call(pod_id, "GET", f"security-groups?{query}") or {}).get(
-        "security_groups", [])
+    return regions.neutron(pod_id).find("security_group", project_id=project_id)
 
 
 def _remote_ids(pod_id: str, central: dict[str, dict], local: dict[str, dict],
@@ -64,22 +54,19 @@ def _remote_ids(pod_id: str, central: dict[str, dict], local: dict[str, dict],
             result[remote] = default
         elif remote in local:
             result[remote] = remote
-        else:  # not here yet: the region's local plugin copies it on this lookup
-            found = regions.call(pod_id, "GET", f"security-groups/{remote}")
+        else:  # not here yet: the region's local plugin makes it on this lookup
+            found = regions.neutron(pod_id).get("security_group", remote)
             result[remote] = remote if found else None
     return result
 
 
 def _cidrs(central_id: str, project_id: str) -> list[str]:
-    query = urllib.parse.urlencode({"project_id": project_id})
-    subnets = (regions.call(central_id, "GET", f"subnets?{query}") or {}).get("subnets", [])
+    subnets = regions.neutron(central_id).find("subnet", project_id=project_id)
     return sorted({subnet["cidr"] for subnet in subnets})
 
 
 def _rules_of(pod_id: str, group_id: str) -> list[dict]:
-    query = urllib.parse.urlencode({"security_group_id": group_id})
-    return (regions.call(pod_id, "GET", f"security-group-rules?{query}") or {}).get(
-        "security_group_rules", [])
+    return regions.neutron(pod_id).find("security_group_rule", security_group_id=group_id)
 
 
 def _apply(pod_id: str, group_id: str, project_id: str, wanted: list[dict],
@@ -88,15 +75,16 @@ def _apply(pod_id: str, group_id: str, project_id: str, wanted: list[dict],
     are ``removable``."""
     missing, extra = secgroups.diff_rules(wanted, _rules_of(pod_id, group_id), remote_ids)
     extra = [rule for rule in extra if removable(rule)]
+    neutron = regions.neutron(pod_id)
     for rule in extra:
-        regions.call(pod_id, "DELETE", f"security-group-rules/{rule['id']}")
+        neutron.delete("security_group_rule", rule["id"])
     for rule in missing:
         body = secgroups.rule_body(rule, group_id, project_id, remote_ids)
         # Unset fields stay out: an extension the region lacks would refuse even a null.
         body = {key: value for key, value in body.items() if value is not None}
         try:
-            regions.call(pod_id, "POST", "security-group-rules", {"security_group_rule": body})
-        except regions.RegionConflict:
+            neutron.create("security_group_rule", body)
+        except RemoteConflict:
             pass  # a concurrent run added it
     if missing or extra:
         LOG.info("security group %s in pod %s: %d rules added, %d removed", group_id,
@@ -105,8 +93,8 @@ def _apply(pod_id: str, group_id: str, project_id: str, wanted: list[dict],
 
 def sync_group(pod_id: str, group: dict, central: dict[str, dict],
                local: dict[str, dict], cidrs: list[str]) -> None:
-    """Make the pod's copy of central ``group`` hold exactly its rules and their
-    expansions."""
+    """Make the pod's bottom group of central ``group`` hold exactly its rules and
+    their expansions."""
     rules = group.get("security_group_rules") or []
     remote_ids = _remote_ids(pod_id, central, local, rules, group["id"])
     # A rule whose remote group cannot exist here is left out, not widened.
@@ -130,16 +118,17 @@ def sync_default(pod_id: str, group: dict, default_here: dict, central: dict[str
 
 
 def setup(project_id: str) -> None:
-    """Reconcile the rules of every copy of ``project_id``'s central groups, and of
+    """Reconcile the rules of every bottom group of ``project_id``'s central groups, and of
     the regions' default groups standing for central's."""
-    central_id = central_pod()
-    if central_id is None:
+    central_pod = pod_obj.central()
+    if central_pod is None:
         LOG.info("no central pod: no security groups to sync")
         return
+    central_id = central_pod.pod_id
     central = {group["id"]: group for group in _groups(central_id, project_id)}
     central_default = _default(central)
     cidrs = _cidrs(central_id, project_id)
-    for pod in shadow.region_pods():
+    for pod in pod_obj.regional():
         local = {group["id"]: group for group in _groups(pod.pod_id, project_id)}
         for group_id in sorted(set(local) & set(central)):
             if not secgroups.is_default(central[group_id]):

@@ -6,7 +6,8 @@ How a job moves (see tricircle.xjob.jobs for the locking):
     NEW --claim--> RUNNING --handler returns--> async_job_logs (SUCCESS)
                       |
                       +--handler raises--> NEW, due after a back-off
-                      |                    (FAIL after max_attempts tries)
+                      |                    (FAIL after max_attempts tries;
+                      |                    see tricircle.xjob.retry)
                       +--worker dies-----> NEW again, by housekeeping, once its
                                            timestamp is older than job_run_expire
 """
@@ -25,7 +26,7 @@ from oslo_log import log as logging
 from tricircle.common import constants
 from tricircle.common.config import CONF
 from tricircle.xjob import conf as xjob_conf  # noqa: F401  (registers [xjob])
-from tricircle.xjob import jobs, registry, rpcapi
+from tricircle.xjob import jobs, registry, retry, rpcapi
 
 LOG = logging.getLogger(__name__)
 
@@ -207,12 +208,9 @@ class Worker:
                         "next run will find the work done", job.id)
 
     def _record_failure(self, claimed: jobs.Claimed, error: str) -> None:
-        xjob = self.conf.xjob
         attempts = claimed.attempts
-        retry_in = None
-        if jobs.retry_or_fail(attempts, xjob.max_attempts):
-            round_attempt = (attempts - 1) % xjob.max_attempts + 1
-            retry_in = jobs.backoff(round_attempt, xjob.retry_backoff, xjob.max_backoff)
+        # Asked at each failure rather than fixed at start: the options may change.
+        retry_in = retry.RetryPolicy.from_conf(self.conf).retry_in(attempts)
         status = jobs.fail(claimed, error, retry_in)
         if status == constants.JOB_FAIL:
             LOG.error("job %s (%s) FAILED after attempt %d: %s", claimed.job.id,

@@ -9,8 +9,8 @@ of that host. The host and tunnel IP are also recorded in ``shadow_agents``.
 
 ``setup(pod_id, network_id)`` reconciles rather than only creates: for every
 other pod holding the network (a routing of the network names the pod: the
-local plugin records one per copy) it makes the shadows of pod_id's VM ports match
-those ports (create missing, drop stale), and the shadows in pod_id of the
+local plugin records one per bottom network) it makes the shadows of pod_id's
+VM ports match those ports (create missing, drop stale), and the shadows in pod_id of the
 other pods' VM ports too, so a region the network reaches late gets the
 shadows of ports bound before. One job type therefore serves binding, unbinding
 and deletion, and running it twice, or two of them at once, is harmless:
@@ -26,12 +26,10 @@ it), ``[xjob] tunnel_ips`` (region -> IP), or the address of the region's
 Neutron endpoint (an agent-less lab: every region runs on one host).
 """
 
-import dataclasses
 import socket
 import urllib.parse
 
 import sqlalchemy as sa
-from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import uuidutils
@@ -39,8 +37,12 @@ from sqlalchemy.orm import Session
 
 from tricircle.common import constants
 from tricircle.common.config import CONF
+from tricircle.common.neutron import RemoteConflict
 from tricircle.db import api as db_api
 from tricircle.db import models
+from tricircle.objects import pod as pod_obj
+from tricircle.objects import routing
+from tricircle.xjob import conf as _conf  # noqa: F401  (registers [xjob] tunnel_ips)
 from tricircle.xjob import regions
 
 LOG = logging.getLogger(__name__)
@@ -48,20 +50,6 @@ LOG = logging.getLogger(__name__)
 AGENT_TYPE = "Open vSwitch agent"
 HOST = "binding:host_id"
 PROFILE = "binding:profile"
-
-CONF.register_opts([
-    cfg.DictOpt("tunnel_ips", default={},
-                help="Tunnel endpoint IP of each region's hosts, as region:IP pairs, "
-                "recorded with the shadow agents when a port's binding profile carries "
-                "no tunnel_ip. Default: the address of the region's Neutron endpoint."),
-], group="xjob")
-
-
-@dataclasses.dataclass(frozen=True)
-class Pod:
-    pod_id: str
-    region_name: str
-
 
 # --- pure helpers ---------------------------------------------------------------
 
@@ -123,15 +111,7 @@ def tunnel_ip(port: dict, region_name: str, endpoint: str) -> str:
     return socket.gethostbyname(urllib.parse.urlsplit(endpoint).hostname or "localhost")
 
 
-# --- the database -----------------------------------------------------------------
-
-@db_api.reader
-def region_pods(session: Session) -> list[Pod]:
-    """Every pod of a region; the central pod (no availability zone) is not one."""
-    rows = session.execute(sa.select(models.Pod.pod_id, models.Pod.region_name)
-                           .where(models.Pod.az_name != ""))
-    return [Pod(row.pod_id, row.region_name) for row in rows]
-
+# --- shadow_agents ----------------------------------------------------------------
 
 @db_api.writer
 def _save_agent(session: Session, pod_id: str, host: str, ip: str) -> None:
@@ -166,46 +146,35 @@ def record_agent(pod_id: str, host: str, ip: str) -> None:
 
 # --- the regions ------------------------------------------------------------------
 
-def _ports(pod: Pod, network_id: str, **filters: str) -> list[dict]:
-    query = urllib.parse.urlencode({"network_id": network_id, **filters})
-    return (regions.call(pod.pod_id, "GET", f"ports?{query}") or {}).get("ports", [])
+def _ports(region: pod_obj.Region, network_id: str, **filters: str) -> list[dict]:
+    return regions.neutron(region.pod_id).find("port", network_id=network_id, **filters)
 
 
-@db_api.reader
-def _holders(session: Session, network_id: str) -> set[str]:
-    """The pods holding a copy of central network ``network_id``, by their routings.
-
-    Not by asking each region: a region's local plugin answers a lookup of a
-    central network by copying it, which would stretch it everywhere.
-    """
-    return set(session.scalars(sa.select(models.ResourceRouting.pod_id).where(
-        models.ResourceRouting.top_id == network_id,
-        models.ResourceRouting.resource_type == "network")))
+def _shadows_in(region: pod_obj.Region, network_id: str, mirrored_region: str) -> dict[str, dict]:
+    return shadowed_by(_ports(region, network_id, device_owner=constants.DEVICE_OWNER_SHADOW),
+                       mirrored_region)
 
 
-def _create_shadow(dst: Pod, body: dict) -> None:
+def _create_shadow(dst: pod_obj.Region, body: dict) -> None:
     try:
-        regions.call(dst.pod_id, "POST", "ports", {"port": body})
-    except regions.RegionConflict:
+        regions.neutron(dst.pod_id).create("port", body)
+    except RemoteConflict:
         # MAC or IP taken: fine if a concurrent run made this very shadow.
-        mirrored = shadowed_by(_ports(dst, body["network_id"],
-                                      device_owner=constants.DEVICE_OWNER_SHADOW),
-                               body[PROFILE]["shadow_region"])
-        if body["device_id"] not in mirrored:
+        if body["device_id"] not in _shadows_in(dst, body["network_id"],
+                                                body[PROFILE]["shadow_region"]):
             raise
     LOG.info("shadow of port %s created in pod %s", body["device_id"], dst.pod_id)
 
 
-def sync(src: Pod, dst: Pod, network_id: str, ports: list[dict]) -> None:
+def sync(src: pod_obj.Region, dst: pod_obj.Region, network_id: str, ports: list[dict]) -> None:
     """Make ``dst``'s shadows of ``src``'s ports on the network match ``ports``."""
-    shadows = shadowed_by(_ports(dst, network_id, device_owner=constants.DEVICE_OWNER_SHADOW),
-                          src.region_name)
+    shadows = _shadows_in(dst, network_id, src.region_name)
     wanted = {port["id"]: port for port in ports}
     for port_id, shadow in shadows.items():
         if port_id not in wanted or not matches(shadow, wanted[port_id]):
-            regions.call(dst.pod_id, "DELETE", f"ports/{shadow['id']}")
+            regions.neutron(dst.pod_id).delete("port", shadow["id"])
             LOG.info("stale shadow of port %s removed from pod %s", port_id, dst.pod_id)
-    endpoint = regions.network_endpoint(src.pod_id)
+    endpoint = regions.neutron(src.pod_id).endpoint
     for port_id, port in wanted.items():
         if port_id in shadows and matches(shadows[port_id], port):
             continue
@@ -214,32 +183,33 @@ def sync(src: Pod, dst: Pod, network_id: str, ports: list[dict]) -> None:
         _create_shadow(dst, shadow_body(port, src.region_name, ip))
 
 
-def prune_agents(pod: Pod) -> None:
-    """Forget the shadow agents of ``pod``'s hosts that hold no VM port any more.
+def prune_agents(region: pod_obj.Region) -> None:
+    """Forget the shadow agents of ``region``'s hosts that hold no VM port any more.
 
     A run that shadows a port on such a host later records the agent again.
     """
-    for agent_id, host in _agents_of(pod.pod_id):
-        query = urllib.parse.urlencode({HOST: host})
-        ports = (regions.call(pod.pod_id, "GET", f"ports?{query}") or {}).get("ports", [])
-        if not vm_ports(ports):
+    for agent_id, host in _agents_of(region.pod_id):
+        if not vm_ports(regions.neutron(region.pod_id).find("port", **{HOST: host})):
             _forget_agent(agent_id)
             LOG.info("shadow agent of host %s in pod %s forgotten: no VM port left",
-                     host, pod.pod_id)
+                     host, region.pod_id)
 
 
 def setup(pod_id: str, network_id: str) -> None:
     """Reconcile the shadows between pod ``pod_id`` and every other pod with the network."""
-    pods = region_pods()
+    pods = pod_obj.regional()
     src = next((pod for pod in pods if pod.pod_id == pod_id), None)
     if src is None:
         LOG.info("pod %s is gone or central: no shadows to set up", pod_id)
         return
-    holders = _holders(network_id)
+    # The pods holding the network by their routings, never by asking each region:
+    # a region's local plugin answers a lookup of a central network by making a
+    # bottom network, which would stretch it everywhere.
+    holders = routing.pods_holding("network", network_id)
     here = src.pod_id in holders
     own = vm_ports(_ports(src, network_id)) if here else []
     for dst in pods:
-        if dst == src or dst.pod_id not in holders:
+        if dst.pod_id == src.pod_id or dst.pod_id not in holders:
             continue
         sync(src, dst, network_id, own)
         if here:

@@ -1,10 +1,11 @@
-"""seg_rule_setup: the regions' copies of central security groups follow central's rules."""
+"""seg_rule_setup: the bottom security groups follow their central groups' rules."""
 
 import itertools
-import urllib.parse
 
 import pytest
 
+from tests.unit.xjob.conftest import FakeNeutron
+from tricircle.common.neutron import RemoteConflict
 from tricircle.db import api as db_api
 from tricircle.db import models
 from tricircle.network import secgroups
@@ -17,13 +18,51 @@ SSH = {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_ran
 EGRESS = {"direction": "egress", "ethertype": "IPv4"}
 
 
-class FakeNeutrons:
-    """Security groups and rules of central and two region Neutrons. A region
-    asked for a central group it lacks copies it, as the local plugin does."""
+class GroupsNeutron(FakeNeutron):
+    """One pod's security groups and rules. A region asked for a central group
+    it lacks makes a bottom group of it, as the local plugin does."""
 
-    def __init__(self) -> None:
-        self.groups: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
-        self.rules: dict[str, dict[str, dict]] = {CENTRAL: {}, R1: {}, R2: {}}
+    def __init__(self, pod_id: str, everyone: "FakeNeutrons") -> None:
+        super().__init__(pod_id)
+        self.everyone = everyone
+
+    def get(self, resource_type: str, resource_id: str) -> dict | None:
+        assert resource_type == "security_group"
+        groups, central = self.everyone.groups, self.everyone.groups[CENTRAL]
+        if resource_id not in groups[self.pod_id] and resource_id in central:
+            self.everyone.make_bottom(self.pod_id, resource_id)
+        return groups[self.pod_id].get(resource_id)
+
+    def find(self, resource_type: str, **filters: str) -> list[dict]:
+        if resource_type == "subnet":
+            assert self.pod_id == CENTRAL and filters == {"project_id": "demo"}
+            return [{"cidr": cidr} for cidr in self.everyone.cidrs]
+        if resource_type == "security_group":
+            return [self.everyone.listed(self.pod_id, group)
+                    for group in self.everyone.groups[self.pod_id].values()
+                    if group["project_id"] == filters["project_id"]]
+        assert resource_type == "security_group_rule"
+        return super().find(resource_type, **filters)
+
+    def create(self, resource_type: str, body: dict) -> dict:
+        assert resource_type == "security_group_rule"
+        if secgroups.rule_key(body) in self.everyone.rules_of(self.pod_id,
+                                                               body["security_group_id"]):
+            raise RemoteConflict(f"{self.pod_id} Neutron", 409, "SecurityGroupRuleExists")
+        self.everyone.rule(self.pod_id, body["security_group_id"], **body)
+        return body
+
+
+class FakeNeutrons:
+    """Security groups and rules of central and two region Neutrons."""
+
+    def __init__(self, fakes: dict) -> None:
+        for pod in (CENTRAL, R1, R2):
+            fakes[pod] = GroupsNeutron(pod, self)
+        self.groups: dict[str, dict[str, dict]] = {
+            pod: fake.objects["security_group"] for pod, fake in fakes.items()}
+        self.rules: dict[str, dict[str, dict]] = {
+            pod: fake.objects["security_group_rule"] for pod, fake in fakes.items()}
         self.cidrs: list[str] = []  # of the project's central subnets
         self._ids = itertools.count()
 
@@ -40,36 +79,11 @@ class FakeNeutrons:
         return {secgroups.rule_key(rule) for rule in self.rules[pod].values()
                 if rule["security_group_id"] == group_id}
 
-    def _listed(self, pod: str, group: dict) -> dict:
+    def listed(self, pod: str, group: dict) -> dict:
         return dict(group, security_group_rules=[
             r for r in self.rules[pod].values() if r["security_group_id"] == group["id"]])
 
-    def call(self, pod: str, method: str, path: str, body: dict | None = None):
-        path, _, query = path.partition("?")
-        filters = dict(urllib.parse.parse_qsl(query))
-        kind, _, id_ = path.partition("/")
-        if kind == "subnets":
-            assert pod == CENTRAL and filters == {"project_id": "demo"}
-            return {"subnets": [{"cidr": cidr} for cidr in self.cidrs]}
-        if kind == "security-groups" and id_:
-            if id_ not in self.groups[pod] and id_ in self.groups[CENTRAL]:
-                self._copy(pod, id_)
-            return {"security_group": self.groups[pod][id_]} if id_ in self.groups[pod] else None
-        if kind == "security-groups":
-            return {"security_groups": [self._listed(pod, g) for g in self.groups[pod].values()
-                                        if g["project_id"] == filters["project_id"]]}
-        if method == "GET":
-            return {"security_group_rules": [r for r in self.rules[pod].values() if all(
-                r.get(k) == v for k, v in filters.items())]}
-        if method == "POST":
-            new = body["security_group_rule"]
-            if secgroups.rule_key(new) in self.rules_of(pod, new["security_group_id"]):
-                raise regions.RegionConflict("409 SecurityGroupRuleExists")
-            self.rule(pod, new["security_group_id"], **new)
-            return {}
-        return self.rules[pod].pop(id_, None) and {}
-
-    def _copy(self, pod: str, id_: str) -> None:
+    def make_bottom(self, pod: str, id_: str) -> None:
         self.groups[pod][id_] = dict(self.groups[CENTRAL][id_])
         for rule in list(self.rules[CENTRAL].values()):
             if rule["security_group_id"] == id_:
@@ -77,9 +91,8 @@ class FakeNeutrons:
 
 
 @pytest.fixture
-def neutrons(db, monkeypatch):
-    fake = FakeNeutrons()
-    monkeypatch.setattr(regions, "call", fake.call)
+def neutrons(db, fake_neutrons):
+    fake = FakeNeutrons(fake_neutrons)
     _add_pods()
     return fake
 
@@ -96,7 +109,7 @@ def _run(project: str = "demo") -> None:
                                 resource={"project_id": project}, attempts=0))
 
 
-def test_a_rule_added_centrally_reaches_each_copy_and_only_the_copies(neutrons):
+def test_a_rule_added_centrally_reaches_each_bottom_group_and_only_those(neutrons):
     for pod in (CENTRAL, R1):
         neutrons.group(pod, "web")
         neutrons.rule(pod, "web", **EGRESS)
@@ -147,11 +160,11 @@ def test_remote_group_rules_keep_the_group_and_map_central_default(neutrons):
     _run()
     remotes = {rule[6] for rule in neutrons.rules_of(R1, "web")}
     assert remotes == {"r-default", "db", "web"}
-    assert "db" in neutrons.groups[R1]  # copied by the lookup, same id
+    assert "db" in neutrons.groups[R1]  # made by the lookup, same id
 
 
 def test_no_central_pod_means_nothing_to_do(db, monkeypatch):
-    monkeypatch.setattr(regions, "call", pytest.fail)
+    monkeypatch.setattr(regions, "neutron", pytest.fail)
     security_groups.setup("demo")
 
 

@@ -1,55 +1,53 @@
 """shadow_port_setup: shadows follow the VM ports of a region, in both directions."""
 
 import itertools
-import urllib.parse
 
 import pytest
 import sqlalchemy as sa
 
+from tests.unit.xjob.conftest import FakeNeutron
 from tricircle.db import api as db_api
 from tricircle.db import models
-from tricircle.xjob import regions, shadow
+from tricircle.objects.pod import Region
+from tricircle.xjob import shadow
 
-R1, R2 = shadow.Pod("pod-1", "RegionOne"), shadow.Pod("pod-2", "RegionTwo")
+R1, R2 = Region("pod-1", "RegionOne"), Region("pod-2", "RegionTwo")
+
+
+class PortsOnly(FakeNeutron):
+    """A region's Neutron for shadow ports: a second port with a MAC on the same
+    network is refused with 409, as Neutron does."""
+
+    def conflicts(self, resource_type: str, body: dict) -> bool:
+        return any(port["mac_address"] == body["mac_address"]
+                   for port in self.objects["port"].values())
+
+    def get(self, resource_type: str, resource_id: str) -> dict | None:
+        assert resource_type != "network", "a lookup would make the region create a bottom network"
+        return super().get(resource_type, resource_id)
 
 
 class FakeNeutrons:
-    """Each pod's Neutron as a dict of ports; a second port with a MAC on the
-    same network is refused with 409, as Neutron does."""
+    """Each pod's Neutron, seen as a dict of its ports."""
 
-    def __init__(self) -> None:
-        self.ports: dict[str, dict[str, dict]] = {R1.pod_id: {}, R2.pod_id: {}}
+    def __init__(self, fakes: dict) -> None:
+        for region in (R1, R2):
+            fakes[region.pod_id] = PortsOnly(region.pod_id)
+        self.ports: dict[str, dict[str, dict]] = {
+            pod_id: fake.objects["port"] for pod_id, fake in fakes.items()}
         self._ids = itertools.count()
 
-    def vm_port(self, pod: shadow.Pod, mac: str, ip: str, host: str = "h") -> dict:
+    def vm_port(self, pod: Region, mac: str, ip: str, host: str = "h") -> dict:
         port = {"id": f"vm-{next(self._ids)}", "network_id": "net", "project_id": "demo",
                 "mac_address": mac, "device_owner": "compute:az1", "binding:host_id": host,
                 "fixed_ips": [{"subnet_id": "sub", "ip_address": ip}]}
         self.ports[pod.pod_id][port["id"]] = port
         return port
 
-    def call(self, pod_id: str, method: str, path: str, body: dict | None = None):
-        path, _, query = path.partition("?")
-        filters = dict(urllib.parse.parse_qsl(query))
-        ports = self.ports[pod_id]
-        assert not path.startswith("networks"), "a lookup would make the region copy it"
-        if method == "GET":
-            return {"ports": [p for p in ports.values()
-                              if all(p.get(k) == v for k, v in filters.items())]}
-        if method == "POST":
-            new = dict(body["port"], id=f"shadow-{next(self._ids)}")
-            if any(p["mac_address"] == new["mac_address"] for p in ports.values()):
-                raise regions.RegionConflict("409 MacAddressInUse")
-            ports[new["id"]] = new
-            return {"port": new}
-        return ports.pop(path.split("/")[1], None) and {}
-
 
 @pytest.fixture
-def neutrons(db, monkeypatch):
-    fake = FakeNeutrons()
-    monkeypatch.setattr(regions, "call", fake.call)
-    monkeypatch.setattr(regions, "network_endpoint", lambda pod_id: "http://127.0.0.1:9696")
+def neutrons(db, fake_neutrons):
+    fake = FakeNeutrons(fake_neutrons)
     _add_pods()
     _route_network(R1, R2)
     return fake
@@ -64,15 +62,15 @@ def _add_pods(session):
 
 
 @db_api.writer
-def _route_network(session, *pods: shadow.Pod) -> None:
-    """Record that ``pods`` hold a copy of network "net", as their local plugins do."""
+def _route_network(session, *pods: Region) -> None:
+    """Record that ``pods`` hold a bottom network of "net", as their local plugins do."""
     for pod in pods:
         session.add(models.ResourceRouting(top_id="net", bottom_id="net", pod_id=pod.pod_id,
                                            project_id="demo", resource_type="network"))
 
 
 @db_api.writer
-def _unroute_network(session, pod: shadow.Pod) -> None:
+def _unroute_network(session, pod: Region) -> None:
     session.execute(sa.delete(models.ResourceRouting).where(
         models.ResourceRouting.pod_id == pod.pod_id))
 
@@ -83,7 +81,7 @@ def _agents(session):
         sa.select(models.ShadowAgent))]
 
 
-def _shadows(fake: FakeNeutrons, pod: shadow.Pod) -> dict[str, dict]:
+def _shadows(fake: FakeNeutrons, pod: Region) -> dict[str, dict]:
     return {p["device_id"]: p for p in fake.ports[pod.pod_id].values() if shadow.is_shadow(p)}
 
 
@@ -91,12 +89,13 @@ def test_a_bound_vm_port_gets_one_shadow_in_each_other_region(neutrons):
     port = neutrons.vm_port(R1, "fa:16:3e:00:00:01", "10.0.0.5", host="r1-compute")
     shadow.setup(R1.pod_id, "net")
     shadow.setup(R1.pod_id, "net")  # again, as after a crash: still one shadow
-    copies = _shadows(neutrons, R2)
-    assert list(copies) == [port["id"]]
-    copy = copies[port["id"]]
-    assert copy["mac_address"] == port["mac_address"] and copy["fixed_ips"] == port["fixed_ips"]
-    assert copy["binding:host_id"] == "r1-compute"
-    assert copy["binding:profile"]["tunnel_ip"] == "127.0.0.1"
+    shadows = _shadows(neutrons, R2)
+    assert list(shadows) == [port["id"]]
+    mirror = shadows[port["id"]]
+    assert mirror["mac_address"] == port["mac_address"]
+    assert mirror["fixed_ips"] == port["fixed_ips"]
+    assert mirror["binding:host_id"] == "r1-compute"
+    assert mirror["binding:profile"]["tunnel_ip"] == "127.0.0.1"
     assert not _shadows(neutrons, R1)
     assert _agents() == [(R1.pod_id, "r1-compute", "127.0.0.1")]
 

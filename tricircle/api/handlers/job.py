@@ -8,6 +8,7 @@ from tricircle.api.policies import job as job_policies
 from tricircle.api.schemas import job as schema
 from tricircle.common import constants, exceptions
 from tricircle.objects import job as job_obj
+from tricircle.xjob import handlers as xjob_handlers
 from tricircle.xjob import rpcapi
 
 LOG = logging.getLogger(__name__)
@@ -41,20 +42,41 @@ def list_jobs(req: webob.Request) -> webob.Response:
     return util.json_response(200, util.page_body(req, "jobs", jobs, limit, "id"))
 
 
+def _handled_types() -> tuple[str, ...]:
+    """The job types tricircle-xjob has a handler for (its handler registry)."""
+    return xjob_handlers.HANDLERS.types()
+
+
 def list_schemas(req: webob.Request) -> webob.Response:
-    """GET /v1.0/jobs/schemas: 200 ``{"schemas": [{"type": ..., "resource": [...]}]}``,
-    every job type with the resource fields a job of that type needs."""
+    """GET /v1.0/jobs/schemas: 200 ``{"schemas": [...]}``, one per job type.
+
+    Each is ``{"type": ..., "resource": [...], "handled": ...}``: the resource
+    fields a job of that type needs, and whether tricircle-xjob runs it (so
+    whether POST /v1.0/jobs accepts it).
+    """
     policy.authorize(util.context_of(req), job_policies.SCHEMAS)
-    schemas = [{"type": job_type, "resource": list(keys)}
+    handled = _handled_types()
+    schemas = [{"type": job_type, "resource": list(keys), "handled": job_type in handled}
                for job_type, keys in constants.JOB_TYPES.items()]
     return util.json_response(200, {"schemas": schemas})
 
 
+def _check_handled(job_type: str) -> None:
+    """Refuse work no worker would ever claim: such a job would stay NEW forever."""
+    handled = _handled_types()
+    if job_type not in handled:
+        raise exceptions.Invalid(
+            f"Invalid input for field 'job/type': tricircle-xjob has no handler for "
+            f"{job_type} jobs; it runs {', '.join(handled)}.")
+
+
 def create_job(req: webob.Request) -> webob.Response:
     """POST /v1.0/jobs: 202 ``{"job": {...}}``. The job is queued for the worker;
-    posting work that is queued already returns that job instead of a copy."""
+    posting work that is queued already returns that job instead of a second one.
+    400 for a job type no worker handles."""
     policy.authorize(util.context_of(req), job_policies.CREATE)
     values = util.read_body(req, schema.CREATE)["job"]
+    _check_handled(values["type"])
     job = job_obj.create(values["project_id"], values["type"], values["resource"])
     _wake_workers(job)
     return util.json_response(202, {"job": job})
