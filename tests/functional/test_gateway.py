@@ -6,6 +6,7 @@ so forwarding, keep-alive, time-outs and refused connections are real.
 
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_create_in_az1_lands_in_region_one_and_is_routed(gw, pods, fakes):
     assert routing["project_id"] == "demo"
     assert resp.headers["Location"] == f"{GW}/v2.1/servers/{server_id}"
     assert resp.json["server"]["links"][0]["href"].startswith(GW + "/")
-    # The tenant is now bound to RegionOne in az1.
+    # The project is now bound to RegionOne in az1.
     bindings = gw.get("/v1.0/bindings?tenant_id=demo").json["bindings"]
     assert [(b["pod_id"], b["is_binding"]) for b in bindings] == [
         (pods["RegionOne"]["pod_id"], True)]
@@ -157,7 +158,7 @@ def test_server_created_directly_in_a_region_is_adopted(gw, pods, fakes):
     assert routing["project_id"] == "demo"
 
 
-def test_other_tenant_can_neither_see_nor_adopt(gw, fakes):
+def test_other_project_can_neither_see_nor_adopt(gw, fakes):
     alice = gw.as_user("alice", "demo")
     server_id = boot(alice, az="az1").json["server"]["id"]
     direct = nova(fakes, "RegionTwo").add("servers", "demo")
@@ -372,6 +373,30 @@ def test_tokens_and_secrets_never_reach_the_log(gw, fakes, caplog):
         assert secret not in caplog.text
 
 
+def test_regions_log_the_callers_global_request_id(gw, fakes):
+    alice = gw.as_user("alice", "demo")
+    caller_id = f"req-{uuid.uuid4()}"
+    alice.get("/compute/v2.1/servers/detail", headers={
+        "X-OpenStack-Request-ID": caller_id, "User-Agent": "openstacksdk/4.1"})
+    for region in ("RegionOne", "RegionTwo"):
+        sent = nova(fakes, region).requests[-1]["headers"]
+        assert sent["x-openstack-request-id"] == caller_id
+        assert sent["user-agent"] == "openstacksdk/4.1"  # the caller's, not ours
+    alice.get("/compute/v2.1/servers/detail")  # no id of the caller's: ours, once
+    ours = {nova(fakes, r).requests[-1]["headers"]["x-openstack-request-id"]
+            for r in ("RegionOne", "RegionTwo")}
+    assert len(ours) == 1 and ours.pop().startswith("req-")
+
+
+def test_debug_log_shows_calls_with_the_token_masked(gw, fakes, caplog):
+    caplog.set_level("DEBUG")
+    gw.as_user("alice", "s3cr3t-project").get("/compute/v2.1/servers/detail")
+    calls = [r.getMessage() for r in caplog.records
+             if r.name.startswith("keystoneauth") and "/servers/detail" in r.getMessage()]
+    assert calls and all("{SHA256}" in message for message in calls)
+    assert "alice:s3cr3t-project" not in caplog.text
+
+
 def test_endpoints_come_from_the_catalog_once_and_are_cached(api, pods, monkeypatch):
     asked = []
 
@@ -387,13 +412,13 @@ def test_endpoints_come_from_the_catalog_once_and_are_cached(api, pods, monkeypa
     monkeypatch.setattr(regions.client, "get_session", object)
     monkeypatch.setattr(regions.client, "endpoint_for", endpoint_for)
     table = regions.RegionTable()
-    found = {r.name: r.endpoints for r in table.regions()}
+    found = {r.region_name: r.endpoints for r in table.regions()}
     assert found == {
         "RegionOne": {"compute": "http://regionone:8774", "volumev3": "http://regionone/volume"},
         "RegionTwo": {"compute": "http://regiontwo:8774", "volumev3": "http://regiontwo/volume"}}
     assert len(asked) == 6  # compute, volumev3, block-storage per region
     table.invalidate()
-    assert {r.name: r.endpoints for r in table.regions()} == found
+    assert {r.region_name: r.endpoints for r in table.regions()} == found
     assert len(asked) == 6  # the second time from cached_endpoints
 
 

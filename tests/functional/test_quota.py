@@ -11,7 +11,7 @@ from oslo_limit import limit
 from tests.functional import test_gateway as base
 from tests.unit.gateway.fakes import FakeLimits
 from tricircle.common import config
-from tricircle.gateway import quota
+from tricircle.gateway import unified_limits
 
 # The gateway fixtures: fake Nova and Cinder of RegionOne (az1) and RegionTwo (az2).
 fakes = base.fakes
@@ -27,9 +27,9 @@ def keystone(gw, monkeypatch):
     limits.register("block-storage", volumes=10, gigabytes=1000, snapshots=10)
     monkeypatch.setattr(limit, "_SDK_CONNECTION", limits)
     config.CONF.set_override("central_quota", True, "gateway")
-    quota.reset()
+    unified_limits.reset()
     yield limits
-    quota.reset()
+    unified_limits.reset()
 
 
 def volume(client, az=None, size=1, **extra):
@@ -56,7 +56,7 @@ def test_resources_without_any_limit_are_left_to_the_regions(gw, fakes, monkeypa
     limits.register("compute", servers=1)  # cores and RAM have no limit at all
     monkeypatch.setattr(limit, "_SDK_CONNECTION", limits)
     config.CONF.set_override("central_quota", True, "gateway")
-    quota.reset()
+    unified_limits.reset()
     alice = gw.as_user("alice", "demo")
     try:
         assert boot(alice, az="az1", flavorRef="2").status_int == 202
@@ -66,7 +66,7 @@ def test_resources_without_any_limit_are_left_to_the_regions(gw, fakes, monkeypa
         assert absolute["totalCoresUsed"] == 2
         assert volume(alice, az="az1").status_int == 202  # no volume limit at all
     finally:
-        quota.reset()
+        unified_limits.reset()
 
 
 # -- servers ------------------------------------------------------------------------
@@ -167,11 +167,11 @@ def test_volume_limits_fall_back_to_the_volumev3_service(gw, fakes, monkeypatch)
     limits.register("volumev3", volumes=0, gigabytes=10, snapshots=10)
     monkeypatch.setattr(limit, "_SDK_CONNECTION", limits)
     config.CONF.set_override("central_quota", True, "gateway")
-    quota.reset()
+    unified_limits.reset()
     try:
         assert volume(gw.as_user("alice", "demo"), az="az1").status_int == 413
     finally:
-        quota.reset()
+        unified_limits.reset()
 
 
 # -- reporting ---------------------------------------------------------------------------

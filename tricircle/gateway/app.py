@@ -1,17 +1,19 @@
-"""The gateway WSGI app, and the dispatcher that mounts it next to the admin API."""
+"""The gateway WSGI app: /compute and /volume requests, each run by its rule.
 
-import logging
+tricircle.api.app mounts it next to the admin API under the prefixes of
+``SERVICES``.
+"""
 
 import webob
 
 from tricircle.common import exceptions
 from tricircle.common.context import RequestContext
-from tricircle.gateway import compute, handlers, volume
+from tricircle.gateway import compute, versions, volume
+from tricircle.gateway.call import Call, GatewayError, fault
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.rules import Service
 
-LOG = logging.getLogger(__name__)
-
+# URL prefix → service.
 SERVICES: dict[str, Service] = {"compute": compute.SERVICE, "volume": volume.SERVICE}
 
 # Version documents, answered without a token as Nova and Cinder do.
@@ -31,46 +33,31 @@ class GatewayApp:
         service = SERVICES[req.path_info.split("/")[1]]
         try:
             response = self._dispatch(req, service)
-        except handlers.GatewayError as exc:
-            response = handlers.fault(service, exc.status, exc.message, exc.details,
-                                      exc.headers)
+        except GatewayError as exc:
+            response = fault(service, exc.status, exc.message, exc.details, exc.headers)
         except exceptions.RegionUnreachable as exc:
-            response = handlers.fault(service, 503, exc.message)
+            response = fault(service, 503, exc.message)
         return response(environ, start_response)
 
     def _dispatch(self, req: webob.Request, service: Service) -> webob.Response:
         root = _gateway_root(req, service)
         segments = [s for s in req.path_info.split("/")[2:] if s]
         if not segments:
-            return handlers.versions(req, service, root, "/")
+            return versions.document(req, service, root, "/")
         if segments[0] != service.version:
-            raise handlers.GatewayError(404, f"The resource could not be found: "
-                                        f"{service.name} serves {service.version} only.")
+            raise GatewayError(404, f"The resource could not be found: "
+                               f"{service.name} serves {service.version} only.")
         if len(segments) == 1:
-            return handlers.versions(req, service, root, f"/{service.version}")
+            return versions.document(req, service, root, f"/{service.version}")
         context = RequestContext.from_environ(req.environ)
         project = None
         tail = segments[1:]
         if service.is_project(tail[0], context.project_id, len(tail) > 1):
             project, tail = tail[0], tail[1:]
             if project != context.project_id and not context.is_admin_role:
-                raise handlers.GatewayError(
+                raise GatewayError(
                     403, f"Project {project} in the URL is not the project of the token.")
         path = "/" + "/".join(tail)
         rule, args = service.find(req.method, path)
-        call = handlers.Call(req, service, rule, args, project, path, context, root)
+        call = Call(req, service, rule, args, project, path, context, root)
         return rule.handler(call)
-
-
-class Mount:
-    """/compute and /volume go to the gateway, everything else to the admin API."""
-
-    def __init__(self, admin_app, gateway_app=None):
-        self.admin_app = admin_app
-        self.gateway_app = gateway_app or GatewayApp()
-
-    def __call__(self, environ: dict, start_response):
-        first = environ.get("PATH_INFO", "").split("/")[1:2]
-        if first and first[0] in SERVICES:
-            return self.gateway_app(environ, start_response)
-        return self.admin_app(environ, start_response)

@@ -3,8 +3,7 @@
 First match wins; the last rule forwards anything else to the default region.
 """
 
-from tricircle.gateway import handlers as h
-from tricircle.gateway import lists, quota
+from tricircle.gateway import create, default, everywhere, lists, quota, routed, zones
 from tricircle.gateway.rules import Service, rule
 
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
@@ -14,35 +13,35 @@ QUOTA_NOTE = (DEFAULT_NOTE + "; with central quota a GET shows the central limit
               "(and usage) of instances, cores and RAM")
 
 RULES = (
-    rule("GET", "/servers", lists.merge, resource="server", collection="servers",
+    rule("GET", "/servers", lists.merge, resource_type="server", collection="servers",
          note="every region at once, merged; limit/marker/sort_key across regions"),
-    rule("GET", "/servers/detail", lists.merge, resource="server",
+    rule("GET", "/servers/detail", lists.merge, resource_type="server",
          collection="servers", note="as GET /servers"),
-    rule("POST", "/servers", quota.create, resource="server", collection="server",
-         note="region from availability_zone / tenant binding / default region; "
-         "central quota checked; the routing is recorded"),
-    rule(None, "/servers/{id}", h.by_id, resource="server",
+    rule("POST", "/servers", create.placed, resource_type="server", collection="server",
+         check=quota.check_create, note="region from availability_zone / project "
+         "binding / default region; central quota checked; the routing is recorded"),
+    rule(None, "/servers/{id}", routed.by_id, resource_type="server",
          note="the region of the server's routing (adopted when unknown)"),
-    rule(None, "/servers/{id}/*", h.by_id, resource="server",
+    rule(None, "/servers/{id}/*", routed.by_id, resource_type="server",
          note="actions, os-volume_attachments, metadata, ips, ...: as /servers/{id}"),
-    rule("GET", "/os-availability-zone", h.zones,
+    rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
-    rule("GET", "/os-availability-zone/detail", h.zones, note="as above"),
-    rule("POST PUT DELETE", "/flavors", h.everywhere, note=EVERYWHERE_NOTE
+    rule("GET", "/os-availability-zone/detail", zones.availability_zones, note="as above"),
+    rule("POST PUT DELETE", "/flavors", everywhere.write, note=EVERYWHERE_NOTE
          + "; a flavor created without an id gets one id for every region"),
-    rule("POST PUT DELETE", "/flavors/*", h.everywhere, note=EVERYWHERE_NOTE),
-    rule(None, "/flavors", h.default_region, note=DEFAULT_NOTE),
-    rule(None, "/flavors/*", h.default_region, note=DEFAULT_NOTE),
+    rule("POST PUT DELETE", "/flavors/*", everywhere.write, note=EVERYWHERE_NOTE),
+    rule(None, "/flavors", default.forward, note=DEFAULT_NOTE),
+    rule(None, "/flavors/*", default.forward, note=DEFAULT_NOTE),
     rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
          "instances, cores and RAM are the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
-    rule("POST PUT DELETE", "/os-keypairs", h.everywhere, note=EVERYWHERE_NOTE
+    rule("POST PUT DELETE", "/os-keypairs", everywhere.write, note=EVERYWHERE_NOTE
          + "; a generated key pair is imported into the other regions"),
-    rule("POST PUT DELETE", "/os-keypairs/*", h.everywhere, note=EVERYWHERE_NOTE),
-    rule(None, "/os-keypairs", h.default_region, note=DEFAULT_NOTE),
-    rule(None, "/os-keypairs/*", h.default_region, note=DEFAULT_NOTE),
-    rule(None, "/*", h.default_region, note="anything else: " + DEFAULT_NOTE),
+    rule("POST PUT DELETE", "/os-keypairs/*", everywhere.write, note=EVERYWHERE_NOTE),
+    rule(None, "/os-keypairs", default.forward, note=DEFAULT_NOTE),
+    rule(None, "/os-keypairs/*", default.forward, note=DEFAULT_NOTE),
+    rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
 
 # Top-level names Nova serves without a project id in front (besides os-*).

@@ -1,16 +1,23 @@
-"""Options of the [gateway] group: region time-outs, the circuit breaker, defaults."""
+"""Options of the [gateway] group: region time-outs, the circuit breaker, defaults.
+
+TLS of the calls to the regions is configured once for every call Tricircle
+makes: [client] cafile, insecure, certfile and keyfile (tricircle.gateway.proxy).
+"""
 
 from oslo_config import cfg
 
 from tricircle.common.config import CONF
 
-gateway_group = cfg.OptGroup("gateway", title="compute and volume gateway options")
+gateway_group = cfg.OptGroup(
+    "gateway", title="compute and volume gateway options",
+    help="The gateway's calls to the regions' Nova and Cinder verify TLS with the "
+    "[client] options cafile, insecure, certfile and keyfile.")
 
 gateway_opts = [
     cfg.StrOpt("default_region",
                help="Region (pods.region_name) that serves flavors, limits, keypairs, "
                "volume types and every path the gateway has no rule for, and that takes "
-               "creates without an availability zone from tenants without a binding. "
+               "creates without an availability zone from projects without a binding. "
                "Unset: the first region pod by name."),
     cfg.URIOpt("public_url",
                help="Base URL clients reach tricircle-api at (e.g. "

@@ -9,6 +9,7 @@ compute microversion 2.69 or later its routed servers are shown as minimal
 records with status UNKNOWN, as Nova does for a down cell.
 """
 
+import datetime
 import functools
 import logging
 import urllib.parse
@@ -16,13 +17,15 @@ from typing import Any
 
 import webob
 
-from tricircle.gateway import handlers, proxy, store
+from tricircle.gateway import proxy
+from tricircle.gateway.call import PARTIAL_HEADER, Call, GatewayError, microversion, unreachable
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import TABLE, Region
+from tricircle.gateway.regions import TABLE
+from tricircle.gateway.routed import locate
+from tricircle.objects import routing as routing_obj
+from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
-
-PARTIAL_HEADER = handlers.PARTIAL_HEADER
 DOWN_CELL_MICROVERSION = (2, 69)
 # Nova's sort keys whose JSON field has another name.
 _SORT_FIELDS = {"display_name": "name", "created_at": "created", "updated_at": "updated",
@@ -38,20 +41,20 @@ class _Page:
         self.items, self.more, self.reply = items, more, reply
 
 
-def _limit(call: handlers.Call) -> int | None:
+def _limit(call: Call) -> int | None:
     value = call.req.GET.get("limit")
     if value is None:
         return None
     try:
         limit = int(value)
     except ValueError:
-        raise handlers.GatewayError(400, f"limit {value!r} is not an integer") from None
+        raise GatewayError(400, f"limit {value!r} is not an integer") from None
     if limit < 0:
-        raise handlers.GatewayError(400, "limit must be 0 or more")
+        raise GatewayError(400, "limit must be 0 or more")
     return limit
 
 
-def _sort_spec(call: handlers.Call) -> list[tuple[str, bool]]:
+def _sort_spec(call: Call) -> list[tuple[str, bool]]:
     """[(json field, descending)] from sort_key/sort_dir (Nova) or sort=k:dir (Cinder)."""
     keys = call.req.GET.getall("sort_key")
     dirs = call.req.GET.getall("sort_dir")
@@ -64,19 +67,19 @@ def _sort_spec(call: handlers.Call) -> list[tuple[str, bool]]:
     return [(_SORT_FIELDS.get(k, k), desc) for k, desc in spec if k]
 
 
-def _query(call: handlers.Call, marker: str | None) -> str:
+def _query(call: Call, marker: str | None) -> str:
     params = [(k, v) for k, v in call.req.GET.items() if k != "marker"]
     if marker:
         params.append(("marker", marker))
     return urllib.parse.urlencode(params)
 
 
-def _fetch(call: handlers.Call, region: Region, marker: str | None) -> proxy.Reply:
+def _fetch(call: Call, region: Region, marker: str | None) -> proxy.Reply:
     return call.send(region, "GET", None, _query(call, marker), b"",
                      CONF.gateway.list_timeout)
 
 
-def _page(call: handlers.Call, reply: proxy.Reply) -> _Page | None:
+def _page(call: Call, reply: proxy.Reply) -> _Page | None:
     """The items of a 200 answer, None when the answer is not a list of ours."""
     data = reply.json()
     collection = call.rule.collection
@@ -106,14 +109,14 @@ def _sort_value(value: Any) -> tuple:
     return (2, str(value))
 
 
-def _minimal_records(call: handlers.Call, region: Region, after: str | None) -> list[dict]:
+def _minimal_records(call: Call, region: Region, after: str | None) -> list[dict]:
     """The down region's routed servers as Nova shows servers of a down cell."""
     # Nova shows other projects' servers only to an admin who asks for all_tenants.
     everyone = call.context.is_admin_role and "all_tenants" in call.req.GET
     scope = None if everyone else call.context.project_id
     detail = call.path.endswith("/detail")
     records = []
-    for routing in store.in_pod(call.rule.resource, region.pod_id, scope):
+    for routing in routing_obj.in_pod(call.rule.resource_type, region.pod_id, scope):
         if after is not None and routing["top_id"] <= after:
             continue
         path = call.region_path(f"/servers/{routing['top_id']}")
@@ -123,39 +126,40 @@ def _minimal_records(call: handlers.Call, region: Region, after: str | None) -> 
                             {"rel": "bookmark", "href": f"{call.gateway_root}/{bookmark}"}]}
         if detail:
             record["tenant_id"] = routing["project_id"]
-            record["created"] = routing["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+            created = datetime.datetime.fromisoformat(routing["created_at"])
+            record["created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         records.append(record)
     return records
 
 
-def _wants_minimal(call: handlers.Call) -> bool:
-    version = handlers.microversion(call.req, call.service)
-    return (call.rule.resource == "server" and version is not None
+def _wants_minimal(call: Call) -> bool:
+    version = microversion(call.req, call.service)
+    return (call.rule.resource_type == "server" and version is not None
             and version >= DOWN_CELL_MICROVERSION)
 
 
-def _marker_region(call: handlers.Call, marker: str) -> tuple[Region, proxy.Reply | None]:
+def _marker_region(call: Call, marker: str) -> tuple[Region, proxy.Reply | None]:
     """The marker's region (and its show answer when it had to be adopted)."""
     try:
-        return handlers.locate(call, call.rule.resource, marker)
-    except handlers.GatewayError as exc:
+        return locate(call, call.rule.resource_type, marker)
+    except GatewayError as exc:
         if exc.status == 404:
-            raise handlers.GatewayError(400, f"marker [{marker}] not found") from None
+            raise GatewayError(400, f"marker [{marker}] not found") from None
         raise
 
 
-def _marker_item(call: handlers.Call, region: Region, shown: proxy.Reply | None,
+def _marker_item(call: Call, region: Region, shown: proxy.Reply | None,
                  marker: str) -> dict:
     """The marker's own record, whose sort values the other regions are cut at."""
     if shown is None:
-        show_path = call.service.show_paths[call.rule.resource].format(id=marker)
+        show_path = call.service.show_paths[call.rule.resource_type].format(id=marker)
         shown = call.send(region, "GET", show_path, "", b"")
     data = shown.json()
-    item = data.get(call.rule.resource) if isinstance(data, dict) else None
+    item = data.get(call.rule.resource_type) if isinstance(data, dict) else None
     return item if isinstance(item, dict) else {"id": marker}
 
 
-def _after_marker(call: handlers.Call, region: Region, spec: list, index: int,
+def _after_marker(call: Call, region: Region, spec: list, index: int,
                   marker_key: tuple[dict, int]) -> proxy.Reply | tuple[list[dict], bool,
                                                                            proxy.Reply]:
     """Sorted lists: the items of a region that sort after another region's marker,
@@ -176,11 +180,11 @@ def _after_marker(call: handlers.Call, region: Region, spec: list, index: int,
     return kept, True, reply
 
 
-def merge(call: handlers.Call) -> webob.Response:
+def merge(call: Call) -> webob.Response:
     """GET of a collection across every region."""
     regions = TABLE.with_service(call.service.service_type)
     if not regions:
-        raise handlers.GatewayError(503, "no region is configured")
+        raise GatewayError(503, "no region is configured")
     limit, spec = _limit(call), _sort_spec(call)
     marker = call.req.GET.get("marker")
     start, marker_key = 0, None
@@ -213,13 +217,13 @@ def merge(call: handlers.Call) -> webob.Response:
     first = next(p.reply for _, _, p in pages if p is not None)
     response = call.respond(first, _body(call, items, more, limit))
     if down:
-        names = ", ".join(r.name for r in down)
+        names = ", ".join(r.region_name for r in down)
         LOG.warning("list %s answered without region %s", call.path, names)
         response.headers[PARTIAL_HEADER] = names
     return response
 
 
-def _collect(call: handlers.Call, indexed: list[tuple[int, Region]], results: list,
+def _collect(call: Call, indexed: list[tuple[int, Region]], results: list,
              ) -> tuple[list, list[Region]] | webob.Response:
     """(index, region, page or None when down) per region, and the regions that are
     down; or the first region's own error answer, passed through."""
@@ -237,11 +241,21 @@ def _collect(call: handlers.Call, indexed: list[tuple[int, Region]], results: li
                 return call.respond(result)  # a bad filter, a bad limit, ...
             pages.append((index, region, page))
     if len(down) == len(indexed):
-        raise handlers.unreachable([r.name for r in down])
+        raise unreachable([r.region_name for r in down])
     return pages, down
 
 
-def _body(call: handlers.Call, items: list[dict], more: bool, limit: int | None) -> dict:
+def _next_link(call: Call, marker: str, limit: int | None) -> dict:
+    """The gateway's link to the page after ``marker``, with the caller's filters."""
+    params = [(k, v) for k, v in call.req.GET.items() if k not in ("marker", "limit")]
+    if limit is not None:
+        params.append(("limit", str(limit)))
+    params.append(("marker", marker))
+    href = f"{call.gateway_root}{call.region_path()}?{urllib.parse.urlencode(params)}"
+    return {"rel": "next", "href": href}
+
+
+def _body(call: Call, items: list[dict], more: bool, limit: int | None) -> dict:
     """The merged page, with a next link at the gateway when there may be more."""
     if limit is not None:
         more = more or len(items) > limit
@@ -250,11 +264,11 @@ def _body(call: handlers.Call, items: list[dict], more: bool, limit: int | None)
     body: dict[str, Any] = {call.rule.collection: items}
     if more and items:
         body[f"{call.rule.collection}_links"] = [
-            handlers.next_link(call, items[-1]["id"], limit)]
+            _next_link(call, items[-1]["id"], limit)]
     return body
 
 
-def _concatenate(call: handlers.Call, pages: list, minimal: bool, marker: str | None,
+def _concatenate(call: Call, pages: list, minimal: bool, marker: str | None,
                  start: int) -> tuple[list[dict], bool]:
     """Regions in order; a region with more items than it sent ends the page there."""
     items: list[dict] = []
@@ -270,7 +284,7 @@ def _concatenate(call: handlers.Call, pages: list, minimal: bool, marker: str | 
     return items, False
 
 
-def _merge_sorted(call: handlers.Call, pages: list, spec: list,
+def _merge_sorted(call: Call, pages: list, spec: list,
                   minimal: bool) -> tuple[list[dict], bool]:
     """Merge by the sort spec; a region with more items than it sent bounds the page."""
     pairs: list[tuple[dict, int]] = []

@@ -1,8 +1,13 @@
 """Forward a request to one region and bring its answer back with gateway links.
 
-One ``requests.Session`` per process keeps connections to every region alive.
-A per-pod circuit breaker makes calls to a region that keeps failing fail at
-once instead of each waiting for its time-out.
+Every call goes through one keystoneauth1 session per process, without an auth
+plugin: the caller's own token is forwarded. The session keeps connections
+to every region alive, verifies TLS with the [client] options every other
+call of Tricircle's uses (cafile, insecure, certfile, keyfile), sends the
+global request id on and logs each call at debug level with its tokens masked
+(bodies are the caller's and are never logged). A per-pod circuit breaker
+makes calls to a region that keeps failing fail at once instead of each
+waiting for its time-out.
 """
 
 import concurrent.futures
@@ -16,13 +21,21 @@ from typing import Any
 
 import requests
 import webob
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
 from requests import adapters
 
 from tricircle.common import exceptions
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import Region
+from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
+
+# What requests raised before (connection refused or reset, TLS failure, a
+# connect or read time-out), as keystoneauth raises it: the region is
+# unreachable. keystoneauth's UnknownConnectionError (anything else requests
+# raises) is left to the WSGI error layer, as before.
+_UNREACHABLE = (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.SSLError)
 
 # Never forwarded either way: hop-by-hop headers, what requests recomputes,
 # and the identity headers our own auth layer added (the region validates the
@@ -32,7 +45,8 @@ _HOP_BY_HOP = frozenset({
     "trailer", "transfer-encoding", "upgrade", "host", "content-length",
     "content-encoding", "accept-encoding"})
 # The region's request id would hide ours (RequestId adds it only when absent);
-# the region logs ours as its global request id, so the two stay linked.
+# the caller's is replaced by the global request id (global_request_id), which
+# the region logs, so the two stay linked.
 _REPLACED_IN_REPLY = frozenset({"x-openstack-request-id"})
 _IDENTITY_PREFIXES = ("x-user", "x-project", "x-tenant", "x-role", "x-identity-status",
                       "x-service-", "x-domain", "x-system-scope", "x-is-admin-project",
@@ -100,23 +114,56 @@ class Breaker:
 
 
 BREAKER = Breaker()
-_session: requests.Session | None = None
+_session: "_Session | None" = None
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
 _setup_lock = threading.Lock()
 
 
-def session() -> requests.Session:
+class _Session(ks_session.Session):
+    """keystoneauth's session, logging calls without their bodies.
+
+    keystoneauth hashes X-Auth-Token and the other token headers when it logs
+    a call; request and response bodies it would log as they are, and what
+    the gateway forwards carries the caller's secrets (user data, admin
+    passwords, private keys). Only the body is left out of each log line.
+    """
+
+    def _http_log_request(self, url, **kwargs):
+        kwargs.update(data=None, json=None)
+        super()._http_log_request(url, **kwargs)
+
+    def _http_log_response(self, response=None, **kwargs):
+        if response is not None:  # status and headers only: no response, no body
+            kwargs.setdefault("status_code", response.status_code)
+            kwargs.setdefault("headers", response.headers)
+        kwargs.update(json=None, text=None)
+        super()._http_log_response(None, **kwargs)
+
+
+def _tls() -> dict:
+    """verify and cert as keystoneauth takes them, from [client] (the same CA and
+    client certificate as every other call Tricircle makes to a region)."""
+    client = CONF.client
+    cert = client.certfile
+    if client.certfile and client.keyfile:
+        cert = (client.certfile, client.keyfile)
+    return {"verify": False if client.insecure else (client.cafile or True), "cert": cert}
+
+
+def session() -> _Session:
     """The process-wide keep-alive session (no retries: a failure must show fast)."""
     global _session
     with _setup_lock:
         if _session is None:
-            _session = requests.Session()
+            pooled = requests.Session()
             adapter = adapters.HTTPAdapter(pool_connections=CONF.gateway.pool_connections,
                                            pool_maxsize=CONF.gateway.fanout_workers,
                                            max_retries=0)
-            _session.mount("http://", adapter)
-            _session.mount("https://", adapter)
-            _session.trust_env = False
+            pooled.mount("http://", adapter)
+            pooled.mount("https://", adapter)
+            pooled.trust_env = False
+            _session = _Session(auth=None, session=pooled, redirect=False,
+                                app_name="tricircle-gateway", **_tls())
         return _session
 
 
@@ -125,7 +172,7 @@ def close() -> None:
     global _session
     with _setup_lock:
         if _session is not None:
-            _session.close()
+            _session.session.close()  # keystoneauth leaves a session it was given open
             _session = None
 
 
@@ -147,37 +194,41 @@ def forward_headers(req: webob.Request) -> dict[str, str]:
                 or lower.startswith(_IDENTITY_PREFIXES)):
             continue
         headers[name] = value
-    request_id = (req.environ.get("openstack.global_request_id")
-                  or req.environ.get("openstack.request_id"))
-    if request_id:
-        # The region logs it as its global request id.
-        headers["X-OpenStack-Request-ID"] = request_id
     return headers
+
+
+def global_request_id(environ: dict) -> str | None:
+    """The id the regions log a call under: the caller's global request id
+    (a valid X-OpenStack-Request-ID it sent), else this request's own id."""
+    return (environ.get("openstack.global_request_id")
+            or environ.get("openstack.request_id"))
 
 
 def send(region: Region, service_type: str, method: str, path: str,
          query: str = "", body: bytes | None = None, headers: dict | None = None,
-         timeout: float | None = None) -> Reply:
-    """One HTTP call to ``region``; ``path`` starts at the version (``/v2.1/...``).
+         timeout: float | None = None, request_id: str | None = None) -> Reply:
+    """One HTTP call to ``region``; ``path`` starts at the version (``/v2.1/...``);
+    ``request_id`` goes with it as X-OpenStack-Request-ID.
 
     Raises RegionUnreachable when the breaker is open, the connection fails or
     the region does not answer in time.
     """
     key = breaker_key(region, service_type)
     if BREAKER.is_open(key):
-        raise exceptions.RegionUnreachable(region.name)
+        raise exceptions.RegionUnreachable(region.region_name)
     url = region.root(service_type) + path + (f"?{query}" if query else "")
     read_timeout = timeout or CONF.gateway.read_timeout
     try:
-        response = session().request(method, url, data=body, headers=headers or {},
-                                     timeout=(CONF.gateway.connect_timeout, read_timeout),
-                                     allow_redirects=False)
-    except (requests.ConnectionError, requests.Timeout) as exc:
+        response = session().request(
+            url, method, data=body, headers=headers or {}, raise_exc=False,
+            timeout=(CONF.gateway.connect_timeout, read_timeout),
+            global_request_id=request_id)
+    except _UNREACHABLE as exc:
         BREAKER.failed(key)
-        # Only the exception class: the message may carry the URL's query.
-        LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0], region.name,
-                    type(exc).__name__)
-        raise exceptions.RegionUnreachable(region.name) from None
+        # Only the exception class: the message carries the URL and its query.
+        LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0],
+                    region.region_name, type(exc).__name__)
+        raise exceptions.RegionUnreachable(region.region_name) from None
     BREAKER.succeeded(key)
     headers_back = [(k, v) for k, v in response.headers.items()
                     if k.lower() not in _HOP_BY_HOP and k.lower() not in _REPLACED_IN_REPLY]

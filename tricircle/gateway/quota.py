@@ -1,198 +1,54 @@
-"""Central quota: Keystone unified limits, enforced with oslo.limit before a create.
+"""Central quota in the gateway's rules: creates checked, /limits and os-quota-sets shown.
 
-The limits are those registered on the service of CentralRegion's compute
-(or block-storage) endpoint, i.e. the gateway's: ``openstack registered limit
-create --service nova --region CentralRegion ...``. Usage is what every
-region reports for the project (tricircle.gateway.usage), so a project cannot
-exceed its limit by spreading resources over regions. Each region's own quota
-still applies underneath.
+With ``[gateway]/central_quota`` on, a create is refused when it would take
+the project over a Keystone unified limit of CentralRegion
+(tricircle.gateway.unified_limits), worded as Nova or Cinder word it; /limits
+and os-quota-sets show the central limits and usage. Each region's own quota
+still applies underneath. Names of the resources: quota_resources.RESOURCES.
 """
 
-import logging
-import threading
 from collections.abc import Callable
 
 import webob
 from oslo_limit import exception as limit_exc
-from oslo_limit import limit
 
-from tricircle.common.context import RequestContext
-from tricircle.gateway import handlers, store, usage
+from tricircle.gateway import default, unified_limits
+from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import TABLE, Region
-
-LOG = logging.getLogger(__name__)
-
-# Unified limit names (as Nova and Cinder name them) → our usage names.
-COMPUTE = {"servers": "servers", "class:VCPU": "cores", "class:MEMORY_MB": "ram"}
-VOLUME = {"volumes": "volumes", "gigabytes": "gigabytes", "snapshots": "snapshots"}
-LIMITS = {"compute": COMPUTE, "volumev3": VOLUME}
-# Nova's legacy names, which its over-quota message and os-quota-sets use.
-NOVA_NAMES = {"servers": "instances", "class:VCPU": "cores", "class:MEMORY_MB": "ram"}
-
-_lock = threading.Lock()
-_enforcers: dict[str, limit.Enforcer] = {}
-# The usage counter of the request this thread is enforcing for: one Enforcer
-# per service is shared by every request, its callback is not.
-_local = threading.local()
-
-
-class Unavailable(Exception):
-    """Keystone's limits could not be read (no endpoint, Keystone down, ...)."""
+from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
+from tricircle.objects.pod import Region
 
 
 def enabled() -> bool:
     return CONF.gateway.central_quota
 
 
-def reset() -> None:
-    """Forget the enforcers (tests; a changed [oslo_limit] endpoint)."""
-    with _lock:
-        _enforcers.clear()
+def _legacy_name(unified_name: str) -> str:
+    return BY_UNIFIED_NAME[unified_name].legacy_name
 
 
-def _callback(project_id: str | None, names) -> dict[str, int]:
-    return _local.counter(project_id, names)
-
-
-def _service_types(service_type: str) -> list[str]:
-    if service_type == "compute":
-        return CONF.gateway.compute_limit_service_types
-    return CONF.gateway.volume_limit_service_types
-
-
-def _build(service_type: str) -> limit.Enforcer:
-    """An Enforcer bound to the first of the service's catalog types Keystone has.
-
-    oslo.limit takes its endpoint from [oslo_limit] when the Enforcer is made,
-    one endpoint per process; the gateway needs one per service, so the type is
-    given for the time of the construction only.
-    """
-    errors = []
-    for catalog_type in _service_types(service_type):
-        CONF.set_override("endpoint_service_type", catalog_type, "oslo_limit")
-        try:
-            # cache=False: a limit changed in Keystone applies to the next create.
-            return limit.Enforcer(_callback, cache=False)
-        except (ValueError, limit_exc.SessionInitError) as exc:
-            errors.append(f"{catalog_type}: {exc}")
-        finally:
-            CONF.clear_override("endpoint_service_type", "oslo_limit")
-    raise Unavailable("; ".join(errors))
-
-
-def enforcer(service_type: str) -> limit.Enforcer:
-    with _lock:
-        if service_type not in _enforcers:
-            _enforcers[service_type] = _build(service_type)
-        return _enforcers[service_type]
-
-
-def counter(service_type: str, token: str, context: RequestContext,
-            ) -> Callable[[str | None, object], dict[str, int]]:
-    """A usage callback for oslo.limit that asks the regions once per request."""
-    counted: dict[str, dict[str, int]] = {}
-    mapping = LIMITS[service_type]
-
-    def count(project_id: str | None, names) -> dict[str, int]:
-        project = project_id or context.project_id
-        if project not in counted:
-            found = usage.count([service_type], token, context.project_id, project)
-            counted[project] = found.total(mapping.values())
-            for name in found.unreachable:
-                _add_routed(counted[project], name, project)
-        return {name: counted[project].get(mapping[name], 0) for name in names}
-    return count
-
-
-def _add_routed(total: dict[str, int], region_name: str, project: str) -> None:
-    """A region that cannot be asked: its servers, volumes and snapshots as the routing
-    table knows them (what the gateway created or adopted there); its cores, RAM and
-    gigabytes are not known and count as 0."""
-    region = next((r for r in TABLE.regions() if r.name == region_name), None)
-    if region is None:
-        return
-    for name, resource in (("servers", "server"), ("volumes", "volume"),
-                           ("snapshots", "snapshot")):
-        if name in total:
-            total[name] += len(store.in_pod(resource, region.pod_id, project))
-    LOG.warning("central quota of %s counted region %s from the routing table", project,
-                region_name)
-
-
-def _with_counter(count: Callable, action: Callable):
-    _local.counter = count
-    try:
-        return action()
-    finally:
-        _local.counter = None
-
-
-def _run(service_type: str, count: Callable, action: Callable):
-    """``action(enforcer)`` with ``count`` as the usage callback; Keystone failing is
-    a 503 (refusing is safer than letting a create past an unread limit)."""
-    try:
-        found = enforcer(service_type)
-        return _with_counter(count, lambda: action(found))
-    except (limit_exc.ProjectOverLimit, handlers.GatewayError):
-        raise
-    except Exception as exc:  # Unavailable, Keystone refusing or down, ...
-        LOG.error("central quota of %s unavailable: %s", service_type, exc)
-        raise handlers.GatewayError(503, "The central quota could not be read from "
-                                    "Keystone; try again later.") from None
-
-
-def _limited(found: limit.Enforcer, project: str, names) -> set[str]:
-    """The names Keystone has a limit for, registered or of the project.
-
-    oslo.limit counts a resource without any limit as limited to 0; the gateway
-    leaves it to the regions instead, so switching central quota on before
-    limits are registered, or limiting only servers, blocks nothing else.
-    """
-    have = {name for name, _ in found.get_registered_limits(None)}
-    have |= {name for name, _ in found.get_project_limits(project, None)}
-    return have & set(names)
-
-
-def enforce(service_type: str, project: str, deltas: dict[str, int], count: Callable,
-            ) -> None:
-    """Raise ProjectOverLimit when ``deltas`` would take ``project`` over a limit."""
-    def check(found: limit.Enforcer) -> None:
-        limited = _limited(found, project, deltas)
-        if limited:
-            found.enforce(project, {k: v for k, v in deltas.items() if k in limited})
-    _run(service_type, count, check)
-
-
-def report(service_type: str, project: str, count: Callable) -> dict[str, tuple[int, int]]:
-    """{unified name: (limit, usage)} of ``project``; -1 is unlimited (also when
-    Keystone has no limit for the resource)."""
-    names = list(LIMITS[service_type])
-
-    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
-        limited = [name for name in names if name in _limited(found, project, names)]
-        result = found.calculate_usage(project, limited) if limited else {}
-        used = count(project, names)  # counted once per request: no second fan-out
-        return {name: (result[name].limit if name in result else -1, used[name])
-                for name in names}
-    return _run(service_type, count, read)
+def _counter(call: Call) -> unified_limits.Counter:
+    """The usage callback of this call: the caller's token and request id."""
+    return unified_limits.counter(call.service.service_type,
+                                  call.req.headers.get("X-Auth-Token", ""), call.context,
+                                  call.request_id)
 
 
 # -- over-quota faults, as the services word them -------------------------------------
 
-def nova_fault(exc: limit_exc.ProjectOverLimit) -> handlers.GatewayError:
+def nova_fault(exc: limit_exc.ProjectOverLimit) -> GatewayError:
     """Nova's 403: 'Quota exceeded for instances: Requested 1, but already used 1 of 1
     instances' (its TooManyInstances; several resources are joined with ', ')."""
-    overs = sorted(exc.over_limit_info_list, key=lambda i: NOVA_NAMES[i.resource_name])
-    names = ", ".join(NOVA_NAMES[i.resource_name] for i in overs)
+    overs = sorted(exc.over_limit_info_list, key=lambda i: _legacy_name(i.resource_name))
+    names = ", ".join(_legacy_name(i.resource_name) for i in overs)
     requested = ", ".join(str(i.delta) for i in overs)
     used = ", ".join(str(i.current_usage) for i in overs)
     allowed = ", ".join(str(i.limit) for i in overs)
-    return handlers.GatewayError(403, f"Quota exceeded for {names}: Requested {requested}, "
-                                 f"but already used {used} of {allowed} {names}")
+    return GatewayError(403, f"Quota exceeded for {names}: Requested {requested}, "
+                        f"but already used {used} of {allowed} {names}")
 
 
-def cinder_fault(exc: limit_exc.ProjectOverLimit) -> handlers.GatewayError:
+def cinder_fault(exc: limit_exc.ProjectOverLimit) -> GatewayError:
     """Cinder's 413 overLimit with retryAfter, worded as its QuotaError subclasses."""
     overs = {i.resource_name: i for i in exc.over_limit_info_list}
     if "gigabytes" in overs:
@@ -206,13 +62,13 @@ def cinder_fault(exc: limit_exc.ProjectOverLimit) -> handlers.GatewayError:
     else:
         message = ("SnapshotLimitExceeded: Maximum number of snapshots allowed "
                    f"({overs['snapshots'].limit}) exceeded")
-    return handlers.GatewayError(413, message, details={"retryAfter": "0"},
-                                 headers={"Retry-After": "0"})
+    return GatewayError(413, message, details={"retryAfter": "0"},
+                        headers={"Retry-After": "0"})
 
 
 # -- what a create asks for --------------------------------------------------------
 
-def _show(call: handlers.Call, region: Region, path: str) -> dict | None:
+def _show(call: Call, region: Region, path: str) -> dict | None:
     """A resource of ``region`` as the caller may see it, None when it is not there."""
     reply = call.send(region, "GET", path, "", b"")
     data = reply.json()
@@ -229,7 +85,7 @@ def _int(value: object, default: int) -> int:
         return default
 
 
-def _flavor(call: handlers.Call, region: Region, flavor_ref: object) -> dict | None:
+def _flavor(call: Call, region: Region, flavor_ref: object) -> dict | None:
     if not isinstance(flavor_ref, str | int) or not str(flavor_ref):
         return None
     flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]  # an id or a link
@@ -244,7 +100,7 @@ def _server_deltas(flavor: dict | None, count: int) -> dict[str, int]:
     return deltas
 
 
-def _volume_size(call: handlers.Call, region: Region, entity: dict) -> int:
+def _volume_size(call: Call, region: Region, entity: dict) -> int:
     """The size the new volume will have: asked, else its source's."""
     if "size" in entity:
         return _int(entity.get("size"), 0)
@@ -256,8 +112,8 @@ def _volume_size(call: handlers.Call, region: Region, entity: dict) -> int:
     return 0
 
 
-def _volume_deltas(call: handlers.Call, region: Region, entity: dict) -> dict[str, int]:
-    if call.rule.resource == "volume":
+def _volume_deltas(call: Call, region: Region, entity: dict) -> dict[str, int]:
+    if call.rule.resource_type == "volume":
         return {"volumes": 1, "gigabytes": _volume_size(call, region, entity)}
     volume = None
     if isinstance(entity.get("volume_id"), str):
@@ -265,23 +121,23 @@ def _volume_deltas(call: handlers.Call, region: Region, entity: dict) -> dict[st
     return {"snapshots": 1, "gigabytes": _int((volume or {}).get("size"), 0)}
 
 
-def _fits(call: handlers.Call, service_type: str, deltas: dict[str, int],
+def _fits(call: Call, service_type: str, deltas: dict[str, int],
           count: Callable) -> limit_exc.ProjectOverLimit | None:
     try:
-        enforce(service_type, call.context.project_id, deltas, count)
+        unified_limits.enforce(service_type, call.context.project_id, deltas, count)
     except limit_exc.ProjectOverLimit as exc:
         return exc
     return None
 
 
-def check_create(call: handlers.Call, region: Region, entity: dict) -> bool:
+def check_create(call: Call, region: Region, entity: dict) -> bool:
     """Refuse a create over the central quota (GatewayError); True when ``entity``
     was changed (a server's max_count lowered to what fits, as Nova does)."""
-    if not enabled() or call.rule.resource not in ("server", "volume", "snapshot"):
+    if not enabled() or call.rule.resource_type not in ("server", "volume", "snapshot"):
         return False
     service_type = call.service.service_type
-    count = counter(service_type, call.req.headers.get("X-Auth-Token", ""), call.context)
-    if call.rule.resource != "server":
+    count = _counter(call)
+    if call.rule.resource_type != "server":
         over = _fits(call, service_type, _volume_deltas(call, region, entity), count)
         if over is not None:
             raise cinder_fault(over)
@@ -302,15 +158,7 @@ def check_create(call: handlers.Call, region: Region, entity: dict) -> bool:
 
 # -- /limits and os-quota-sets through the gateway ------------------------------------
 
-_NOVA_ABSOLUTE = {"servers": ("maxTotalInstances", "totalInstancesUsed"),
-                  "class:VCPU": ("maxTotalCores", "totalCoresUsed"),
-                  "class:MEMORY_MB": ("maxTotalRAMSize", "totalRAMUsed")}
-_CINDER_ABSOLUTE = {"volumes": ("maxTotalVolumes", "totalVolumesUsed"),
-                    "gigabytes": ("maxTotalVolumeGigabytes", "totalGigabytesUsed"),
-                    "snapshots": ("maxTotalSnapshots", "totalSnapshotsUsed")}
-
-
-def _target_project(call: handlers.Call, *names: str) -> str:
+def _target_project(call: Call, *names: str) -> str:
     """The project asked about: an admin may name another in the query."""
     if call.context.is_admin_role:
         for name in names:
@@ -319,47 +167,38 @@ def _target_project(call: handlers.Call, *names: str) -> str:
     return call.context.project_id
 
 
-def _central(call: handlers.Call, project: str) -> dict[str, tuple[int, int]]:
-    service_type = call.service.service_type
-    count = counter(service_type, call.req.headers.get("X-Auth-Token", ""), call.context)
-    return report(service_type, project, count)
+def _central(call: Call, project: str) -> dict[str, tuple[int, int]]:
+    return unified_limits.report(call.service.service_type, project, _counter(call))
 
 
-def create(call: handlers.Call) -> webob.Response:
-    """POST of a server, volume or snapshot: placed, checked against the central quota,
-    forwarded."""
-    return handlers.create(call, check_create)
-
-
-def limits(call: handlers.Call) -> webob.Response:
+def limits(call: Call) -> webob.Response:
     """GET /limits: the default region's answer with the central numbers in it."""
     if not enabled() or call.req.method != "GET":
-        return handlers.default_region(call)
-    reply = handlers.forward_to_default(call)
+        return default.forward(call)
+    reply = default.ask(call)
     data = reply.json()
     absolute = (data.get("limits") or {}).get("absolute") if isinstance(data, dict) else None
     if reply.status != 200 or not isinstance(absolute, dict):
         return call.respond(reply)
     project = _target_project(call, "tenant_id", "project_id")
-    fields = _NOVA_ABSOLUTE if call.service.service_type == "compute" else _CINDER_ABSOLUTE
     for name, (limit_value, used) in _central(call, project).items():
-        absolute[fields[name][0]], absolute[fields[name][1]] = limit_value, used
+        resource = BY_UNIFIED_NAME[name]
+        absolute[resource.limit_field], absolute[resource.used_field] = limit_value, used
     return call.respond(reply, data)
 
 
-def quota_sets(call: handlers.Call) -> webob.Response:
+def quota_sets(call: Call) -> webob.Response:
     """GET os-quota-sets/{project}[/detail|?usage=true]: central limits (and usage).
     Other methods change the default region's own quota, as without central quota."""
     if not enabled() or call.req.method != "GET":
-        return handlers.default_region(call)
-    reply = handlers.forward_to_default(call)
+        return default.forward(call)
+    reply = default.ask(call)
     data = reply.json()
     quota_set = data.get("quota_set") if isinstance(data, dict) else None
     if reply.status != 200 or not isinstance(quota_set, dict):
         return call.respond(reply)
-    names = NOVA_NAMES if call.service.service_type == "compute" else VOLUME
     for name, (limit_value, used) in _central(call, call.args["project"]).items():
-        key = names[name]
+        key = _legacy_name(name)
         if isinstance(quota_set.get(key), dict):  # detail / usage=true
             quota_set[key].update({"limit": limit_value, "in_use": used})
         else:

@@ -1,6 +1,8 @@
 """The table of regions the gateway forwards to: pod → service root URL.
 
-Read from ``pods`` and ``cached_endpoints`` and kept in memory for
+The regional pods come from tricircle.objects.pod (its ``Region`` type, with
+the endpoints filled in here); their endpoints from ``cached_endpoints``. The
+table is kept in memory for
 ``[gateway]/endpoint_cache_seconds``, so a routed call costs no extra query.
 A pod without a cached endpoint is looked up once in the Keystone catalog with
 the [client] service account and the answer is stored in ``cached_endpoints``.
@@ -18,10 +20,12 @@ import sqlalchemy as sa
 from oslo_utils import uuidutils
 from sqlalchemy.orm import Session
 
-from tricircle.common import client, exceptions
+from tricircle.common import client
 from tricircle.db import api as db_api
 from tricircle.db import models
 from tricircle.gateway.conf import CONF
+from tricircle.objects import pod as pod_obj
+from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
 
@@ -34,34 +38,21 @@ CATALOG_TYPES = {"compute": ("compute",), "volumev3": ("volumev3", "block-storag
 _VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?(/.*)?$")
 
 
-@dataclasses.dataclass(frozen=True)
-class Region:
-    pod_id: str
-    name: str
-    az_name: str
-    pod_az_name: str
-    endpoints: dict[str, str]
-
-    def root(self, service_type: str) -> str | None:
-        """The service root URL in this region (no version), None without the service."""
-        return self.endpoints.get(service_type)
-
-
 def service_root(url: str) -> str:
     """http://r1:8774/v2.1 → http://r1:8774; http://r1/volume/v3/abc → http://r1/volume."""
     return _VERSION_SUFFIX.sub("", url.rstrip("/"))
 
 
+# The cached_endpoints queries stay here: besides this table only xjob reads
+# that table (tricircle/xjob/regions.py, its own copy).
+
 @db_api.reader
-def _load(session: Session) -> tuple[list[models.Pod], dict[str, dict[str, str]]]:
-    pods = list(session.scalars(sa.select(models.Pod).where(models.Pod.az_name != "")
-                                .order_by(models.Pod.region_name)))
+def _endpoints(session: Session) -> dict[str, dict[str, str]]:
+    """pod id → {service type: root URL} of every cached endpoint."""
     endpoints: dict[str, dict[str, str]] = {}
     for row in session.scalars(sa.select(models.CachedEndpoint)):
         endpoints.setdefault(row.pod_id, {})[row.service_type] = row.service_url
-    for pod in pods:
-        session.expunge(pod)
-    return pods, endpoints
+    return endpoints
 
 
 @db_api.writer
@@ -71,15 +62,6 @@ def _store(session: Session, pod_id: str, service_type: str, url: str) -> None:
         models.CachedEndpoint.service_type == service_type))
     session.add(models.CachedEndpoint(service_id=uuidutils.generate_uuid(), pod_id=pod_id,
                                       service_type=service_type, service_url=url))
-
-
-@db_api.reader
-def _pod_id_of(session: Session, region_name: str) -> str:
-    pod_id = session.scalar(sa.select(models.Pod.pod_id)
-                            .where(models.Pod.region_name == region_name))
-    if pod_id is None:
-        raise exceptions.NotFound("Pod of region", region_name)
-    return pod_id
 
 
 class RegionTable:
@@ -96,7 +78,7 @@ class RegionTable:
             self._regions = None
 
     def regions(self) -> list[Region]:
-        """Every regional pod (non-empty az_name), ordered by region name."""
+        """Every regional pod, ordered by region name, with its endpoints."""
         with self._lock:
             stale = time.monotonic() - self._loaded_at > CONF.gateway.endpoint_cache_seconds
             if self._regions is None or stale:
@@ -111,18 +93,17 @@ class RegionTable:
         return next((r for r in self.regions() if r.pod_id == pod_id), None)
 
     def _build(self) -> list[Region]:
-        pods, endpoints = _load()
+        endpoints = _endpoints()
         regions = []
-        for pod in pods:
-            urls = dict(endpoints.get(pod.pod_id, {}))
+        for region in pod_obj.regional():
+            urls = dict(endpoints.get(region.pod_id, {}))
             for service_type in CATALOG_TYPES:
                 if service_type not in urls:
-                    url = self._from_catalog(pod.region_name, service_type)
+                    url = self._from_catalog(region.region_name, service_type)
                     if url:
-                        _store(pod.pod_id, service_type, url)
+                        _store(region.pod_id, service_type, url)
                         urls[service_type] = url
-            regions.append(Region(pod.pod_id, pod.region_name, pod.az_name,
-                                  pod.pod_az_name, urls))
+            regions.append(dataclasses.replace(region, endpoints=urls))
         return regions
 
     def _from_catalog(self, region_name: str, service_type: str) -> str | None:
@@ -146,5 +127,5 @@ TABLE = RegionTable()
 
 def set_endpoint(region_name: str, service_type: str, url: str) -> None:
     """Store ``url`` as the ``service_type`` endpoint of the pod of ``region_name``."""
-    _store(_pod_id_of(region_name), service_type, service_root(url))
+    _store(pod_obj.pod_id_of(region_name), service_type, service_root(url))
     TABLE.invalidate()

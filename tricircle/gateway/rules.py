@@ -2,7 +2,8 @@
 
 A rule says, for a method and a path below the API version (and the optional
 project id), what the gateway does: route by id, place a create, fan a list
-out, answer from the pods table, or forward to the default region.
+out, answer from the pods table, or forward to the default region. Every
+handler takes a ``Call`` (tricircle.gateway.call) and returns a response.
 """
 
 import dataclasses
@@ -11,16 +12,21 @@ from collections.abc import Callable
 
 ANY = None
 
+# check(call, region, entity) before a create is sent: raises GatewayError to refuse
+# it, returns True when it changed ``entity`` (the central quota's check_create).
+CreateCheck = Callable[..., bool]
+
 
 @dataclasses.dataclass(frozen=True)
 class Rule:
     methods: frozenset[str] | None  # None: every method
     template: str  # "/servers/{id}", "/servers/{id}/*" (anything deeper)
     handler: Callable
-    resource: str | None = None  # resource type in resource_routings
+    resource_type: str | None = None  # of the resource in resource_routings
     collection: str | None = None  # the JSON key of a list or the body key of a create
     # (body field, resource type): a create placed where that resource lives
     parents: tuple[tuple[str, str], ...] = ()
+    check: CreateCheck | None = None  # run on a create once its region is chosen
     note: str = ""  # for the routing table in doc/gateway.md
     pattern: re.Pattern = dataclasses.field(init=False, compare=False)
 
@@ -52,7 +58,8 @@ class Service:
     unavailable_key: str  # fault key of a 503 in this service's format
     microversion_name: str  # in "OpenStack-API-Version: compute 2.69"
     legacy_microversion_header: str | None = None
-    show_paths: dict[str, str] = dataclasses.field(default_factory=dict)  # type → path
+    # resource type → path of its show request
+    show_paths: dict[str, str] = dataclasses.field(default_factory=dict)
     known_names: frozenset[str] = frozenset()  # top-level names that are no project id
 
     def is_project(self, segment: str, token_project: str | None, more: bool) -> bool:

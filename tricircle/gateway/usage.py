@@ -15,18 +15,17 @@ from collections.abc import Iterable
 from tricircle.common import exceptions
 from tricircle.gateway import proxy
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import TABLE, Region
+from tricircle.gateway.quota_resources import RESOURCES, SERVICE_TYPES, of_service
+from tricircle.gateway.regions import TABLE
+from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
 
-# Our usage names → the "absolute" field of the service's /limits answer.
-FIELDS = {
-    "compute": {"servers": "totalInstancesUsed", "cores": "totalCoresUsed",
-                "ram": "totalRAMUsed"},
-    "volumev3": {"volumes": "totalVolumesUsed", "gigabytes": "totalGigabytesUsed",
-                 "snapshots": "totalSnapshotsUsed"},
-}
-NAMES = tuple(name for fields in FIELDS.values() for name in fields)
+# Views of quota_resources.RESOURCES: service type → {usage name: the "absolute"
+# field of its /limits answer}, and every usage name.
+FIELDS = {service_type: {r.usage_name: r.used_field for r in of_service(service_type)}
+          for service_type in SERVICE_TYPES}
+NAMES = tuple(r.usage_name for r in RESOURCES)
 CINDER_PROJECT_FILTER = "volume 3.39"  # the first microversion with ?project_id=
 
 
@@ -65,35 +64,36 @@ def _parse(reply: proxy.Reply | exceptions.RegionUnreachable,
 
 
 def _ask(region: Region, service_type: str, token: str, token_project: str,
-         project: str) -> dict[str, int] | None:
+         project: str, request_id: str | None) -> dict[str, int] | None:
     """One region's counts of one service, None when it could not say."""
     path, query, extra = _request(service_type, token_project, project)
     headers = {"X-Auth-Token": token, "Accept": "application/json", **extra}
     try:
         reply = proxy.send(region, service_type, "GET", path, query, None, headers,
-                           CONF.gateway.list_timeout)
+                           CONF.gateway.list_timeout, request_id)
     except exceptions.RegionUnreachable:
         LOG.warning("usage of %s in region %s not counted: unreachable", service_type,
-                    region.name)
+                    region.region_name)
         return None
     counts = _parse(reply, FIELDS[service_type])
     if counts is None:
         LOG.warning("usage of %s in region %s not counted: HTTP %s", service_type,
-                    region.name, reply.status)
+                    region.region_name, reply.status)
     return counts
 
 
 def count(service_types: Iterable[str], token: str, token_project: str,
-          project: str) -> Usage:
+          project: str, request_id: str | None = None) -> Usage:
     """The usage of ``project`` in every region that has one of ``service_types``;
-    the regions are asked at once, each region's services one after the other."""
+    the regions are asked at once, each region's services one after the other.
+    ``request_id`` is the global request id the regions log the calls under."""
     wanted = list(service_types)
     regions = [r for r in TABLE.regions() if any(r.root(t) for t in wanted)]
 
     def ask(region: Region) -> tuple[dict[str, int], bool]:
         counts, failed = {}, False
         for service_type in (t for t in wanted if region.root(t)):
-            found = _ask(region, service_type, token, token_project, project)
+            found = _ask(region, service_type, token, token_project, project, request_id)
             failed = failed or found is None
             counts.update(found or {})
         return counts, failed
@@ -101,7 +101,7 @@ def count(service_types: Iterable[str], token: str, token_project: str,
     result = Usage({}, [])
     for region, (counts, failed) in proxy.fan_out(regions, ask):
         if failed:
-            result.unreachable.append(region.name)
+            result.unreachable.append(region.region_name)
         if counts:
-            result.regions[region.name] = counts
+            result.regions[region.region_name] = counts
     return result

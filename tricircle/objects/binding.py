@@ -1,4 +1,8 @@
-"""Pod bindings: which pod of an AZ a tenant's creates in that AZ go to."""
+"""Pod bindings: which pod of an AZ a project's creates in that AZ go to.
+
+The API names the project ``tenant_id`` (the field of the retired Trio2o
+API and of the ``pod_bindings`` column); the code here says project.
+"""
 
 import sqlalchemy as sa
 from oslo_utils import uuidutils
@@ -42,7 +46,7 @@ def _get(session: Session, binding_id: str) -> tuple[models.PodBinding, models.P
 
 
 def _release_others(session: Session, binding: models.PodBinding, az_name: str) -> None:
-    """Keep one current binding per (tenant, AZ): the one just made current."""
+    """Keep one current binding per (project, AZ): the one just made current."""
     pods_in_az = sa.select(models.Pod.pod_id).where(models.Pod.az_name == az_name)
     session.execute(
         sa.update(models.PodBinding)
@@ -52,21 +56,24 @@ def _release_others(session: Session, binding: models.PodBinding, az_name: str) 
         .values(is_binding=False, updated_at=models.utcnow()))
 
 
-def _check_unique(session: Session, tenant_id: str, pod_id: str, own_id: str) -> None:
+def _check_unique(session: Session, project_id: str, pod_id: str, own_id: str) -> None:
     other = session.scalars(sa.select(models.PodBinding).where(
-        models.PodBinding.tenant_id == tenant_id, models.PodBinding.pod_id == pod_id,
+        models.PodBinding.tenant_id == project_id, models.PodBinding.pod_id == pod_id,
         models.PodBinding.id != own_id)).first()
     if other is not None:
-        raise exceptions.Conflict(f"Tenant {tenant_id} already has binding {other.id} "
+        # "Tenant": the API field the caller sent is tenant_id.
+        raise exceptions.Conflict(f"Tenant {project_id} already has binding {other.id} "
                                   f"to pod {pod_id}.")
 
 
 @db_api.writer
-def create(session: Session, tenant_id: str, pod_id: str, is_binding: bool = True) -> dict:
+def create(session: Session, project_id: str, pod_id: str, is_binding: bool = True) -> dict:
+    """Bind ``project_id`` to ``pod_id``; a current binding releases the project's
+    other bindings in that pod's AZ. Conflict when that binding exists."""
     pod = _zone_pod(session, pod_id)
-    binding = models.PodBinding(id=uuidutils.generate_uuid(), tenant_id=tenant_id,
+    binding = models.PodBinding(id=uuidutils.generate_uuid(), tenant_id=project_id,
                                 pod_id=pod_id, is_binding=is_binding)
-    _check_unique(session, tenant_id, pod_id, binding.id)
+    _check_unique(session, project_id, pod_id, binding.id)
     session.add(binding)
     session.flush()
     if is_binding:
@@ -119,3 +126,24 @@ def update(session: Session, binding_id: str, values: dict) -> dict:
 def delete(session: Session, binding_id: str) -> None:
     binding, _ = _get(session, binding_id)
     session.delete(binding)
+
+
+# --- lookups of the gateway's scheduler ----------------------------------------------
+
+@db_api.reader
+def current_pods(session: Session, project_id: str) -> list[str]:
+    """Pod ids ``project_id`` is currently bound to, oldest binding first."""
+    return list(session.scalars(
+        sa.select(models.PodBinding.pod_id)
+        .where(models.PodBinding.tenant_id == project_id, models.PodBinding.is_binding)
+        .order_by(models.PodBinding.created_at, models.PodBinding.id)))
+
+
+@db_api.reader
+def counts(session: Session, pod_ids: list[str]) -> dict[str, int]:
+    """Current bindings per pod of ``pod_ids``; a pod without any is left out."""
+    rows = session.execute(
+        sa.select(models.PodBinding.pod_id, sa.func.count())
+        .where(models.PodBinding.pod_id.in_(pod_ids), models.PodBinding.is_binding)
+        .group_by(models.PodBinding.pod_id))
+    return dict(rows.all())

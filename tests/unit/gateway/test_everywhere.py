@@ -5,7 +5,7 @@ import types
 
 import webob
 
-from tricircle.gateway import handlers
+from tricircle.gateway import everywhere
 
 
 def call_with(method: str, body: dict | bytes) -> types.SimpleNamespace:
@@ -24,26 +24,26 @@ class Reply:
 
 def test_a_flavor_without_an_id_gets_one_id_for_every_region():
     call = call_with("POST", {"flavor": {"name": "f", "ram": 64, "vcpus": 1, "disk": 1}})
-    sent = json.loads(handlers._with_shared_id(call))
+    sent = json.loads(everywhere._with_shared_id(call))
     assert len(sent["flavor"]["id"]) == 36
     assert sent["flavor"]["name"] == "f"
 
 
 def test_a_flavor_with_an_id_keeps_it():
     call = call_with("POST", {"flavor": {"id": "42", "name": "f"}})
-    assert json.loads(handlers._with_shared_id(call))["flavor"]["id"] == "42"
+    assert json.loads(everywhere._with_shared_id(call))["flavor"]["id"] == "42"
 
 
 def test_a_malformed_body_is_left_for_the_region_to_refuse():
     call = call_with("POST", b"{not json")
-    assert handlers._with_shared_id(call) == b"{not json"
+    assert everywhere._with_shared_id(call) == b"{not json"
 
 
 def test_a_generated_key_pair_is_imported_elsewhere():
     call = call_with("POST", {"keypair": {"name": "k", "type": "ssh"}})
     first = Reply({"keypair": {"name": "k", "public_key": "ssh-ed25519 AAAA", "type": "ssh",
                                "private_key": "SECRET"}})
-    sent = json.loads(handlers._same_key_pair(call, first, call.req.body))
+    sent = json.loads(everywhere._same_key_pair(call, first, call.req.body))
     assert sent == {"keypair": {"name": "k", "public_key": "ssh-ed25519 AAAA",
                                 "type": "ssh"}}
 
@@ -51,5 +51,5 @@ def test_a_generated_key_pair_is_imported_elsewhere():
 def test_an_imported_key_pair_goes_everywhere_as_it_came():
     body = {"keypair": {"name": "k", "public_key": "ssh-rsa BBBB"}}
     call = call_with("POST", body)
-    sent = handlers._same_key_pair(call, Reply({"keypair": body["keypair"]}), call.req.body)
+    sent = everywhere._same_key_pair(call, Reply({"keypair": body["keypair"]}), call.req.body)
     assert json.loads(sent) == body

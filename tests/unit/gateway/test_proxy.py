@@ -3,8 +3,9 @@
 import webob
 
 from tricircle.common import config
-from tricircle.gateway import compute, handlers, lists, proxy, volume
-from tricircle.gateway.regions import Region, service_root
+from tricircle.gateway import call, compute, create, lists, proxy, versions, volume
+from tricircle.gateway.regions import service_root
+from tricircle.objects.pod import Region
 
 REGION = Region("pod-1", "RegionOne", "az1", "az1",
                 {"compute": "http://r1:8774", "volumev3": "http://r1/volume"})
@@ -30,8 +31,10 @@ def test_forwarded_headers_keep_token_and_microversion_but_not_identity():
     assert sent["x-auth-token"] == "tok"
     assert sent["openstack-api-version"] == "compute 2.90"
     assert sent["x-openstack-nova-api-version"] == "2.90"
-    assert sent["x-openstack-request-id"] == "req-ours"
-    for dropped in ("x-roles", "x-project-id", "x-user-id", "connection", "content-length"):
+    # Ours replaces the caller's: keystoneauth sends it as the global request id.
+    assert proxy.global_request_id(req.environ) == "req-ours"
+    for dropped in ("x-roles", "x-project-id", "x-user-id", "connection", "content-length",
+                    "x-openstack-request-id"):
         assert dropped not in sent
 
 
@@ -94,14 +97,14 @@ def test_open_breaker_fails_without_a_connection():
 
 def test_microversion_from_either_header():
     def version(**headers):
-        return handlers.microversion(webob.Request.blank("/", headers=headers),
-                                     compute.SERVICE)
+        return call.microversion(webob.Request.blank("/", headers=headers),
+                                 compute.SERVICE)
 
     assert version() is None
     assert version(**{"OpenStack-API-Version": "compute 2.69"}) == (2, 69)
     assert version(**{"OpenStack-API-Version": "volume 3.5, compute latest"}) == (999, 0)
     assert version(**{"X-OpenStack-Nova-API-Version": "2.70"}) == (2, 70)
-    assert handlers.microversion(webob.Request.blank("/", headers={
+    assert call.microversion(webob.Request.blank("/", headers={
         "OpenStack-API-Version": "volume 3.60"}), volume.SERVICE) == (3, 60)
 
 
@@ -110,15 +113,15 @@ def test_lowest_common_version_over_regions():
                           {"id": "v2.0", "version": "", "min_version": ""}]},
             {"versions": [{"id": "v2.1", "version": "2.9", "min_version": "2.2"}]},
             {"versions": [{"id": "v2.1", "version": "2.10", "min_version": "2.1"}]}]
-    merged = handlers._lowest_common(docs)
+    merged = versions._lowest_common(docs)
     assert merged["versions"][0]["version"] == "2.9"  # numeric, not string order
     assert merged["versions"][0]["min_version"] == "2.2"
 
 
 def test_zone_with_a_host_keeps_the_host_part():
-    assert handlers._zone_of({"availability_zone": "az1:host1"}) == ("az1", ":host1")
-    assert handlers._zone_of({"availability_zone": ""}) == (None, "")
-    assert handlers._zone_of({}) == (None, "")
+    assert create.zone_of({"availability_zone": "az1:host1"}) == ("az1", ":host1")
+    assert create.zone_of({"availability_zone": ""}) == (None, "")
+    assert create.zone_of({}) == (None, "")
 
 
 def test_sorted_merge_compares_numbers_as_numbers_and_breaks_ties_by_region():
@@ -151,7 +154,7 @@ def test_routing_cache_is_scoped_to_the_caller(monkeypatch):
         asked.append(project_id)
         return {"pod_id": "p1", "project_id": "owner"} if project_id in (None, "owner") else None
 
-    monkeypatch.setattr(store, "_find", lookup)
+    monkeypatch.setattr(store.routing, "find", lookup)
     try:
         assert store.find("server", "s1", "owner")["pod_id"] == "p1"
         assert store.find("server", "s1", "owner")["pod_id"] == "p1"  # cached

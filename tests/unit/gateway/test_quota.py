@@ -2,7 +2,7 @@
 
 from oslo_limit import exception as limit_exc
 
-from tricircle.gateway import quota, usage
+from tricircle.gateway import quota, quota_resources, usage
 
 
 def _over(*infos):
@@ -35,6 +35,17 @@ def test_usage_request_names_another_project_the_services_way():
     assert usage._request("compute", "admin", "p1") == ("/v2.1/limits", "tenant_id=p1", {})
     assert usage._request("volumev3", "admin", "p1") == (
         "/v3/admin/limits", "project_id=p1", {"OpenStack-API-Version": "volume 3.39"})
+
+
+def test_usage_fields_and_names_come_from_the_one_resource_table():
+    assert usage.FIELDS == {
+        "compute": {"servers": "totalInstancesUsed", "cores": "totalCoresUsed",
+                    "ram": "totalRAMUsed"},
+        "volumev3": {"volumes": "totalVolumesUsed", "gigabytes": "totalGigabytesUsed",
+                     "snapshots": "totalSnapshotsUsed"}}
+    assert usage.NAMES == ("servers", "cores", "ram", "volumes", "gigabytes", "snapshots")
+    names = {r.unified_name: r.legacy_name for r in quota_resources.RESOURCES}
+    assert names["servers"] == "instances" and names["class:MEMORY_MB"] == "ram"
 
 
 def test_usage_total_sums_regions():

@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from tricircle.gateway import compute, doc, handlers, lists, quota, volume
+from tricircle.gateway import compute, create, default, doc, lists, quota, routed, volume, zones
 
 TOP = pathlib.Path(__file__).parents[3]
 
@@ -12,18 +12,18 @@ TOP = pathlib.Path(__file__).parents[3]
 @pytest.mark.parametrize("method, path, handler, args", [
     ("GET", "/servers", lists.merge, {}),
     ("GET", "/servers/detail", lists.merge, {}),
-    ("POST", "/servers", quota.create, {}),
-    ("GET", "/servers/abc", handlers.by_id, {"id": "abc"}),
-    ("DELETE", "/servers/abc", handlers.by_id, {"id": "abc"}),
-    ("POST", "/servers/abc/action", handlers.by_id, {"id": "abc", "rest": "/action"}),
-    ("GET", "/servers/abc/os-volume_attachments/v1", handlers.by_id,
+    ("POST", "/servers", create.placed, {}),
+    ("GET", "/servers/abc", routed.by_id, {"id": "abc"}),
+    ("DELETE", "/servers/abc", routed.by_id, {"id": "abc"}),
+    ("POST", "/servers/abc/action", routed.by_id, {"id": "abc", "rest": "/action"}),
+    ("GET", "/servers/abc/os-volume_attachments/v1", routed.by_id,
      {"id": "abc", "rest": "/os-volume_attachments/v1"}),
-    ("GET", "/os-availability-zone/detail", handlers.zones, {}),
-    ("GET", "/flavors/1", handlers.default_region, {"rest": "/1"}),
-    ("PUT", "/os-aggregates/1", handlers.default_region, {"rest": "/os-aggregates/1"}),
+    ("GET", "/os-availability-zone/detail", zones.availability_zones, {}),
+    ("GET", "/flavors/1", default.forward, {"rest": "/1"}),
+    ("PUT", "/os-aggregates/1", default.forward, {"rest": "/os-aggregates/1"}),
     ("GET", "/limits", quota.limits, {}),
     ("GET", "/os-quota-sets/p1/detail", quota.quota_sets, {"project": "p1"}),
-    ("GET", "/os-quota-sets/p1/defaults", handlers.default_region,
+    ("GET", "/os-quota-sets/p1/defaults", default.forward,
      {"rest": "/os-quota-sets/p1/defaults"}),
 ])
 def test_compute_rules(method, path, handler, args):
@@ -34,15 +34,26 @@ def test_compute_rules(method, path, handler, args):
 
 @pytest.mark.parametrize("method, path, handler, resource", [
     ("GET", "/volumes/detail", lists.merge, "volume"),
-    ("POST", "/snapshots", quota.create, "snapshot"),
-    ("POST", "/backups", handlers.create, "backup"),
-    ("POST", "/backups/b1/restore", handlers.by_id, "backup"),
-    ("POST", "/volumes/v1/action", handlers.by_id, "volume"),
-    ("GET", "/types", handlers.default_region, None),
+    ("POST", "/snapshots", create.placed, "snapshot"),
+    ("POST", "/backups", create.placed, "backup"),
+    ("POST", "/backups/b1/restore", routed.by_id, "backup"),
+    ("POST", "/volumes/v1/action", routed.by_id, "volume"),
+    ("GET", "/types", default.forward, None),
 ])
 def test_volume_rules(method, path, handler, resource):
     rule, _ = volume.SERVICE.find(method, path)
-    assert rule.handler is handler and rule.resource == resource
+    assert rule.handler is handler and rule.resource_type == resource
+
+
+def test_creates_of_quota_resources_are_checked_against_the_central_quota():
+    # Quota resources (quota_resources.RESOURCES) are created as servers, volumes,
+    # snapshots; a backup counts against none.
+    for service, path in ((compute.SERVICE, "/servers"), (volume.SERVICE, "/volumes"),
+                          (volume.SERVICE, "/snapshots")):
+        rule, _ = service.find("POST", path)
+        assert rule.check is quota.check_create
+    rule, _ = volume.SERVICE.find("POST", "/backups")
+    assert rule.check is None
 
 
 def test_volume_creates_follow_their_source():
@@ -67,8 +78,8 @@ def test_project_id_in_compute_paths(segment, token_project, more, expected):
 def test_every_resource_with_a_by_id_rule_has_a_show_path():
     for service in (compute.SERVICE, volume.SERVICE):
         for rule in service.rules:
-            if rule.handler is handlers.by_id:
-                assert rule.resource in service.show_paths
+            if rule.handler is routed.by_id:
+                assert rule.resource_type in service.show_paths
 
 
 def test_doc_has_the_current_routing_table():

@@ -1,0 +1,112 @@
+"""Creates placed in a region: next to their source, else by the scheduler.
+
+The region of a create is the region of what it is made from (a volume's
+snapshot, a server's volumes), else the scheduler's choice by availability
+zone, binding and default region. The rule's ``check`` (the central quota)
+runs once the region is known; the new resource's routing is recorded.
+"""
+
+import json
+
+import webob
+
+from tricircle.common import exceptions
+from tricircle.gateway import scheduler, store
+from tricircle.gateway.call import Call, GatewayError
+from tricircle.gateway.regions import TABLE
+from tricircle.gateway.routed import locate
+from tricircle.objects.pod import Region
+
+
+def zone_of(entity: dict) -> tuple[str | None, str]:
+    """'az1:host:node' → ('az1', ':host:node'); Nova lets admins name a host."""
+    zone = entity.get("availability_zone")
+    if not isinstance(zone, str) or not zone:
+        return None, ""
+    name, sep, rest = zone.partition(":")
+    return name, sep + rest
+
+
+def _parent_region(call: Call, entity: dict) -> Region | None:
+    """The region of the resource a create copies from or works on, if any."""
+    for field, resource_type in call.rule.parents:
+        value = entity.get(field)
+        if isinstance(value, str) and value:
+            region, _ = locate(call, resource_type, value)
+            return region
+    return None
+
+
+def _volumes_of_server(call: Call, entity: dict) -> Region | None:
+    """The one region all volumes a new server boots from or attaches live in."""
+    found: Region | None = None
+    for mapping in entity.get("block_device_mapping_v2") or []:
+        if not isinstance(mapping, dict) or mapping.get("source_type") != "volume":
+            continue
+        volume_id = mapping.get("uuid")
+        routing = store.find("volume", volume_id, call.scope) if volume_id else None
+        region = TABLE.get(routing["pod_id"]) if routing else None
+        if region is None:
+            continue
+        if found is not None and region.pod_id != found.pod_id:
+            raise GatewayError(409, f"Volume {volume_id} is in region {region.region_name}, "
+                               f"another volume of this server in {found.region_name}.")
+        found = region
+    return found
+
+
+def _place(call: Call, entity: dict, regions: list[Region]) -> Region:
+    zone, _ = zone_of(entity)
+    if call.rule.resource_type == "server":
+        parent = _volumes_of_server(call, entity)
+    else:
+        parent = _parent_region(call, entity)
+    if parent is not None:
+        if zone and parent.az_name != zone and parent.region_name != zone:
+            raise GatewayError(409, f"The source of this {call.rule.resource_type} is in "
+                               f"region {parent.region_name}, outside availability zone "
+                               f"{zone}.")
+        return parent
+    try:
+        return scheduler.pick(regions, call.context.project_id, zone)
+    except exceptions.Invalid as exc:
+        raise GatewayError(400, exc.message) from None
+
+
+def placed(call: Call) -> webob.Response:
+    """Place a new resource in a region, check it (the rule's ``check``), forward,
+    record its routing."""
+    try:
+        body = json.loads(call.req.body or b"null")
+    except ValueError:
+        raise GatewayError(400, "Malformed request body") from None
+    key = call.rule.collection
+    entity = body.get(key) if isinstance(body, dict) else None
+    regions = TABLE.with_service(call.service.service_type)
+    if not isinstance(entity, dict):
+        # Nothing to place by: let the region answer with its own validation error.
+        region = scheduler.default_region(regions)
+        if region is None:
+            raise GatewayError(503, "no region is configured")
+        return call.respond(call.send(region))
+    region = _place(call, entity, regions)
+    check = call.rule.check
+    changed = check(call, region, entity) if check is not None else False
+    zone, host_part = zone_of(entity)
+    raw = call.req.body
+    if changed:
+        raw = json.dumps(body).encode("utf-8")
+    if zone is not None:
+        if region.pod_az_name:
+            entity["availability_zone"] = region.pod_az_name + host_part
+        else:
+            entity.pop("availability_zone")
+        raw = json.dumps(body).encode("utf-8")
+    reply = call.send(region, body=raw)
+    data = reply.json()
+    if 200 <= reply.status < 300 and isinstance(data, dict):
+        created = data.get(key)
+        if isinstance(created, dict) and isinstance(created.get("id"), str):
+            store.record(call.rule.resource_type, created["id"], region.pod_id,
+                         call.context.project_id)
+    return call.respond(reply)

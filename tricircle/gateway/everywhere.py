@@ -1,0 +1,81 @@
+"""Writes to what every region must hold alike: flavors, key pairs, volume types.
+
+The default region answers first: its status and body are the caller's, and
+an error there stops the write. The other regions then get the same request
+at once. Two requests are adjusted so that every region ends up with the same
+thing: a flavor created without an id gets one id here, and a key pair the
+first region generated is imported, not generated again, elsewhere.
+"""
+
+import json
+import logging
+import uuid
+
+import webob
+
+from tricircle.gateway import default, proxy
+from tricircle.gateway.call import PARTIAL_HEADER, Call
+from tricircle.gateway.regions import TABLE
+
+LOG = logging.getLogger(__name__)
+
+
+def write(call: Call) -> webob.Response:
+    """The write in the default region, then in every other one at once; a region
+    that misses it is named in X-Tricircle-Partial and logged, and the same
+    request repeated later brings it in line."""
+    regions = TABLE.with_service(call.service.service_type)
+    first_region = default.pick(call, regions)
+    body = _with_shared_id(call)
+    first = call.send(first_region, body=body)
+    others = [r for r in regions if r.pod_id != first_region.pod_id]
+    if first.status >= 400 or not others:
+        return call.respond(first)
+    body = _same_key_pair(call, first, body)
+    results = proxy.fan_out(others, lambda region: call.send(region, body=body))
+    missed = [region.region_name for region, reply in results
+              if not isinstance(reply, proxy.Reply) or reply.status >= 400]
+    response = call.respond(first)
+    if missed:
+        LOG.warning("%s %s reached %s but not %s", call.req.method, call.path,
+                    first_region.region_name, ", ".join(missed))
+        response.headers[PARTIAL_HEADER] = ", ".join(missed)
+    return response
+
+
+def _json_body(call: Call) -> dict | None:
+    try:
+        data = json.loads(call.req.body or b"null")
+    except ValueError:
+        return None  # the default region answers a malformed body with its own error
+    return data if isinstance(data, dict) else None
+
+
+def _with_shared_id(call: Call) -> bytes:
+    """A flavor created without an id gets one here, so every region uses the same."""
+    data = _json_body(call)
+    flavor = data.get("flavor") if data and call.req.method == "POST" else None
+    if isinstance(flavor, dict) and flavor.get("id") in (None, "", "auto"):
+        flavor["id"] = str(uuid.uuid4())
+        return json.dumps(data).encode()
+    return call.req.body
+
+
+def _same_key_pair(call: Call, first: proxy.Reply, body: bytes) -> bytes:
+    """A key pair the first region generated is imported, not generated again,
+    elsewhere: one private key must open servers in every region."""
+    data = _json_body(call)
+    wanted = data.get("keypair") if data and call.req.method == "POST" else None
+    if not isinstance(wanted, dict) or wanted.get("public_key"):
+        return body
+    try:
+        made = first.json().get("keypair", {})
+    except (ValueError, AttributeError):
+        return body
+    if not made.get("public_key"):
+        return body
+    imported = {key: value for key, value in wanted.items() if key != "type"}
+    imported["public_key"] = made["public_key"]
+    if made.get("type"):
+        imported["type"] = made["type"]
+    return json.dumps({"keypair": imported}).encode()

@@ -1,0 +1,69 @@
+"""Requests about one resource, sent to the region its routing names.
+
+A resource the gateway has no routing for (created in a region behind its
+back) is looked for in every region and adopted where it is found.
+"""
+
+import logging
+from typing import Any
+
+import webob
+
+from tricircle.gateway import proxy, store
+from tricircle.gateway.call import Call, GatewayError, unreachable
+from tricircle.gateway.regions import TABLE
+from tricircle.objects.pod import Region
+
+LOG = logging.getLogger(__name__)
+
+
+def _owner_of(data: Any, resource_type: str, caller: str) -> str:
+    """The project a region says a resource belongs to, else the caller's (the JSON
+    key of a shown resource is its type: {"server": {...}})."""
+    item = data.get(resource_type) if isinstance(data, dict) else None
+    if isinstance(item, dict):
+        # tenant_id: the field Nova and Cinder name the owner with.
+        for key in ("tenant_id", "project_id", "os-vol-tenant-attr:tenant_id"):
+            if isinstance(item.get(key), str):
+                return item[key]
+    return caller
+
+
+def locate(call: Call, resource_type: str, top_id: str) -> tuple[Region, proxy.Reply | None]:
+    """The region holding ``top_id``: its routing, else ask every region (adoption).
+
+    Returns the region and, when it was asked, its answer to the show request.
+    """
+    routing = store.find(resource_type, top_id, call.scope)
+    region = TABLE.get(routing["pod_id"]) if routing else None
+    if region is not None:
+        return region, None
+    show_path = call.service.show_paths[resource_type].format(id=top_id)
+    regions = TABLE.with_service(call.service.service_type)
+    results = proxy.fan_out(regions, lambda r: call.send(r, "GET", show_path, "", b""))
+    for region, reply in results:
+        if isinstance(reply, proxy.Reply) and reply.status == 200:
+            owner = _owner_of(reply.json(), resource_type, call.context.project_id)
+            store.record(resource_type, top_id, region.pod_id, owner)
+            LOG.info("adopted %s %s found in %s", resource_type, top_id, region.region_name)
+            return region, reply
+    down = [region.region_name for region, reply in results
+            if not isinstance(reply, proxy.Reply)]
+    if down:
+        raise unreachable(down)
+    raise GatewayError(404, f"{resource_type.replace('_', ' ').capitalize()} {top_id} "
+                       "could not be found.")
+
+
+def by_id(call: Call) -> webob.Response:
+    """Forward to the region that holds the id in the path."""
+    resource_type, top_id = call.rule.resource_type, call.args["id"]
+    region, shown = locate(call, resource_type, top_id)
+    is_show = call.req.method == "GET" and not call.args.get("rest")
+    if shown is not None and is_show and not call.req.query_string:
+        return call.respond(shown)  # the adoption already asked exactly this
+    reply = call.send(region)
+    if reply.status == 404 and not call.args.get("rest") and call.req.method in (
+            "GET", "DELETE"):
+        store.forget(resource_type, top_id, region.pod_id)  # gone from the region
+    return call.respond(reply)

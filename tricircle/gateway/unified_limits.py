@@ -1,0 +1,175 @@
+"""Keystone unified limits read with oslo.limit, against usage counted in every region.
+
+The limits are those registered on the service of CentralRegion's compute
+(or block-storage) endpoint, i.e. the gateway's: ``openstack registered limit
+create --service nova --region CentralRegion ...``. Usage is what every
+region reports for the project (tricircle.gateway.usage), so a project cannot
+exceed its limit by spreading resources over regions. What the gateway does
+with the answers (refuse a create, show /limits) is in tricircle.gateway.quota.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+
+from oslo_limit import exception as limit_exc
+from oslo_limit import limit
+
+from tricircle.common.context import RequestContext
+from tricircle.gateway import usage
+from tricircle.gateway.call import GatewayError
+from tricircle.gateway.conf import CONF
+from tricircle.gateway.quota_resources import of_service
+from tricircle.gateway.regions import TABLE
+from tricircle.objects import routing as routing_obj
+
+LOG = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_enforcers: dict[str, limit.Enforcer] = {}
+# The usage counter of the request this thread is enforcing for: one Enforcer
+# per service is shared by every request, its callback is not.
+_local = threading.local()
+
+# A usage callback: (project id, unified names) → {unified name: usage}.
+Counter = Callable[[str | None, object], dict[str, int]]
+
+
+class Unavailable(Exception):
+    """Keystone's limits could not be read (no endpoint, Keystone down, ...)."""
+
+
+def reset() -> None:
+    """Forget the enforcers (tests; a changed [oslo_limit] endpoint)."""
+    with _lock:
+        _enforcers.clear()
+
+
+def _callback(project_id: str | None, names) -> dict[str, int]:
+    return _local.counter(project_id, names)
+
+
+def _service_types(service_type: str) -> list[str]:
+    if service_type == "compute":
+        return CONF.gateway.compute_limit_service_types
+    return CONF.gateway.volume_limit_service_types
+
+
+def _build(service_type: str) -> limit.Enforcer:
+    """An Enforcer bound to the first of the service's catalog types Keystone has.
+
+    oslo.limit takes its endpoint from [oslo_limit] when the Enforcer is made,
+    one endpoint per process; the gateway needs one per service, so the type is
+    given for the time of the construction only.
+    """
+    errors = []
+    for catalog_type in _service_types(service_type):
+        CONF.set_override("endpoint_service_type", catalog_type, "oslo_limit")
+        try:
+            # cache=False: a limit changed in Keystone applies to the next create.
+            return limit.Enforcer(_callback, cache=False)
+        except (ValueError, limit_exc.SessionInitError) as exc:
+            errors.append(f"{catalog_type}: {exc}")
+        finally:
+            CONF.clear_override("endpoint_service_type", "oslo_limit")
+    raise Unavailable("; ".join(errors))
+
+
+def enforcer(service_type: str) -> limit.Enforcer:
+    with _lock:
+        if service_type not in _enforcers:
+            _enforcers[service_type] = _build(service_type)
+        return _enforcers[service_type]
+
+
+def counter(service_type: str, token: str, context: RequestContext,
+            request_id: str | None = None) -> Counter:
+    """A usage callback for oslo.limit that asks the regions once per request
+    (with the caller's token, under the caller's request id)."""
+    counted: dict[str, dict[str, int]] = {}
+    usage_names = {r.unified_name: r.usage_name for r in of_service(service_type)}
+
+    def count(project_id: str | None, names) -> dict[str, int]:
+        project = project_id or context.project_id
+        if project not in counted:
+            found = usage.count([service_type], token, context.project_id, project,
+                                request_id)
+            counted[project] = found.total(usage_names.values())
+            for region_name in found.unreachable:
+                _add_routed(service_type, counted[project], region_name, project)
+        return {name: counted[project].get(usage_names[name], 0) for name in names}
+    return count
+
+
+def _add_routed(service_type: str, total: dict[str, int], region_name: str,
+                project: str) -> None:
+    """A region that cannot be asked: its servers, volumes and snapshots as the routing
+    table knows them (what the gateway created or adopted there); its cores, RAM and
+    gigabytes are not known and count as 0."""
+    region = next((r for r in TABLE.regions() if r.region_name == region_name), None)
+    if region is None:
+        return
+    for resource in of_service(service_type):
+        if resource.routed_as and resource.usage_name in total:
+            total[resource.usage_name] += len(
+                routing_obj.in_pod(resource.routed_as, region.pod_id, project))
+    LOG.warning("central quota of %s counted region %s from the routing table", project,
+                region_name)
+
+
+def _with_counter(count: Counter, action: Callable):
+    _local.counter = count
+    try:
+        return action()
+    finally:
+        _local.counter = None
+
+
+def _run(service_type: str, count: Counter, action: Callable):
+    """``action(enforcer)`` with ``count`` as the usage callback; Keystone failing is
+    a 503 (refusing is safer than letting a create past an unread limit)."""
+    try:
+        found = enforcer(service_type)
+        return _with_counter(count, lambda: action(found))
+    except (limit_exc.ProjectOverLimit, GatewayError):
+        raise
+    except Exception as exc:  # Unavailable, Keystone refusing or down, ...
+        LOG.error("central quota of %s unavailable: %s", service_type, exc)
+        raise GatewayError(503, "The central quota could not be read from "
+                           "Keystone; try again later.") from None
+
+
+def _limited(found: limit.Enforcer, project: str, names) -> set[str]:
+    """The names Keystone has a limit for, registered or of the project.
+
+    oslo.limit counts a resource without any limit as limited to 0; the gateway
+    leaves it to the regions instead, so switching central quota on before
+    limits are registered, or limiting only servers, blocks nothing else.
+    """
+    have = {name for name, _ in found.get_registered_limits(None)}
+    have |= {name for name, _ in found.get_project_limits(project, None)}
+    return have & set(names)
+
+
+def enforce(service_type: str, project: str, deltas: dict[str, int],
+            count: Counter) -> None:
+    """Raise ProjectOverLimit when ``deltas`` would take ``project`` over a limit."""
+    def check(found: limit.Enforcer) -> None:
+        limited = _limited(found, project, deltas)
+        if limited:
+            found.enforce(project, {k: v for k, v in deltas.items() if k in limited})
+    _run(service_type, count, check)
+
+
+def report(service_type: str, project: str, count: Counter) -> dict[str, tuple[int, int]]:
+    """{unified name: (limit, usage)} of ``project``; -1 is unlimited (also when
+    Keystone has no limit for the resource)."""
+    names = [r.unified_name for r in of_service(service_type)]
+
+    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
+        limited = [name for name in names if name in _limited(found, project, names)]
+        result = found.calculate_usage(project, limited) if limited else {}
+        used = count(project, names)  # counted once per request: no second fan-out
+        return {name: (result[name].limit if name in result else -1, used[name])
+                for name in names}
+    return _run(service_type, count, read)
