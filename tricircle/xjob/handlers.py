@@ -2,9 +2,10 @@
 
 Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
-(seg_rule_setup), tricircle.xjob.recycle (resource_recycle); port_delete is a
-single call. Importing this module fills :data:`HANDLERS`, which is also how
-the admin API knows which job types it may accept.
+(seg_rule_setup, port_update), tricircle.xjob.recycle (resource_recycle,
+bottom_delete); port_delete is a single call. Importing this module fills
+:data:`HANDLERS`, which is also how the admin API knows which job types it
+may accept.
 
 The other networking job types (router_setup, ...) have no handler; the admin
 API refuses them, and a job of such a type already in the table stays NEW.
@@ -16,8 +17,8 @@ from tricircle.xjob import recycle, regions, security_groups, shadow
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
-__all__ = ["HANDLERS", "port_delete", "resource_recycle", "seg_rule_setup",
-           "shadow_port_setup"]
+__all__ = ["HANDLERS", "bottom_delete", "port_delete", "port_update", "resource_recycle",
+           "seg_rule_setup", "shadow_port_setup"]
 
 
 @handler("port_delete")
@@ -33,6 +34,20 @@ def resource_recycle(job: Job) -> None:
     """Delete the bottom resources of ``project_id`` whose top resource central
     Neutron no longer has (see tricircle.xjob.recycle)."""
     recycle.recycle(job.resource["project_id"])
+
+
+@handler("bottom_delete")
+def bottom_delete(job: Job) -> None:
+    """Delete the bottom resources of ``top_id`` (a ``resource_type``), which central
+    Neutron deleted, then their routings (see tricircle.xjob.recycle)."""
+    recycle.delete_bottoms(job.resource["resource_type"], job.resource["top_id"])
+
+
+@handler("port_update")
+def port_update(job: Job) -> None:
+    """Give the bottom ports of central port ``port_id`` its security groups (see
+    tricircle.xjob.security_groups)."""
+    security_groups.push_port_groups(job.resource["port_id"])
 
 
 @handler("shadow_port_setup")

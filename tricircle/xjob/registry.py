@@ -30,6 +30,11 @@ class Job:
 Handler = Callable[[Job], None]
 
 
+class Incomplete(Exception):
+    """A handler tried every part of its work and some parts failed; the message
+    names each and why. The worker retries the job like any failure."""
+
+
 class Registry:
     """A mapping of job type to handler; the worker only claims types it holds."""
 

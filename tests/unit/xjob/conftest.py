@@ -26,6 +26,7 @@ class FakeNeutron:
         self.pod_id, self.endpoint = pod_id, endpoint
         self.objects: dict[str, dict[str, dict]] = collections.defaultdict(dict)
         self.deleted: list[tuple[str, str, str]] = []  # (pod, URL collection, id)
+        self.updated: list[tuple[str, str, dict]] = []
         self._ids = itertools.count()
 
     def conflicts(self, resource_type: str, body: dict) -> bool:
@@ -44,6 +45,11 @@ class FakeNeutron:
         new = dict(body, id=f"{resource_type}-{next(self._ids)}")
         self.objects[resource_type][new["id"]] = new
         return new
+
+    def update(self, resource_type: str, resource_id: str, body: dict) -> dict:
+        self.updated.append((resource_type, resource_id, body))
+        self.objects[resource_type][resource_id].update(body)
+        return self.objects[resource_type][resource_id]
 
     def delete(self, resource_type: str, resource_id: str) -> bool:
         self.deleted.append((self.pod_id, neutron.collection(resource_type), resource_id))

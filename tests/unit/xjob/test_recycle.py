@@ -144,3 +144,56 @@ def test_without_a_central_pod_routings_are_not_judged(db, region, caplog):
     handlers.resource_recycle(JOB)
     assert calls == [] and existing == {("networks", "net")}
     assert "no central pod is registered" in caplog.text
+
+
+# --- bottom_delete --------------------------------------------------------------------
+
+def _bottom_delete(resource_type: str, top_id: str) -> None:
+    handlers.bottom_delete(Job("j", "bottom_delete", "demo",
+                               {"resource_type": resource_type, "top_id": top_id}))
+
+
+def test_a_network_goes_from_every_region_and_its_routings_after(db, region):
+    existing, calls = region
+    _pods()
+    _route("net", "network", ["net"])  # pod2 holds one too, without a routing
+    existing |= {("networks", "net")}
+    _bottom_delete("network", "net")
+    assert calls == [("pod1", "networks", "net"), ("pod2", "networks", "net")]
+    assert not existing and _left(models.ResourceRouting) == 0
+    _bottom_delete("network", "net")  # again, as after a crash: 404s, done
+    assert len(calls) == 4
+
+
+def test_a_port_goes_only_where_a_routing_names_it(db, region):
+    existing, calls = region
+    _pods()
+    _route("port", "port", [None, "b-port"])
+    existing |= {("ports", "b-port")}
+    _bottom_delete("port", "port")
+    assert calls == [("pod2", "ports", "b-port")] and _left(models.ResourceRouting) == 0
+
+
+def test_a_region_that_refuses_keeps_its_routing_for_the_retry(db, region):
+    existing, calls = region
+    _pods()
+    _route("router", "router", ["stuck", "b-router"])
+    existing |= {("routers", "b-router")}
+    with pytest.raises(recycle.Incomplete, match="router router: pod1 Neutron: 409"):
+        _bottom_delete("router", "router")
+    assert not existing and _left(models.ResourceRouting) == 1
+
+
+def test_nothing_goes_while_central_still_has_it(db, region, central):
+    existing, calls = region
+    _pods()
+    _route("net", "network", ["net"])
+    central.add(("networks", "net"))
+    _bottom_delete("network", "net")
+    assert calls == [] and _left(models.ResourceRouting) == 1
+
+
+def test_bottom_delete_refuses_a_type_that_is_no_neutron_resource(db, region):
+    _pods()
+    with pytest.raises(ValueError, match="not server"):
+        _bottom_delete("server", "vm-1")

@@ -10,7 +10,7 @@ from tricircle.db import api as db_api
 from tricircle.db import models
 from tricircle.network import secgroups
 from tricircle.xjob import handlers, regions, security_groups
-from tricircle.xjob.registry import Job
+from tricircle.xjob.registry import Incomplete, Job
 
 CENTRAL, R1, R2 = "central", "pod-1", "pod-2"
 SSH = {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22,
@@ -27,6 +27,9 @@ class GroupsNeutron(FakeNeutron):
         self.everyone = everyone
 
     def get(self, resource_type: str, resource_id: str) -> dict | None:
+        if resource_type == "port":
+            assert self.pod_id == CENTRAL, "a lookup by id would make the region copy it"
+            return super().get(resource_type, resource_id)
         assert resource_type == "security_group"
         groups, central = self.everyone.groups, self.everyone.groups[CENTRAL]
         if resource_id not in groups[self.pod_id] and resource_id in central:
@@ -41,7 +44,7 @@ class GroupsNeutron(FakeNeutron):
             return [self.everyone.listed(self.pod_id, group)
                     for group in self.everyone.groups[self.pod_id].values()
                     if group["project_id"] == filters["project_id"]]
-        assert resource_type == "security_group_rule"
+        assert resource_type in ("security_group_rule", "port")
         return super().find(resource_type, **filters)
 
     def create(self, resource_type: str, body: dict) -> dict:
@@ -93,6 +96,7 @@ class FakeNeutrons:
 @pytest.fixture
 def neutrons(db, fake_neutrons):
     fake = FakeNeutrons(fake_neutrons)
+    fake.fakes = fake_neutrons
     _add_pods()
     return fake
 
@@ -215,3 +219,57 @@ def test_the_regions_default_gets_centrals_default_rules_and_expansions(neutrons
     assert neutrons.rules_of(R1, "r-default") == {
         secgroups.rule_key(dict(member, remote_group_id="r-default")),
         secgroups.rule_key(http)}  # only what Tricircle added went
+
+
+# --- port_update ----------------------------------------------------------------------
+
+@db_api.writer
+def _route_port(session, *pods: str) -> None:
+    for pod in pods:
+        session.add(models.ResourceRouting(top_id="p1", bottom_id="p1", pod_id=pod,
+                                           project_id="demo", resource_type="port"))
+
+
+def _port(neutrons, pod: str, groups: list[str]) -> dict:
+    port = {"id": "p1", "project_id": "demo", "security_groups": groups}
+    neutrons.fakes[pod].objects["port"]["p1"] = port
+    return port
+
+
+def _push() -> None:
+    handlers.port_update(Job(id="j", type="port_update", project_id="demo",
+                             resource={"port_id": "p1"}, attempts=0))
+
+
+def test_a_ports_groups_reach_its_bottom_ports_in_the_regions_ids(neutrons):
+    neutrons.group(CENTRAL, "c-default", name="default")
+    neutrons.group(CENTRAL, "web")
+    neutrons.group(CENTRAL, "db")  # not in R1 yet
+    neutrons.group(R1, "r-default", name="default")
+    neutrons.group(R1, "web")
+    _port(neutrons, CENTRAL, ["web", "db", "c-default"])
+    bottom = _port(neutrons, R1, ["r-default"])
+    _route_port(R1, R2)  # R2's bottom port is gone already
+    _push()
+    assert sorted(bottom["security_groups"]) == ["db", "r-default", "web"]
+    assert "db" in neutrons.groups[R1]  # made by the lookup, same id
+    _push()  # again, as after a crash: nothing to change
+    assert len(neutrons.fakes[R1].updated) == 1
+    assert not neutrons.fakes[R2].updated
+
+
+def test_a_group_without_a_stand_in_keeps_the_bottom_port_as_it_is(neutrons):
+    neutrons.group(CENTRAL, "c-default", name="default")  # R1 has no default group
+    _port(neutrons, CENTRAL, ["c-default"])
+    bottom = _port(neutrons, R1, ["old"])
+    _route_port(R1)
+    with pytest.raises(Incomplete, match="no group can stand for c-default"):
+        _push()
+    assert bottom["security_groups"] == ["old"]
+
+
+def test_a_port_gone_from_central_is_left_to_bottom_delete(neutrons):
+    bottom = _port(neutrons, R1, ["old"])
+    _route_port(R1)
+    _push()
+    assert bottom["security_groups"] == ["old"]
