@@ -165,3 +165,30 @@ def test_routing_cache_is_scoped_to_the_caller(monkeypatch):
         assert asked == ["owner", "intruder", "owner"]
     finally:
         store.clear_cache()
+
+
+def test_tls_of_region_calls_comes_from_the_client_options():
+    conf = config.CONF
+    try:
+        assert proxy._tls() == {"verify": True, "cert": None}
+        conf.set_override("cafile", "/etc/ssl/regions.pem", "client")
+        conf.set_override("certfile", "/etc/tricircle/cert.pem", "client")
+        conf.set_override("keyfile", "/etc/tricircle/key.pem", "client")
+        assert proxy._tls() == {"verify": "/etc/ssl/regions.pem",
+                                "cert": ("/etc/tricircle/cert.pem", "/etc/tricircle/key.pem")}
+        conf.set_override("insecure", True, "client")
+        assert proxy._tls()["verify"] is False
+    finally:
+        for name in ("cafile", "certfile", "keyfile", "insecure"):
+            conf.clear_override(name, "client")
+
+
+def test_the_session_forwards_without_auth_redirects_or_retries():
+    proxy.close()
+    try:
+        session = proxy.session()
+        assert session.auth is None and session.redirect is False
+        assert session.session.adapters["https://"].max_retries.total == 0
+        assert session.session.trust_env is False
+    finally:
+        proxy.close()
