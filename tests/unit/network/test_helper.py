@@ -111,7 +111,7 @@ def test_a_failed_rule_sync_is_logged_not_raised(caplog):
     patched, _ = _admin_api({("POST", "/jobs"): down})
     with patched:
         helper.queue_rule_sync("demo")
-    assert "Rule sync of project demo not queued" in caplog.text
+    assert "seg_rule_setup of project demo not queued" in caplog.text
 
 
 def test_pods_are_kept_for_their_ttl_and_none_when_the_api_fails():
