@@ -2,10 +2,10 @@
 
 Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
-(seg_rule_setup, port_update), tricircle.xjob.recycle (resource_recycle,
-bottom_delete); port_delete is a single call. Importing this module fills
-:data:`HANDLERS`, which is also how the admin API knows which job types it
-may accept.
+(seg_rule_setup), tricircle.xjob.recycle (resource_recycle),
+tricircle.xjob.bottoms (bottom_delete, port_update); port_delete is a single
+call. Importing this module fills :data:`HANDLERS`, which is also how the
+admin API knows which job types it may accept.
 
 The other networking job types (router_setup, ...) have no handler; the admin
 API refuses them, and a job of such a type already in the table stays NEW.
@@ -13,7 +13,7 @@ API refuses them, and a job of such a type already in the table stays NEW.
 
 from oslo_log import log as logging
 
-from tricircle.xjob import recycle, regions, security_groups, shadow
+from tricircle.xjob import bottoms, recycle, regions, security_groups, shadow
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
@@ -39,15 +39,15 @@ def resource_recycle(job: Job) -> None:
 @handler("bottom_delete")
 def bottom_delete(job: Job) -> None:
     """Delete the bottom resources of ``top_id`` (a ``resource_type``), which central
-    Neutron deleted, then their routings (see tricircle.xjob.recycle)."""
-    recycle.delete_bottoms(job.resource["resource_type"], job.resource["top_id"])
+    Neutron deleted, then their routings (see tricircle.xjob.bottoms)."""
+    bottoms.delete(job.resource["resource_type"], job.resource["top_id"])
 
 
 @handler("port_update")
 def port_update(job: Job) -> None:
     """Give the bottom ports of central port ``port_id`` its security groups (see
-    tricircle.xjob.security_groups)."""
-    security_groups.push_port_groups(job.resource["port_id"])
+    tricircle.xjob.bottoms)."""
+    bottoms.update_port(job.resource["port_id"])
 
 
 @handler("shadow_port_setup")

@@ -25,35 +25,31 @@ rules only marked ones are ever removed.
 The job is queued by central Neutron when a rule, a subnet or a network of
 the project changes, and by a region's Neutron when it makes a bottom network
 or group of the project.
-
-``port_update`` {port_id} (:func:`push_port_groups`), queued by central
-Neutron when a port's groups change there, gives the port's bottom ports the
-same groups in their regions' ids, by the same mapping.
 """
 
 from collections.abc import Callable
 
 from oslo_log import log as logging
 
-from tricircle.common.neutron import RemoteConflict, RemoteError
+from tricircle.common.neutron import RemoteConflict
 from tricircle.network import secgroups
 from tricircle.objects import pod as pod_obj
-from tricircle.objects import routing
 from tricircle.xjob import regions
-from tricircle.xjob.registry import Incomplete
 
 LOG = logging.getLogger(__name__)
-SECURITY_GROUPS = "security_groups"
 
 
 def _groups(pod_id: str, project_id: str) -> list[dict]:
     return regions.neutron(pod_id).find("security_group", project_id=project_id)
 
 
-def _standing_for(pod_id: str, central: dict[str, dict], local: dict[str, dict],
-                  group_ids: list[str]) -> dict[str, str | None]:
+def stand_ins(pod_id: str, central: dict[str, dict], local: dict[str, dict],
+              group_ids: list[str]) -> dict[str, str | None]:
     """Each central group of ``group_ids`` -> the group standing for it in the pod
-    (None: none can): the region's own default for central's, else the same id."""
+    (None: none can): the region's own default for central's, else the same id.
+
+    ``central`` and ``local``: the project's groups by id, centrally and in the pod.
+    """
     default = next((group["id"] for group in local.values() if secgroups.is_default(group)),
                    None)
     result: dict[str, str | None] = {}
@@ -71,7 +67,7 @@ def _standing_for(pod_id: str, central: dict[str, dict], local: dict[str, dict],
 def _remote_ids(pod_id: str, central: dict[str, dict], local: dict[str, dict],
                 rules: list[dict], group_id: str) -> dict[str, str | None]:
     """Each remote group of ``rules`` -> the group standing for it in the pod (None: none)."""
-    return _standing_for(pod_id, central, local, secgroups.remote_groups(rules, group_id))
+    return stand_ins(pod_id, central, local, secgroups.remote_groups(rules, group_id))
 
 
 def _cidrs(central_id: str, project_id: str) -> list[str]:
@@ -155,56 +151,3 @@ def setup(project_id: str) -> None:
 def _default(groups: dict[str, dict]) -> dict | None:
     return next((group for group in groups.values() if secgroups.is_default(group)), None)
 
-
-# --- port_update: a port's groups ---------------------------------------------------
-
-def push_port_groups(port_id: str) -> None:
-    """Give every bottom port of central port ``port_id`` the port's security
-    groups, in each region's ids (the groups a region lacks are made there;
-    central's default is the region's own default group).
-
-    The regions apply the change as given and do not forward it back to
-    central (tricircle.network.local_plugin knows Tricircle's account). A
-    bottom port is looked up by listing, never by id: a lookup by id of a port
-    the region lacks would make the region create a bottom port.
-    """
-    central_pod = pod_obj.central()
-    if central_pod is None:
-        LOG.info("no central pod: no port groups to push")
-        return
-    port = regions.neutron(central_pod.pod_id).get("port", port_id)
-    if port is None:
-        LOG.info("port %s is gone from central: its bottom ports go with bottom_delete",
-                 port_id)
-        return
-    central = {group["id"]: group for group in _groups(central_pod.pod_id,
-                                                        port["project_id"])}
-    errors = []
-    for found in routing.of_top("port", port_id):
-        if not found["bottom_id"] or found["pod_id"] == central_pod.pod_id:
-            continue
-        try:
-            _push_groups(found["pod_id"], found["bottom_id"], port, central)
-        except RemoteError as exc:
-            errors.append(f"port {port_id} in pod {found['pod_id']}: {exc.message}")
-    if errors:
-        raise Incomplete("; ".join(errors))
-
-
-def _push_groups(pod_id: str, bottom_id: str, port: dict, central: dict[str, dict]) -> None:
-    neutron = regions.neutron(pod_id)
-    bottoms = neutron.find("port", id=bottom_id)
-    if not bottoms:
-        return  # the region no longer holds it: nothing to update
-    wanted = port.get(SECURITY_GROUPS) or []
-    local = {group["id"]: group for group in _groups(pod_id, port["project_id"])}
-    here = _standing_for(pod_id, central, local, wanted)
-    missing = sorted(group_id for group_id, stand_in in here.items() if stand_in is None)
-    if missing:
-        # Applying the others alone would drop groups the port is meant to have.
-        raise Incomplete(f"port {port['id']} in pod {pod_id}: no group can stand for "
-                         f"{', '.join(missing)} there")
-    groups = sorted(set(here.values()))
-    if set(groups) != set(bottoms[0].get(SECURITY_GROUPS) or []):
-        neutron.update("port", bottom_id, {SECURITY_GROUPS: groups})
-        LOG.info("port %s in pod %s: security groups set to %s", port["id"], pod_id, groups)

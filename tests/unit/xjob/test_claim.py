@@ -65,7 +65,7 @@ def test_only_jobs_of_handled_types_due_now_are_offered(db):
     assert [t for _, t in jobs.unhandled(PORT_DELETE)] == ["router_setup"]
 
 
-def test_success_moves_the_job_to_the_log_and_drops_failed_copies(db):
+def test_success_moves_the_job_to_the_log_and_drops_failed_jobs_of_the_same_work(db):
     failed = jobs.claim(_new()["id"], 0)
     assert jobs.fail(failed, "boom", None) == "FAIL"
     job = _new()

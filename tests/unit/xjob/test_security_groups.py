@@ -125,7 +125,7 @@ def test_a_rule_added_centrally_reaches_each_bottom_group_and_only_those(neutron
     assert not neutrons.groups[R2] and not neutrons.rules[R2]  # R2 never used it
 
 
-def test_a_rule_deleted_centrally_goes_from_the_copies(neutrons):
+def test_a_rule_deleted_centrally_goes_from_the_bottom_groups(neutrons):
     for pod in (CENTRAL, R1, R2):
         neutrons.group(pod, "web")
         neutrons.rule(pod, "web", **EGRESS)
@@ -221,7 +221,7 @@ def test_the_regions_default_gets_centrals_default_rules_and_expansions(neutrons
         secgroups.rule_key(http)}  # only what Tricircle added went
 
 
-# --- port_update ----------------------------------------------------------------------
+# --- port_update (tricircle.xjob.bottoms), on the same groups ----------------------------
 
 @db_api.writer
 def _route_port(session, *pods: str) -> None:
@@ -263,7 +263,7 @@ def test_a_group_without_a_stand_in_keeps_the_bottom_port_as_it_is(neutrons):
     _port(neutrons, CENTRAL, ["c-default"])
     bottom = _port(neutrons, R1, ["old"])
     _route_port(R1)
-    with pytest.raises(Incomplete, match="no group can stand for c-default"):
+    with pytest.raises(Incomplete, match="no group there stands for c-default"):
         _push()
     assert bottom["security_groups"] == ["old"]
 
