@@ -83,6 +83,12 @@ COLLECTIONS = {
 }
 
 
+def body_key(kind: str) -> str:
+    """The key of one object in a request or answer: the kind, but qos/policies say
+    ``policy``."""
+    return "policy" if kind == "qos_policy" else kind
+
+
 def list_key(kind: str) -> str:
     """The key of a list answer: security_groups, policies, port_chains, ..."""
     return collection(kind).rsplit("/", 1)[-1].replace("-", "_")
@@ -128,7 +134,7 @@ class Neutron:
         """One object by id; None when this Neutron does not hold it."""
         answer = self.request("GET", f"{collection(kind)}/{quote(resource_id)}",
                               missing_ok=True)
-        return None if answer is None else answer[kind]
+        return None if answer is None else answer[body_key(kind)]
 
     def find(self, kind: str, **filters: str | list[str]) -> list[dict]:
         """Objects matching ``filters`` (a list value asks for any of its items)."""
@@ -137,11 +143,13 @@ class Neutron:
         return self.request("GET", path)[list_key(kind)]
 
     def create(self, kind: str, body: dict) -> dict:
-        return self.request("POST", collection(kind), {kind: body})[kind]
+        key = body_key(kind)
+        return self.request("POST", collection(kind), {key: body})[key]
 
     def update(self, kind: str, resource_id: str, body: dict) -> dict:
+        key = body_key(kind)
         return self.request("PUT", f"{collection(kind)}/{quote(resource_id)}",
-                            {kind: body})[kind]
+                            {key: body})[key]
 
     def delete(self, kind: str, resource_id: str) -> bool:
         """Delete by id: True if deleted, False if it was gone already."""

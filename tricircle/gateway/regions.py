@@ -16,14 +16,9 @@ import re
 import threading
 import time
 
-import sqlalchemy as sa
-from oslo_utils import uuidutils
-from sqlalchemy.orm import Session
-
 from tricircle.common import client
-from tricircle.db import api as db_api
-from tricircle.db import models
 from tricircle.gateway.conf import CONF
+from tricircle.objects import endpoint
 from tricircle.objects import pod as pod_obj
 from tricircle.objects.pod import Region
 
@@ -41,27 +36,6 @@ _VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?(/.*)?$")
 def service_root(url: str) -> str:
     """http://r1:8774/v2.1 → http://r1:8774; http://r1/volume/v3/abc → http://r1/volume."""
     return _VERSION_SUFFIX.sub("", url.rstrip("/"))
-
-
-# The cached_endpoints queries stay here: besides this table only xjob reads
-# that table (tricircle/xjob/regions.py, its own copy).
-
-@db_api.reader
-def _endpoints(session: Session) -> dict[str, dict[str, str]]:
-    """pod id → {service type: root URL} of every cached endpoint."""
-    endpoints: dict[str, dict[str, str]] = {}
-    for row in session.scalars(sa.select(models.CachedEndpoint)):
-        endpoints.setdefault(row.pod_id, {})[row.service_type] = row.service_url
-    return endpoints
-
-
-@db_api.writer
-def _store(session: Session, pod_id: str, service_type: str, url: str) -> None:
-    session.execute(sa.delete(models.CachedEndpoint).where(
-        models.CachedEndpoint.pod_id == pod_id,
-        models.CachedEndpoint.service_type == service_type))
-    session.add(models.CachedEndpoint(service_id=uuidutils.generate_uuid(), pod_id=pod_id,
-                                      service_type=service_type, service_url=url))
 
 
 class RegionTable:
@@ -93,7 +67,7 @@ class RegionTable:
         return next((r for r in self.regions() if r.pod_id == pod_id), None)
 
     def _build(self) -> list[Region]:
-        endpoints = _endpoints()
+        endpoints = endpoint.get_all()
         regions = []
         for region in pod_obj.regional():
             urls = dict(endpoints.get(region.pod_id, {}))
@@ -101,7 +75,7 @@ class RegionTable:
                 if service_type not in urls:
                     url = self._from_catalog(region.region_name, service_type)
                     if url:
-                        _store(region.pod_id, service_type, url)
+                        endpoint.store(region.pod_id, service_type, url)
                         urls[service_type] = url
             regions.append(dataclasses.replace(region, endpoints=urls))
         return regions
@@ -127,5 +101,5 @@ TABLE = RegionTable()
 
 def set_endpoint(region_name: str, service_type: str, url: str) -> None:
     """Store ``url`` as the ``service_type`` endpoint of the pod of ``region_name``."""
-    _store(pod_obj.pod_id_of(region_name), service_type, service_root(url))
+    endpoint.store(pod_obj.pod_id_of(region_name), service_type, service_root(url))
     TABLE.invalidate()

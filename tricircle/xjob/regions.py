@@ -18,17 +18,13 @@ or replace :func:`neutron`.
 
 import functools
 
-import sqlalchemy as sa
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from oslo_log import log as logging
-from oslo_utils import uuidutils
-from sqlalchemy.orm import Session
 
 from tricircle.common import client
 from tricircle.common.neutron import Neutron, RemoteError, reason
-from tricircle.db import api as db_api
-from tricircle.db import models
+from tricircle.objects import endpoint
 from tricircle.objects import pod as pod_obj
 
 LOG = logging.getLogger(__name__)
@@ -46,32 +42,14 @@ def get_session() -> ks_session.Session:
     return ks_session.Session()
 
 
-# --- cached_endpoints ---------------------------------------------------------------
-
-@db_api.reader
-def _cached_endpoint(session: Session, pod_id: str, service_type: str) -> str | None:
-    return session.scalar(sa.select(models.CachedEndpoint.service_url).where(
-        models.CachedEndpoint.pod_id == pod_id,
-        models.CachedEndpoint.service_type == service_type))
-
-
-@db_api.writer
-def _cache_endpoint(session: Session, pod_id: str, service_type: str, url: str) -> None:
-    session.add(models.CachedEndpoint(service_id=uuidutils.generate_uuid(), pod_id=pod_id,
-                                      service_type=service_type, service_url=url))
-
-
-@db_api.writer
-def forget_endpoint(session: Session, pod_id: str, service_type: str = NETWORK) -> None:
-    """Drop a cached endpoint so the next call asks the catalog again."""
-    session.execute(sa.delete(models.CachedEndpoint).where(
-        models.CachedEndpoint.pod_id == pod_id,
-        models.CachedEndpoint.service_type == service_type))
+def forget_endpoint(pod_id: str) -> None:
+    """Drop the pod's cached Neutron endpoint so the next call asks the catalog again."""
+    endpoint.forget(pod_id, NETWORK)
 
 
 def network_endpoint(region: pod_obj.Region) -> str:
     """The Neutron URL of the pod's region (cached, else from the catalog, then cached)."""
-    url = _cached_endpoint(region.pod_id, NETWORK)
+    url = endpoint.get(region.pod_id, NETWORK)
     if url:
         return url
     try:
@@ -81,7 +59,7 @@ def network_endpoint(region: pod_obj.Region) -> str:
     if not url:
         raise RemoteError("Keystone", 404, f"the catalog has no {NETWORK} endpoint in "
                           f"region {region.region_name}", region.region_name)
-    _cache_endpoint(region.pod_id, NETWORK, url)
+    endpoint.store(region.pod_id, NETWORK, url)
     return url
 
 

@@ -166,3 +166,11 @@ def test_reason_reads_the_message_inside_an_error_body():
     assert neutron.reason('{"NeutronError": {"message": "no such port"}}') == "no such port"
     assert neutron.reason('{"itemNotFound": {"message": "gone", "code": 404}}') == "gone"
     assert neutron.reason("<html>Bad Gateway</html>") == "<html>Bad Gateway</html>"
+
+
+def test_a_qos_policy_is_sent_and_read_under_policy(region, transport):
+    transport.answers[("GET", "/v2.0/qos/policies/q1")] = (200, {"policy": {"id": "q1"}})
+    transport.answers[("POST", "/v2.0/qos/policies")] = (201, {"policy": {"id": "q2"}})
+    assert region.get("qos_policy", "q1") == {"id": "q1"}
+    assert region.create("qos_policy", {"name": "gold"}) == {"id": "q2"}
+    assert transport.sent[-1]["body"] == {"policy": {"name": "gold"}}
