@@ -83,10 +83,10 @@ def test_servers_in_two_regions_share_one_central_network(lab, central_net, uniq
                                                                     subnet.gateway_ip)
             # The server's port: created centrally first, same id, MAC and IP here.
             (port,) = list(local.ports(device_id=servers[region.name].id))
-            twin = central.get_port(port.id)
-            assert twin.mac_address == port.mac_address
-            assert twin.fixed_ips == port.fixed_ips
-            assert twin.binding_profile["region"] == region.name
+            top = central.get_port(port.id)
+            assert top.mac_address == port.mac_address
+            assert top.fixed_ips == port.fixed_ips
+            assert top.binding_profile["region"] == region.name
             address = port.fixed_ips[0]["ip_address"]
             assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet.cidr)
             addresses.append(address)
@@ -95,7 +95,7 @@ def test_servers_in_two_regions_share_one_central_network(lab, central_net, uniq
         _delete_servers(lab, servers)
 
     # Step 6: deleting the servers and then the network centrally cleans every region.
-    assert list(central.ports(network_id=network.id)) == []  # the twins went with the VMs
+    assert list(central.ports(network_id=network.id)) == []  # the top ports went with the VMs
     lab.sdk("demo", CENTRAL_REGION).network.delete_network(network)
     for region in REGIONS:  # xjob's bottom_delete, queued by the delete
         local = _admin_network(lab, region.name)
@@ -199,9 +199,9 @@ def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_na
                                 "--wait", unique_name, user="demo", region=CENTRAL_REGION)
     try:
         (port,) = list(_admin_network(lab, region.name).ports(device_id=server["id"]))
-        twin = _admin_network(lab, CENTRAL_REGION).get_port(port.id)
-        assert twin.fixed_ips == port.fixed_ips
-        assert twin.binding_profile["region"] == region.name
+        top = _admin_network(lab, CENTRAL_REGION).get_port(port.id)
+        assert top.fixed_ips == port.fixed_ips
+        assert top.binding_profile["region"] == region.name
         # Only the region with a port of it holds a copy.
         assert not _holds(lab, elsewhere.name, network)
     finally:

@@ -170,12 +170,12 @@ def test_port_on_a_local_only_network_never_reaches_central(plugin, neutrons):
     ({"region": "RegionOne", "origin": "local"}, True),
     ({"region": "RegionTwo", "origin": "local"}, False),
     ({}, False)])
-def test_deleting_a_port_deletes_only_a_twin_made_here(plugin, neutrons, profile, deleted):
-    twin = dict(CENTRAL_PORT, **{"binding:profile": profile})
+def test_deleting_a_port_deletes_only_a_top_port_made_here(plugin, neutrons, profile, deleted):
+    top = dict(CENTRAL_PORT, **{"binding:profile": profile})
     plugin._central_networks[NET] = True
     with mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port"), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "get_port", return_value={"network_id": NET}), \
-            mock.patch.object(neutrons, "get", return_value=twin), \
+            mock.patch.object(neutrons, "get", return_value=top), \
             mock.patch.object(neutrons, "delete") as delete:
         plugin.delete_port(mock.Mock(), PORT)
     assert delete.called is deleted
@@ -190,7 +190,7 @@ def test_deleting_a_port_of_a_local_only_network_never_asks_central(plugin, neut
     central.assert_not_called()
 
 
-def test_binding_updates_are_forwarded_to_the_twin(plugin, neutrons):
+def test_binding_updates_are_forwarded_to_the_top_port(plugin, neutrons):
     plugin._central_networks[NET] = True
     change = {"binding:host_id": "nova-r1-compute", "device_id": "vm-1",
               "binding:profile": {}}
@@ -219,7 +219,7 @@ def _regroup(plugin, neutrons, now: list[str], requested: list[str],
     return update_central
 
 
-def test_a_group_change_made_here_reaches_the_central_twin_in_central_ids(plugin, neutrons):
+def test_a_group_change_made_here_reaches_the_top_port_in_central_ids(plugin, neutrons):
     # Nova's add-security-group: the region's default group plus a central group.
     update_central = _regroup(plugin, neutrons, ["local-default"], ["local-default", "web"],
                               (["local-default", "web"], ["central-default", "web"]))

@@ -25,7 +25,7 @@ from tricircle.network import helper
 from tricircle.network import local_plugin as lp
 
 
-def test_the_central_twin_of_a_port_asks_for_the_groups_given():
+def test_the_top_port_of_a_port_asks_for_the_groups_given():
     body = lp.central_port_body({"network_id": "n", "project_id": "p1"}, "RegionOne", [WEB])
     assert body["security_groups"] == [WEB]
     assert "security_groups" not in lp.central_port_body({"network_id": "n"}, "RegionOne")

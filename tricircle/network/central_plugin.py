@@ -16,7 +16,7 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   routing names it) and then their routings;
 - queues xjob's ``shadow_port_setup`` (pod of the port's region, network) when
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
-  copies ``binding:host_id`` to the port's central twin, so central Neutron is
+  copies ``binding:host_id`` to the port's top port, so central Neutron is
   where every region's bindings meet (see tricircle.xjob.shadow);
 - queues xjob's ``port_update`` when a port's security groups change here:
   xjob gives the port's bottom copies the new groups (the local plugin

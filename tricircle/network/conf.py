@@ -16,7 +16,7 @@ tricircle_opts = [
                help="Keystone region whose 'network' endpoint is central Neutron."),
     cfg.StrOpt("local_region_name",
                help="The region this Neutron serves; required by the local plugin. "
-                    "Recorded on the central twin of every port created here."),
+                    "Recorded on the top port of every port created here."),
 ]
 
 cfg.CONF.register_opts(tricircle_opts, group=tricircle_group)

@@ -12,20 +12,20 @@ something in the region asks for it:
   id copies nothing;
 - a port created here (by Nova, DHCP) on a central network is created in
   central Neutron first, so its MAC and IPs come from central IPAM, then here
-  with the same id, MAC and IPs. Its central twin records the region.
+  with the same id, MAC and IPs. Its top port records the region.
 
 A central network of type ``local`` without zone hints lives in the first
 region that copies it (its routing says which); the others treat it as absent.
 
-Networks created directly in the region (no central twin) are plain ML2.
+Networks created directly in the region (no top port) are plain ML2.
 
 A shadow port (``device_owner`` ``compute:shadow``, made by xjob: the stand-in
-for a VM port bound in another region) has no central twin of its own: it is
+for a VM port bound in another region) has no top port of its own: it is
 created here only, with the MAC and IPs it is given, and nothing about it is
 forwarded to central Neutron.
 
-Deleting a port here deletes its central twin only when this plugin created
-that twin: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
+Deleting a port here deletes its top port only when this plugin created
+that top port: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
 = this region. A port created centrally and only copied here stays in central.
 
 Each copy, and each port created here on a central network, is recorded in
@@ -38,7 +38,7 @@ tricircle.network.bottom; this module acts on them. Security groups follow
 central too (tricircle.network.local_security_groups, mixed in here): a
 port's copy, and a port created here on a central network, carry central's
 group ids, also when they change later (a change made here, e.g. by Nova's
-add-security-group, is forwarded to the central twin; one made centrally is
+add-security-group, is forwarded to the top port; one made centrally is
 pushed here by the central plugin).
 """
 
@@ -180,7 +180,7 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
                 helper.central().update("port", id, changes)
             except RemoteError as exc:
                 # The port works here; central shows the old values until the next change.
-                LOG.warning("Port %s: central twin not updated: %s", id, exc)
+                LOG.warning("Port %s: top port not updated: %s", id, exc)
         return result
 
     def _regrouped_port(self, context, port_id: str, body: dict) -> dict | None:
@@ -203,7 +203,7 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
             if top and bottom.created_here(top, helper.local_region()):
                 self._delete_central_port(id)
         except RemoteError as exc:
-            LOG.error("Port %s deleted here, but its central twin may remain: %s", id, exc)
+            LOG.error("Port %s deleted here, but its top port may remain: %s", id, exc)
 
     def delete_network(self, context, id):
         # Shadows are xjob's stand-ins for ports of other regions: when the network
@@ -325,4 +325,4 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         try:
             helper.central().delete("port", port_id)
         except RemoteError as exc:
-            LOG.error("Central twin of port %s not deleted: %s", port_id, exc)
+            LOG.error("Top port of port %s not deleted: %s", port_id, exc)

@@ -145,5 +145,5 @@ class SecurityGroupMixin:
                     central.append(id_)
                 else:
                     LOG.warning("Security group %s is not central: left out of the port's "
-                                "central twin", id_)
+                                "top port", id_)
         return here, central

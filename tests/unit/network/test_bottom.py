@@ -74,7 +74,7 @@ def test_only_the_forwarded_attributes_of_an_update_reach_central():
 
 # --- central ports and their regions ---------------------------------------------------
 
-def test_only_the_creating_region_owns_the_twin():
+def test_only_the_creating_region_owns_the_top_port():
     assert bottom.created_here(CENTRAL_PORT, "RegionOne")
     assert not bottom.created_here(CENTRAL_PORT, "RegionTwo")
     assert not bottom.created_here(dict(CENTRAL_PORT, **{"binding:profile": {}}), "RegionOne")
