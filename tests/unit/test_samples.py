@@ -5,6 +5,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 TOP = pathlib.Path(__file__).parents[2]
 BIN = pathlib.Path(sys.executable).parent
 
@@ -18,22 +20,23 @@ def _generate(tool: str, generator_conf: str, out: pathlib.Path) -> str:
     return out.read_text()
 
 
-def test_sample_config_is_current(tmp_path):
-    conf = "etc/tricircle/tricircle-config-generator.conf"
-    generated = _generate("oslo-config-generator", conf, tmp_path / "sample")
-    committed = (TOP / "etc/tricircle/tricircle.conf.sample").read_text()
-    assert generated == committed, (
-        f"etc/tricircle/tricircle.conf.sample is stale; regenerate it: "
-        f".venv/bin/oslo-config-generator --config-file {conf}")
+SAMPLES = [  # (generator, its config, the committed sample)
+    ("oslo-config-generator", "etc/tricircle/tricircle-config-generator.conf",
+     "etc/tricircle/tricircle.conf.sample"),
+    ("oslo-config-generator", "etc/tricircle/neutron-tricircle-config-generator.conf",
+     "etc/tricircle/neutron-tricircle.conf.sample"),
+    ("oslopolicy-sample-generator", "etc/tricircle/tricircle-policy-generator.conf",
+     "etc/tricircle/policy.yaml.sample"),
+]
 
 
-def test_sample_policy_is_current(tmp_path):
-    conf = "etc/tricircle/tricircle-policy-generator.conf"
-    generated = _generate("oslopolicy-sample-generator", conf, tmp_path / "sample")
-    committed = (TOP / "etc/tricircle/policy.yaml.sample").read_text()
+@pytest.mark.parametrize(("tool", "conf", "sample"), SAMPLES,
+                         ids=[sample.rsplit("/", 1)[-1] for _, _, sample in SAMPLES])
+def test_sample_is_current(tmp_path, tool, conf, sample):
+    generated = _generate(tool, conf, tmp_path / "sample")
+    committed = (TOP / sample).read_text()
     assert generated == committed, (
-        f"etc/tricircle/policy.yaml.sample is stale; regenerate it: "
-        f".venv/bin/oslopolicy-sample-generator --config-file {conf}")
+        f"{sample} is stale; regenerate it: .venv/bin/{tool} --config-file {conf}")
 
 
 def test_every_tricircle_option_is_documented():
