@@ -195,7 +195,9 @@ def test_pod_with_routings_needs_force_to_delete(osc):
 
 def test_job_schemas_create_list_show_redo_delete_and_region_status(osc):
     schemas = osc.json("multiregion", "networking", "job", "schemas")
-    assert {"Type": "port_delete", "Resource": ["pod_id", "port_id"]} in schemas
+    assert {"Type": "port_delete", "Resource": ["pod_id", "port_id"], "Handled": True} in schemas
+    assert {"Type": "router_setup", "Resource": ["pod_id", "router_id", "network_id"],
+            "Handled": False} in schemas  # POST /jobs refuses it
 
     pod_id = osc.pod("JobRegion", "--availability-zone", "az-jobs")
     job = osc.json("multiregion", "networking", "job", "create",

@@ -116,8 +116,9 @@ class DeleteJob(command.Command):
 
 
 class ListJobSchemas(command.Lister):
-    """List job types and the resource ids each one needs"""
+    """List job types, the resource ids each one needs and whether a worker runs it"""
 
     def take_action(self, args: argparse.Namespace) -> tuple:
         schemas = common.client(self).jobs.schemas()
-        return ("Type", "Resource"), common.rows(schemas, ("type", "resource"))
+        return (("Type", "Resource", "Handled"),
+                common.rows(schemas, ("type", "resource", "handled")))

@@ -77,8 +77,9 @@ def test_delete_several():
 
 def test_schemas_keep_the_server_order_of_resource_fields():
     client = make_client({("GET", "/jobs/schemas"): {"schemas": [
-        {"type": "router_setup", "resource": ["pod_id", "router_id", "network_id"]}]}})
-    assert "| router_setup | pod_id, router_id, network_id |" in run(
+        {"type": "router_setup", "resource": ["pod_id", "router_id", "network_id"],
+         "handled": False}]}})
+    assert "| router_setup | pod_id, router_id, network_id | False   |" in run(
         jobs.ListJobSchemas, [], client)
     assert json.loads(run(jobs.ListJobSchemas, ["-f", "json"], client))[0]["Resource"] == [
         "pod_id", "router_id", "network_id"]
