@@ -147,5 +147,5 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         """Ask xjob to delete the regions' bottom copies of ``top_id``, just deleted here."""
         helper.queue("bottom_delete", project_id,
                      {"resource_type": resource_type, "top_id": top_id},
-                     f"the bottom copies of {resource_type} {top_id} stay until a "
-                     "resource_recycle of the project")
+                     f"the bottom copies of {resource_type} {top_id} keep their routings "
+                     "until an operator queues resource_recycle of the project")
