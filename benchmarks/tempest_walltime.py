@@ -3,7 +3,7 @@ CentralRegion and directly against RegionOne, in one run: how much longer the
 same tests take through Tricircle, and what fails only there.
 
     .venv/bin/tricircle-lab up
-    .venv/bin/python benchmarks/tempest_walltime.py                  # both sides, ~25 min
+    .venv/bin/python benchmarks/tempest_walltime.py                  # both sides, ~50 min
     .venv/bin/python benchmarks/tempest_walltime.py --regex test_list_flavors --side central
     .venv/bin/python benchmarks/tempest_walltime.py --json figures.json
     .venv/bin/python benchmarks/tempest_walltime.py --report-only    # figures of the last run again
