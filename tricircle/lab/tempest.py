@@ -536,7 +536,10 @@ def ratio_figures(central: Mapping[str, TestResult], direct: Mapping[str, TestRe
 
 # --- the lab's logs -----------------------------------------------------------------
 
-TIMEOUT = re.compile(r"timed out|timeout", re.IGNORECASE)
+# "timed out" in any case, and the names timeouts go by (ReadTimeout,
+# TimeoutError, "Gateway Timeout", TIMEOUT); not the word in code a traceback
+# quotes ("run_iter(timeout=timeout)"), which is no timeout at all.
+TIMEOUT = re.compile(r"(?i:timed out)|[A-Za-z]*Timeout|TIMEOUT")
 
 
 def log_sizes(logs: Path) -> dict[str, int]:

@@ -308,7 +308,8 @@ def test_timeouts_are_counted_in_lines_written_since_the_sizes_were_taken(tmp_pa
     assert set(before) == {"nova-r1-api.log", "rotated.log"}
     with open(logs / "nova-r1-api.log", "a") as log:
         log.write("ERROR ... ReadTimeout: read timeout=60\n"
-                  "request timed out\nTIMEOUT in capitals\nall fine\n")
+                  "request timed out\nTIMEOUT in capitals\nall fine\n"
+                  "    for _state in self.run_iter(timeout=timeout):\n")
     (logs / "tricircle-api-app.log").write_text("gateway: RegionOne timed out\nok\n")
     (logs / "rotated.log").write_text("Timeout after rotation\n")  # shorter than before
     (logs / "quiet.log").write_text("nothing to see\n")
