@@ -16,7 +16,8 @@ from pathlib import Path
 import openstack
 import pytest
 
-from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+from tricircle.lab import tempest
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
 
 def pytest_collection_modifyitems(items):
@@ -93,14 +94,23 @@ class Lab:
 
 
 @pytest.fixture(scope="session")
-def lab() -> Lab:
-    """Bring the lab up (a no-op apart from health checks when it already runs)."""
+def lab():
+    """Bring the lab up (a no-op apart from health checks when it already runs).
+
+    At the end of the session, the lab's logs written meanwhile must hold no
+    timeout: no request of the tier waited on a service that was waiting on it
+    (doc/networking.md, "Who calls whom").
+    """
     result = subprocess.run(lab_command() + ["up"], capture_output=True, text=True,
                             timeout=3600)
     if result.returncode != 0:
         pytest.fail(f"tricircle-lab up failed:\n{result.stdout[-3000:]}\n"
                     f"{result.stderr[-5000:]}", pytrace=False)
-    return Lab()
+    logs = Layout.default().logs
+    before = tempest.log_sizes(logs)
+    yield Lab()
+    timeouts = tempest.count_timeouts(logs, before)
+    assert not timeouts, f"timeouts in the lab's logs during the tier: {timeouts}"
 
 
 @pytest.fixture
