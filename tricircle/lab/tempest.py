@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tricircle.lab import LabError
 from tricircle.lab.layout import CENTRAL_REGION, LAB_FILES, REGIONS, Layout
+from tricircle.lab.venv import run_logged
 
 REQUIREMENTS = LAB_FILES / "tempest-requirements.txt"
 _COMPLETE = ".tempest-complete"
@@ -92,25 +93,14 @@ def ensure_venv(layout: Layout, say: Say) -> Path:
     started = time.monotonic()
     say(f"building tempest venv {venv} from PyPI ({REQUIREMENTS.name})")
     log = layout.cache / f"{venv.name}.pip.log"
-    _build_step([sys.executable, "-m", "venv", str(venv)], log)
-    _build_step([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
-                 "install", "-r", str(REQUIREMENTS)], log)
+    run_logged([sys.executable, "-m", "venv", str(venv)], log, "the tempest venv")
+    run_logged([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
+                 "install", "-r", str(REQUIREMENTS)], log, "the tempest venv")
     seconds = time.monotonic() - started
     # The marker is written last: a venv without it is rebuilt.
     (venv / _COMPLETE).write_text(f"{seconds:.0f}\n")
     say(f"tempest venv built in {seconds:.0f} s")
     return venv
-
-
-def _build_step(argv: list[str], log: Path) -> None:
-    with open(log, "a") as output:
-        output.write(f"$ {' '.join(argv)}\n")
-        output.flush()
-        result = subprocess.run(argv, stdout=output, stderr=subprocess.STDOUT)
-    if result.returncode != 0:
-        tail = log.read_text(errors="replace").splitlines()[-30:]
-        raise LabError(f"building the tempest venv failed ({argv[0]} ... exited "
-                       f"{result.returncode}); last lines of {log}:\n" + "\n".join(tail))
 
 
 def site_packages(venv: Path) -> Path:

@@ -22,14 +22,14 @@ def ensure(layout: Layout, say) -> None:
     started = time.monotonic()
     say(f"building venv {venv} from PyPI (pinned by constraints.txt); takes 1-3 minutes")
     log = layout.cache / f"{venv.name}.pip.log"
-    _run([sys.executable, "-m", "venv", str(venv)], log)
+    run_logged([sys.executable, "-m", "venv", str(venv)], log)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     # The plugins are copied out first: building in place would leave build/
     # and egg-info folders in the clone.
     plugins = layout.cache / "lab-plugins-src"
     shutil.rmtree(plugins, ignore_errors=True)
     shutil.copytree(LAB_FILES / "plugins", plugins)
-    _run(pip + ["install", "-c", str(CONSTRAINTS), *requirements(), str(plugins)], log)
+    run_logged(pip + ["install", "-c", str(CONSTRAINTS), *requirements(), str(plugins)], log)
     (venv / _COMPLETE).write_text(f"{time.monotonic() - started:.0f}\n")
     say(f"venv built in {time.monotonic() - started:.0f} s")
 
@@ -41,12 +41,14 @@ def _check_build_tools() -> None:
                        "apt-get install -y gcc python3-dev")
 
 
-def _run(argv: list[str], log) -> None:
+def run_logged(argv: list[str], log, what: str = "the lab venv") -> None:
+    """Run one build step of a venv, its output appended to ``log``; LabError
+    with the log's last lines when it fails."""
     with open(log, "a") as output:
         output.write(f"$ {' '.join(argv)}\n")
         output.flush()
         result = subprocess.run(argv, stdout=output, stderr=subprocess.STDOUT)
     if result.returncode != 0:
         lines = log.read_text(errors="replace").splitlines()[-30:]
-        raise LabError(f"building the lab venv failed ({argv[0]} ... exited "
+        raise LabError(f"building {what} failed ({argv[0]} ... exited "
                        f"{result.returncode}); last lines of {log}:\n" + "\n".join(lines))
