@@ -28,7 +28,7 @@ from tricircle.objects import pod as pod_obj
 from tricircle.objects import routing
 from tricircle.xjob import regions
 from tricircle.xjob.registry import Incomplete
-from tricircle.xjob.security_groups import stand_ins
+from tricircle.xjob.security_groups import groups_by_id, stand_ins
 
 LOG = logging.getLogger(__name__)
 
@@ -71,11 +71,6 @@ def delete(resource_type: str, top_id: str) -> None:
         raise Incomplete("; ".join(errors))
 
 
-def _groups(pod_id: str, project_id: str) -> dict[str, dict]:
-    found = regions.neutron(pod_id).find("security_group", project_id=project_id)
-    return {group["id"]: group for group in found}
-
-
 def update_port(port_id: str) -> None:
     """Give every bottom port of port ``port_id`` central's security groups."""
     central = _central()
@@ -84,7 +79,7 @@ def update_port(port_id: str) -> None:
         LOG.info("port %s is gone from central: its bottom_delete removes the bottom ports",
                  port_id)
         return
-    central_groups = _groups(central.pod_id, top["project_id"])
+    central_groups = groups_by_id(central.pod_id, top["project_id"])
     errors = []
     for pod_id in sorted(routing.pods_holding("port", port_id) - {central.pod_id}):
         try:
@@ -103,7 +98,7 @@ def _regroup(pod_id: str, top: dict, central_groups: dict[str, dict]) -> None:
     if not found:
         return  # the region no longer holds the port
     wanted = top.get(SECURITY_GROUPS) or []
-    mapped = stand_ins(pod_id, central_groups, _groups(pod_id, top["project_id"]), wanted)
+    mapped = stand_ins(pod_id, central_groups, groups_by_id(pod_id, top["project_id"]), wanted)
     missing = [group_id for group_id in wanted if mapped[group_id] is None]
     if missing:
         # The others alone would leave the port with fewer groups than central says.

@@ -39,8 +39,10 @@ from tricircle.xjob import regions
 LOG = logging.getLogger(__name__)
 
 
-def _groups(pod_id: str, project_id: str) -> list[dict]:
-    return regions.neutron(pod_id).find("security_group", project_id=project_id)
+def groups_by_id(pod_id: str, project_id: str) -> dict[str, dict]:
+    """The project's security groups in the pod, by id."""
+    found = regions.neutron(pod_id).find("security_group", project_id=project_id)
+    return {group["id"]: group for group in found}
 
 
 def stand_ins(pod_id: str, central: dict[str, dict], local: dict[str, dict],
@@ -135,11 +137,11 @@ def setup(project_id: str) -> None:
         LOG.info("no central pod: no security groups to sync")
         return
     central_id = central_pod.pod_id
-    central = {group["id"]: group for group in _groups(central_id, project_id)}
+    central = groups_by_id(central_id, project_id)
     central_default = _default(central)
     cidrs = _cidrs(central_id, project_id)
     for pod in pod_obj.regional():
-        local = {group["id"]: group for group in _groups(pod.pod_id, project_id)}
+        local = groups_by_id(pod.pod_id, project_id)
         for group_id in sorted(set(local) & set(central)):
             if not secgroups.is_default(central[group_id]):
                 sync_group(pod.pod_id, central[group_id], central, local, cidrs)
