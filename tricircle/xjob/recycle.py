@@ -32,13 +32,6 @@ ORDER = ("floatingip", "port_chain", "port_pair_group", "port_pair", "flow_class
          "trunk", "port", "router", "subnet", "network", "security_group", "qos_policy")
 
 
-def _central_holds(central: neutron.Neutron, resource_type: str, top_id: str) -> bool:
-    # Only presence matters, so the answer's body is not read: its key is not
-    # always the resource type (qos/policies/{id} answers {"policy": ...}).
-    path = f"{neutron.collection(resource_type)}/{neutron.quote(top_id)}"
-    return central.request("GET", path, missing_ok=True) is not None
-
-
 def _central() -> neutron.Neutron | None:
     central = pod_obj.central()
     if central is None:
@@ -61,7 +54,7 @@ def orphans(project_id: str) -> list[dict]:
     for found in routings:
         key = (found["resource_type"], found["top_id"])
         if key not in gone:  # one question per top resource, however many pods hold it
-            gone[key] = not _central_holds(central_neutron, *key)
+            gone[key] = central_neutron.get(*key) is None
         if gone[key]:
             result.append(found)
     return result

@@ -14,8 +14,13 @@ from tricircle.xjob.registry import Job
 JOB = Job("j", "resource_recycle", "demo", {"project_id": "demo"})
 
 
-class Central:
-    """Central Neutron as the set of (collection, id) it still holds."""
+# The resource type behind each URL collection, to answer under its body key.
+KINDS = {neutron.collection(kind): kind for kind in recycle.ORDER}
+
+
+class Central(neutron.Neutron):
+    """Central Neutron as the set of (collection, id) it still holds: the real
+    client's get, answered by this request."""
 
     def __init__(self, held: set) -> None:
         self.held = held
@@ -23,7 +28,9 @@ class Central:
     def request(self, method, path, body=None, missing_ok=False):
         assert (method, missing_ok) == ("GET", True), "central is only asked, never changed"
         collection, id_ = path.rsplit("/", 1)
-        return {"found": id_} if (collection, id_) in self.held else None
+        if (collection, id_) not in self.held:
+            return None
+        return {neutron.body_key(KINDS[collection]): {"id": id_}}
 
 
 class Region:
@@ -127,7 +134,7 @@ def test_central_is_asked_once_per_top_resource_with_its_id_quoted(db, fake_neut
     class Counting(Central):
         def request(self, method, path, body=None, missing_ok=False):
             asked.append(path)
-            return {}
+            return {neutron.body_key("qos_policy"): {"id": "qos/1"}}
 
     fake_neutrons["pod0"] = Counting(set())
     _pods()
