@@ -30,7 +30,7 @@ that top port: its ``binding:profile`` says ``origin`` = ``local`` and ``region`
 
 Each copy, and each port created here on a central network, is recorded in
 Tricircle as a routing (same id at the top and the bottom, this region's
-pod): that is how central deletes and xjob's ``resource_recycle`` find every
+pod): that is how xjob's ``bottom_delete`` and ``resource_recycle`` find every
 copy.
 
 What a bottom copy holds and which ones a region makes are the pure rules of
@@ -38,8 +38,9 @@ tricircle.network.bottom; this module acts on them. Security groups follow
 central too (tricircle.network.local_security_groups, mixed in here): a
 port's copy, and a port created here on a central network, carry central's
 group ids, also when they change later (a change made here, e.g. by Nova's
-add-security-group, is forwarded to the top port; one made centrally is
-pushed here by the central plugin).
+add-security-group, is forwarded to the top port; one made centrally reaches
+here through xjob's ``port_update``, by Tricircle's own account, and is
+applied as given).
 """
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
@@ -168,7 +169,7 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
             here_groups, central_groups = self._port_groups(
                 dict(body, project_id=current["project_id"]))
             if set(here_groups) == set(current[SECURITY_GROUPS]):
-                central_groups = None  # no change here (central pushing its own change)
+                central_groups = None  # the same groups again: nothing to forward
             port = {"port": dict(body, security_groups=here_groups)}
         result = super().update_port(context, id, port)
         changes = bottom.forwarded_updates(body)
@@ -311,13 +312,13 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
 
     @staticmethod
     def _record_bottom(resource_type: str, id_: str, project_id: str) -> None:
-        """Tell Tricircle this region holds a bottom copy of ``id_``: central deletes
-        and resource_recycle find copies by these routings."""
+        """Tell Tricircle this region holds a bottom copy of ``id_``: xjob's
+        bottom_delete and resource_recycle find copies by these routings."""
         try:
             helper.record_routing(id_, resource_type, project_id, helper.local_region())
         except RemoteError as exc:
             # Networks, subnets and groups are still deleted in every region; a
-            # port copy is then found only through its central port's region.
+            # port copy without a routing is missed by bottom_delete.
             LOG.warning("No routing recorded for the copy of %s %s: %s", resource_type,
                         id_, exc)
 
