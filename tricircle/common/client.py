@@ -50,9 +50,16 @@ def is_configured() -> bool:
 
 
 def get_session() -> ks_session.Session:
-    """A session authenticated as the service account of [client]."""
+    """A session authenticated as the service account of [client].
+
+    Its calls (the catalog, Keystone, tricircleclient's) are bounded by
+    :func:`timeouts` unless keystoneauth's own ``[client] timeout`` is set.
+    """
     auth = ks_loading.load_auth_from_conf_options(CONF, CLIENT_GROUP)
-    return ks_loading.load_session_from_conf_options(CONF, CLIENT_GROUP, auth=auth)
+    session = ks_loading.load_session_from_conf_options(CONF, CLIENT_GROUP, auth=auth)
+    if session.timeout is None:
+        session.timeout = timeouts()  # requests takes a (connect, read) pair
+    return session
 
 
 def endpoint_for(session: ks_session.Session, region_name: str,

@@ -49,10 +49,6 @@ def session() -> ks_session.Session:
     with _lock:
         if _session is None:
             _session = client.get_session()
-            if _session.timeout is None:
-                # tricircleclient's calls (and Keystone's) take the session's
-                # default; Neutron's pass the same pair themselves.
-                _session.timeout = client.timeouts()
         return _session
 
 

@@ -6,7 +6,7 @@ import pytest
 from keystoneauth1 import exceptions as ks_exc
 
 from tests.unit.client import fakes
-from tricircle.common import client, neutron
+from tricircle.common import neutron
 from tricircle.common.neutron import Neutron, RemoteConflict, RemoteError
 from tricircle.network import helper
 from tricircleclient import exceptions as admin_exc
@@ -132,13 +132,6 @@ def test_each_region_has_one_neutron_named_after_it():
         assert helper.neutron("RegionOne") is helper.neutron("RegionOne")
         assert isinstance(helper.central(), Neutron)
         assert helper.central().service == "CentralRegion Neutron"
-
-
-def test_the_session_bounds_every_call_by_the_client_timeouts():
-    session = mock.Mock(timeout=None)
-    with mock.patch.object(helper, "_session", None), \
-            mock.patch.object(client, "get_session", return_value=session):
-        assert helper.session().timeout == client.timeouts()
 
 
 def test_keystone_down_is_a_remote_error_naming_it():
