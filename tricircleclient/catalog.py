@@ -2,6 +2,13 @@
 
 from typing import Any
 
+# The admin API's official service type (OpenStack's service-types authority)
+# and the alias the retired devstack plugin registered. keystoneauth knows the
+# alias from os-service-types, so an Adapter on the official type also finds a
+# catalog entry of type 'tricircle'.
+ADMIN_SERVICE_TYPE = "multi-region-network-automation"
+ADMIN_SERVICE_TYPE_ALIASES: tuple[str, ...] = ("tricircle",)
+
 # Block storage has been registered under several service types over the years.
 SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     "compute": ("compute",),
