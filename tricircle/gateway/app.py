@@ -2,14 +2,19 @@
 
 tricircle.api.app mounts it next to the admin API under the prefixes of
 ``SERVICES``.
+
+A path is split and checked once (rules.segments): what the rule matches is
+what the region gets, each segment percent-encoded again (Call.region_path).
 """
+
+import urllib.parse
 
 import webob
 
 from tricircle.common import exceptions
 from tricircle.common.context import RequestContext
-from tricircle.gateway import compute, versions, volume
-from tricircle.gateway.call import Call, GatewayError, fault
+from tricircle.gateway import compute, rules, versions, volume
+from tricircle.gateway.call import Call, GatewayError, fault, shown
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.rules import Service
 
@@ -25,23 +30,52 @@ def _gateway_root(req: webob.Request, service: Service) -> str:
     return f"{base.rstrip('/')}/{service.name}"
 
 
+def _check_query(query_string: str) -> None:
+    """A query whose escapes are not UTF-8 cannot be read (webob's GET would fail)."""
+    try:
+        urllib.parse.parse_qsl(query_string, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise GatewayError(400, "Invalid query string: it is not valid UTF-8.") from None
+
+
+def _check_caller(context: RequestContext) -> None:
+    """Refuse a token without a project (system or domain scope) unless it is an
+    admin's: the gateway limits what a caller sees to its project, and such a
+    token has none. An admin sees every project, with or without one."""
+    if not context.project_id and not context.is_admin_role:
+        raise GatewayError(403, "The gateway serves project-scoped tokens: ask for a "
+                           "token scoped to a project.")
+
+
+def _check_project_args(call_args: dict, context: RequestContext) -> None:
+    """A project named by a rule's {project} (os-quota-sets/{project}) must be the
+    caller's own unless the caller is an admin, as Nova's and Cinder's policies say."""
+    named = call_args.get("project")
+    if named and named != context.project_id and not context.is_admin_role:
+        raise GatewayError(403, f"Project {shown(named)} is not the project of the token.")
+
+
 class GatewayApp:
     """Parse /{service}/{version}[/{project_id}]/..., check the project, run the rule."""
 
     def __call__(self, environ: dict, start_response):
-        req = webob.Request(environ)
-        service = SERVICES[req.path_info.split("/")[1]]
+        service = SERVICES[environ.get("PATH_INFO", "").split("/")[1]]
         try:
-            response = self._dispatch(req, service)
+            response = self._dispatch(environ, service)
         except GatewayError as exc:
             response = fault(service, exc.status, exc.message, exc.details, exc.headers)
         except exceptions.RegionUnreachable as exc:
             response = fault(service, 503, exc.message)
         return response(environ, start_response)
 
-    def _dispatch(self, req: webob.Request, service: Service) -> webob.Response:
+    def _dispatch(self, environ: dict, service: Service) -> webob.Response:
+        try:
+            segments = rules.segments(environ.get("PATH_INFO", ""))[1:]
+        except rules.BadPath as exc:
+            raise GatewayError(400, str(exc)) from None
+        _check_query(environ.get("QUERY_STRING", ""))
+        req = webob.Request(environ)
         root = _gateway_root(req, service)
-        segments = [s for s in req.path_info.split("/")[2:] if s]
         if not segments:
             return versions.document(req, service, root, "/")
         if segments[0] != service.version:
@@ -50,14 +84,16 @@ class GatewayApp:
         if len(segments) == 1:
             return versions.document(req, service, root, f"/{service.version}")
         context = RequestContext.from_environ(req.environ)
+        _check_caller(context)
         project = None
         tail = segments[1:]
         if service.is_project(tail[0], context.project_id, len(tail) > 1):
             project, tail = tail[0], tail[1:]
             if project != context.project_id and not context.is_admin_role:
-                raise GatewayError(
-                    403, f"Project {project} in the URL is not the project of the token.")
+                raise GatewayError(403, f"Project {shown(project)} in the URL is not the "
+                                   "project of the token.")
         path = "/" + "/".join(tail)
         rule, args = service.find(req.method, path)
+        _check_project_args(args, context)
         call = Call(req, service, rule, args, project, path, context, root)
         return rule.handler(call)

@@ -11,8 +11,8 @@ import json
 import webob
 
 from tricircle.common import exceptions
-from tricircle.gateway import scheduler, store
-from tricircle.gateway.call import Call, GatewayError
+from tricircle.gateway import rules, scheduler, store
+from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
 from tricircle.objects.pod import Region
@@ -44,7 +44,10 @@ def _volumes_of_server(call: Call, entity: dict) -> Region | None:
         if not isinstance(mapping, dict) or mapping.get("source_type") != "volume":
             continue
         volume_id = mapping.get("uuid")
-        routing = store.find("volume", volume_id, call.scope) if volume_id else None
+        # Not an id: Nova refuses the body with its own 400, no lookup needed.
+        if not rules.is_routed_id(volume_id):
+            continue
+        routing = store.find("volume", volume_id, call.scope)
         region = TABLE.get(routing["pod_id"]) if routing else None
         if region is None:
             continue
@@ -65,21 +68,21 @@ def _place(call: Call, entity: dict, regions: list[Region]) -> Region:
         if zone and parent.az_name != zone and parent.region_name != zone:
             raise GatewayError(409, f"The source of this {call.rule.resource_type} is in "
                                f"region {parent.region_name}, outside availability zone "
-                               f"{zone}.")
+                               f"{shown(zone)}.")
         return parent
     try:
         return scheduler.pick(regions, call.context.project_id, zone)
     except exceptions.Invalid as exc:
-        raise GatewayError(400, exc.message) from None
+        # The scheduler's message repeats the zone as it was typed: say it shortened.
+        message = (f"The requested availability zone {shown(zone)} is not available."
+                   if zone else exc.message)
+        raise GatewayError(400, message) from None
 
 
 def placed(call: Call) -> webob.Response:
     """Place a new resource in a region, check it (the rule's ``check``), forward,
     record its routing."""
-    try:
-        body = json.loads(call.req.body or b"null")
-    except ValueError:
-        raise GatewayError(400, "Malformed request body") from None
+    body = parse_json(call.req.body)
     key = call.rule.collection
     entity = body.get(key) if isinstance(body, dict) else None
     regions = TABLE.with_service(call.service.service_type)
@@ -106,7 +109,7 @@ def placed(call: Call) -> webob.Response:
     data = reply.json()
     if 200 <= reply.status < 300 and isinstance(data, dict):
         created = data.get(key)
-        if isinstance(created, dict) and isinstance(created.get("id"), str):
+        if isinstance(created, dict) and rules.is_routed_id(created.get("id")):
             store.record(call.rule.resource_type, created["id"], region.pod_id,
                          call.context.project_id)
     return call.respond(reply)

@@ -14,7 +14,7 @@ import uuid
 import webob
 
 from tricircle.gateway import default, proxy
-from tricircle.gateway.call import PARTIAL_HEADER, Call
+from tricircle.gateway.call import PARTIAL_HEADER, Call, parse_json
 from tricircle.gateway.regions import TABLE
 
 LOG = logging.getLogger(__name__)
@@ -44,17 +44,18 @@ def write(call: Call) -> webob.Response:
 
 
 def _json_body(call: Call) -> dict | None:
-    try:
-        data = json.loads(call.req.body or b"null")
-    except ValueError:
-        return None  # the default region answers a malformed body with its own error
+    """The body of a create the gateway adjusts (POST); 400 when it cannot be read.
+    Other writes are not read here: the regions judge their bodies."""
+    if call.req.method != "POST":
+        return None
+    data = parse_json(call.req.body)
     return data if isinstance(data, dict) else None
 
 
 def _with_shared_id(call: Call) -> bytes:
     """A flavor created without an id gets one here, so every region uses the same."""
     data = _json_body(call)
-    flavor = data.get("flavor") if data and call.req.method == "POST" else None
+    flavor = data.get("flavor") if data else None
     if isinstance(flavor, dict) and flavor.get("id") in (None, "", "auto"):
         flavor["id"] = str(uuid.uuid4())
         return json.dumps(data).encode()
@@ -65,7 +66,7 @@ def _same_key_pair(call: Call, first: proxy.Reply, body: bytes) -> bytes:
     """A key pair the first region generated is imported, not generated again,
     elsewhere: one private key must open servers in every region."""
     data = _json_body(call)
-    wanted = data.get("keypair") if data and call.req.method == "POST" else None
+    wanted = data.get("keypair") if data else None
     if not isinstance(wanted, dict) or wanted.get("public_key"):
         return body
     try:

@@ -17,8 +17,15 @@ from typing import Any
 
 import webob
 
-from tricircle.gateway import proxy
-from tricircle.gateway.call import PARTIAL_HEADER, Call, GatewayError, microversion, unreachable
+from tricircle.gateway import proxy, rules
+from tricircle.gateway.call import (
+    PARTIAL_HEADER,
+    Call,
+    GatewayError,
+    microversion,
+    shown,
+    unreachable,
+)
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
@@ -48,7 +55,7 @@ def _limit(call: Call) -> int | None:
     try:
         limit = int(value)
     except ValueError:
-        raise GatewayError(400, f"limit {value!r} is not an integer") from None
+        raise GatewayError(400, f"limit {shown(value)} is not an integer") from None
     if limit < 0:
         raise GatewayError(400, "limit must be 0 or more")
     return limit
@@ -113,7 +120,8 @@ def _minimal_records(call: Call, region: Region, after: str | None) -> list[dict
     """The down region's routed servers as Nova shows servers of a down cell."""
     # Nova shows other projects' servers only to an admin who asks for all_tenants.
     everyone = call.context.is_admin_role and "all_tenants" in call.req.GET
-    scope = None if everyone else call.context.project_id
+    # An admin without a project and without all_tenants owns nothing here.
+    scope = None if everyone else call.context.project_id or ""
     detail = call.path.endswith("/detail")
     records = []
     for routing in routing_obj.in_pod(call.rule.resource_type, region.pod_id, scope):
@@ -139,22 +147,25 @@ def _wants_minimal(call: Call) -> bool:
 
 
 def _marker_region(call: Call, marker: str) -> tuple[Region, proxy.Reply | None]:
-    """The marker's region (and its show answer when it had to be adopted)."""
+    """The marker's region (and its show answer when it had to be adopted); a
+    marker that is no id of a region's is refused before any lookup."""
+    if not rules.is_routed_id(marker):
+        raise GatewayError(400, f"marker [{shown(marker)}] not found: it is not an id")
     try:
         return locate(call, call.rule.resource_type, marker)
     except GatewayError as exc:
         if exc.status == 404:
-            raise GatewayError(400, f"marker [{marker}] not found") from None
+            raise GatewayError(400, f"marker [{shown(marker)}] not found") from None
         raise
 
 
-def _marker_item(call: Call, region: Region, shown: proxy.Reply | None,
+def _marker_item(call: Call, region: Region, answer: proxy.Reply | None,
                  marker: str) -> dict:
     """The marker's own record, whose sort values the other regions are cut at."""
-    if shown is None:
+    if answer is None:
         show_path = call.service.show_paths[call.rule.resource_type].format(id=marker)
-        shown = call.send(region, "GET", show_path, "", b"")
-    data = shown.json()
+        answer = call.send(region, "GET", show_path, "", b"")
+    data = answer.json()
     item = data.get(call.rule.resource_type) if isinstance(data, dict) else None
     return item if isinstance(item, dict) else {"id": marker}
 
@@ -189,10 +200,10 @@ def merge(call: Call) -> webob.Response:
     marker = call.req.GET.get("marker")
     start, marker_key = 0, None
     if marker:
-        marker_region, shown = _marker_region(call, marker)
+        marker_region, answer = _marker_region(call, marker)
         start = next(i for i, r in enumerate(regions) if r.pod_id == marker_region.pod_id)
         if spec:
-            marker_key = (_marker_item(call, marker_region, shown, marker), start)
+            marker_key = (_marker_item(call, marker_region, answer, marker), start)
 
     def ask(region: Region):
         index = regions.index(region)

@@ -9,31 +9,57 @@ from typing import Any
 
 import webob
 
-from tricircle.gateway import proxy, store
-from tricircle.gateway.call import Call, GatewayError, unreachable
+from tricircle.gateway import proxy, rules, store
+from tricircle.gateway.call import Call, GatewayError, shown, unreachable
 from tricircle.gateway.regions import TABLE
 from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
 
 
-def _owner_of(data: Any, resource_type: str, caller: str) -> str:
-    """The project a region says a resource belongs to, else the caller's (the JSON
-    key of a shown resource is its type: {"server": {...}})."""
+def _shown_item(data: Any, resource_type: str) -> dict | None:
+    """The resource of a show answer (its JSON key is its type: {"server": {...}})."""
     item = data.get(resource_type) if isinstance(data, dict) else None
-    if isinstance(item, dict):
-        # tenant_id: the field Nova and Cinder name the owner with.
-        for key in ("tenant_id", "project_id", "os-vol-tenant-attr:tenant_id"):
-            if isinstance(item.get(key), str):
-                return item[key]
+    return item if isinstance(item, dict) else None
+
+
+def _owner_of(item: dict, caller: str | None) -> str | None:
+    """The project a region says a resource belongs to, else the caller's."""
+    # tenant_id: the field Nova and Cinder name the owner with.
+    for key in ("tenant_id", "project_id", "os-vol-tenant-attr:tenant_id"):
+        if isinstance(item.get(key), str):
+            return item[key]
     return caller
+
+
+def not_found(resource_type: str, top_id: str) -> GatewayError:
+    return GatewayError(404, f"{resource_type.replace('_', ' ').capitalize()} "
+                        f"{shown(top_id)} could not be found.")
+
+
+def _adopt(call: Call, resource_type: str, top_id: str, region: Region,
+           reply: proxy.Reply) -> None:
+    """Record the routing of what ``region`` showed, if it is what was asked for:
+    only an id a region answered for under that same id becomes a routing."""
+    item = _shown_item(reply.json(), resource_type)
+    if item is None or item.get("id") != top_id:
+        LOG.info("%s %s: %s answered for another id, nothing recorded", resource_type,
+                 top_id, region.region_name)
+        return
+    store.record(resource_type, top_id, region.pod_id,
+                 _owner_of(item, call.context.project_id))
+    LOG.info("adopted %s %s found in %s", resource_type, top_id, region.region_name)
 
 
 def locate(call: Call, resource_type: str, top_id: str) -> tuple[Region, proxy.Reply | None]:
     """The region holding ``top_id``: its routing, else ask every region (adoption).
 
     Returns the region and, when it was asked, its answer to the show request.
+    An id that cannot be one of the region's (rules.ROUTED_ID) is not found
+    without asking anyone.
     """
+    if not rules.is_routed_id(top_id):
+        raise not_found(resource_type, top_id)
     routing = store.find(resource_type, top_id, call.scope)
     region = TABLE.get(routing["pod_id"]) if routing else None
     if region is not None:
@@ -43,25 +69,22 @@ def locate(call: Call, resource_type: str, top_id: str) -> tuple[Region, proxy.R
     results = proxy.fan_out(regions, lambda r: call.send(r, "GET", show_path, "", b""))
     for region, reply in results:
         if isinstance(reply, proxy.Reply) and reply.status == 200:
-            owner = _owner_of(reply.json(), resource_type, call.context.project_id)
-            store.record(resource_type, top_id, region.pod_id, owner)
-            LOG.info("adopted %s %s found in %s", resource_type, top_id, region.region_name)
+            _adopt(call, resource_type, top_id, region, reply)
             return region, reply
     down = [region.region_name for region, reply in results
             if not isinstance(reply, proxy.Reply)]
     if down:
         raise unreachable(down)
-    raise GatewayError(404, f"{resource_type.replace('_', ' ').capitalize()} {top_id} "
-                       "could not be found.")
+    raise not_found(resource_type, top_id)
 
 
 def by_id(call: Call) -> webob.Response:
     """Forward to the region that holds the id in the path."""
     resource_type, top_id = call.rule.resource_type, call.args["id"]
-    region, shown = locate(call, resource_type, top_id)
+    region, answer = locate(call, resource_type, top_id)
     is_show = call.req.method == "GET" and not call.args.get("rest")
-    if shown is not None and is_show and not call.req.query_string:
-        return call.respond(shown)  # the adoption already asked exactly this
+    if answer is not None and is_show and not call.req.query_string:
+        return call.respond(answer)  # the adoption already asked exactly this
     reply = call.send(region)
     if reply.status == 404 and not call.args.get("rest") and call.req.method in (
             "GET", "DELETE"):

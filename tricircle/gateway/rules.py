@@ -8,9 +8,65 @@ handler takes a ``Call`` (tricircle.gateway.call) and returns a response.
 
 import dataclasses
 import re
+import unicodedata
+import urllib.parse
 from collections.abc import Callable
 
 ANY = None
+
+# The ids the gateway routes by (servers, volumes, snapshots, backups): Nova and
+# Cinder make them UUIDs; either case, as Nova's is_uuid_like takes both.
+ROUTED_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                       re.IGNORECASE)
+# Characters that would mean something else once forwarded: a decoded '%' would
+# be decoded a second time, '?' and '#' would end the path, '\\' is a '/' to some.
+_FORBIDDEN_IN_SEGMENT = frozenset("%?#\\")
+
+
+class BadPath(ValueError):
+    """A path the gateway refuses to match, with the reason a caller can act on."""
+
+
+def is_routed_id(value: object) -> bool:
+    """Whether ``value`` is an id the routing table may hold (a UUID)."""
+    return isinstance(value, str) and ROUTED_ID.match(value) is not None
+
+
+def _refuse_segment(segment: str) -> str | None:
+    """Why ``segment`` cannot be matched as it is, None when it can."""
+    if segment in (".", ".."):
+        return "dot segments ('.' and '..') are not allowed"
+    if any(ch in _FORBIDDEN_IN_SEGMENT for ch in segment):
+        return "an encoded '/', '?', '#', '%' or a backslash is not allowed in a segment"
+    if any(unicodedata.category(ch) == "Cc" for ch in segment):
+        return "control characters are not allowed"
+    return None
+
+
+def segments(path_info: str) -> list[str]:
+    """The decoded, non-empty segments of a WSGI PATH_INFO; raises BadPath.
+
+    PATH_INFO holds the decoded bytes as latin-1 characters (PEP 3333); they
+    must be UTF-8. Whatever a segment holds is what the rule sees, and the
+    region gets it back percent-encoded (``region_path``), so both read the
+    same path. Empty segments ('//') are dropped, as before.
+    """
+    try:
+        text = path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise BadPath("Invalid path: it is not valid UTF-8.") from None
+    found = [s for s in text.split("/") if s]
+    for segment in found:
+        reason = _refuse_segment(segment)
+        if reason:
+            raise BadPath(f"Invalid path: {reason}.")
+    return found
+
+
+def region_path(parts: list[str]) -> str:
+    """'/' and each segment percent-encoded: what a region decodes back to ``parts``."""
+    return "".join("/" + urllib.parse.quote(part, safe=":@") for part in parts)
+
 
 # check(call, region, entity) before a create is sent: raises GatewayError to refuse
 # it, returns True when it changed ``entity`` (the central quota's check_create).

@@ -3,9 +3,11 @@
 import json
 import types
 
+import pytest
 import webob
 
 from tricircle.gateway import everywhere
+from tricircle.gateway.call import GatewayError
 
 
 def call_with(method: str, body: dict | bytes) -> types.SimpleNamespace:
@@ -34,8 +36,18 @@ def test_a_flavor_with_an_id_keeps_it():
     assert json.loads(everywhere._with_shared_id(call))["flavor"]["id"] == "42"
 
 
-def test_a_malformed_body_is_left_for_the_region_to_refuse():
-    call = call_with("POST", b"{not json")
+@pytest.mark.parametrize("raw", [b"{not json", b"[" * 100000, b'{"flavor": "\xff"}',
+                                 b'{"flavor": {"name": "\\ud800"}}', b'{"ram": NaN}'])
+def test_a_body_no_region_could_read_is_400_before_any_region_is_asked(raw):
+    call = call_with("POST", raw)
+    with pytest.raises(GatewayError) as refused:
+        everywhere._with_shared_id(call)
+    assert refused.value.status == 400
+    assert refused.value.message.startswith("Malformed request body")
+
+
+def test_other_writes_reach_the_regions_as_they_came():
+    call = call_with("PUT", b"{not json")
     assert everywhere._with_shared_id(call) == b"{not json"
 
 
