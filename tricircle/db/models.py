@@ -170,3 +170,18 @@ class PodBinding(TimestampMixin, Base):
     pod_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), nullable=False)
     is_binding: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class QuotaLock(Base):
+    """A lease on one project's creates of one service, so that central quota's
+    check and the create it lets through happen as one step across processes
+    and hosts (tricircle.objects.quota_lock)."""
+
+    __tablename__ = "quota_locks"
+
+    project_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The request holding the lease, None when free; a lease past expires_at is free
+    # too (its holder died or hung).
+    holder: Mapped[str | None] = mapped_column(String(36))
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)

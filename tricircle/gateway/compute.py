@@ -12,18 +12,33 @@ EVERYWHERE_NOTE = ("the default region first (its answer is the caller's), then 
 QUOTA_NOTE = (DEFAULT_NOTE + "; with central quota a GET shows the central limits "
               "(and usage) of instances, cores and RAM")
 
+
+def _server_rules(collection: str, alias_note: str = "") -> tuple:
+    """List, create and by-id rules of servers under ``collection`` (``servers``, or
+    Nova's alias ``os-volumes_boot``, which serves exactly the same requests)."""
+    return (
+        rule("GET", f"/{collection}", lists.merge, resource_type="server",
+             collection="servers", note=alias_note
+             + "every region at once, merged; limit/marker/sort_key across regions"),
+        rule("GET", f"/{collection}/detail", lists.merge, resource_type="server",
+             collection="servers", note=alias_note + "as GET /servers"),
+        rule("POST", f"/{collection}", quota.serialized(create.placed),
+             resource_type="server", collection="server", check=quota.check_create,
+             note=alias_note + "region from availability_zone / project binding / "
+             "default region; central quota checked under the project's lease; the "
+             "routing is recorded"),
+        rule(None, f"/{collection}/{{id}}", routed.by_id, resource_type="server",
+             note=alias_note + "the region of the server's routing (adopted when "
+             "unknown)"),
+        rule(None, f"/{collection}/{{id}}/*", routed.by_id, resource_type="server",
+             note=alias_note + "actions, os-volume_attachments, metadata, ips, ...: as "
+             "/servers/{id}"),
+    )
+
+
 RULES = (
-    rule("GET", "/servers", lists.merge, resource_type="server", collection="servers",
-         note="every region at once, merged; limit/marker/sort_key across regions"),
-    rule("GET", "/servers/detail", lists.merge, resource_type="server",
-         collection="servers", note="as GET /servers"),
-    rule("POST", "/servers", create.placed, resource_type="server", collection="server",
-         check=quota.check_create, note="region from availability_zone / project "
-         "binding / default region; central quota checked; the routing is recorded"),
-    rule(None, "/servers/{id}", routed.by_id, resource_type="server",
-         note="the region of the server's routing (adopted when unknown)"),
-    rule(None, "/servers/{id}/*", routed.by_id, resource_type="server",
-         note="actions, os-volume_attachments, metadata, ips, ...: as /servers/{id}"),
+    *_server_rules("servers"),
+    *_server_rules("os-volumes_boot", "Nova's alias of /servers, handled as it: "),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
     rule("GET", "/os-availability-zone/detail", zones.availability_zones, note="as above"),

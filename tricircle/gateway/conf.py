@@ -61,3 +61,23 @@ gateway_opts = [
 
 CONF.register_group(gateway_group)
 CONF.register_opts(gateway_opts, group=gateway_group)
+
+# Central quota's lease per project (tricircle.gateway.quota, objects.quota_lock).
+quota_lease_opts = [
+    cfg.FloatOpt("quota_lease_seconds", default=180.0, min=1.0,
+                 help="Seconds a create holds its project's central quota lease at most "
+                 "(from the quota check until the region counts what it made); a lease "
+                 "left by a process that died is free after this. Keep it above "
+                 "read_timeout plus quota_settle_timeout."),
+    cfg.FloatOpt("quota_lease_wait", default=60.0, min=0.0,
+                 help="Seconds a create waits for its project's central quota lease "
+                 "while other creates of the project are checked; then it is refused "
+                 "with 503."),
+    cfg.FloatOpt("quota_settle_timeout", default=10.0, min=0.0,
+                 help="Seconds a create keeps its project's central quota lease after "
+                 "the region accepted it, until the region's usage count shows it (Nova "
+                 "counts a server once its cell has it, shortly after answering); the "
+                 "next create of the project is checked after that."),
+]
+CONF.register_opts(quota_lease_opts, group=gateway_group)
+gateway_opts.extend(quota_lease_opts)  # the sample generator lists gateway_opts

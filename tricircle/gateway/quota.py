@@ -7,16 +7,26 @@ and os-quota-sets show the central limits and usage. Each region's own quota
 still applies underneath. Names of the resources: quota_resources.RESOURCES.
 """
 
+import dataclasses
+import functools
+import logging
+import time
+import urllib.parse
 from collections.abc import Callable
 
 import webob
 from oslo_limit import exception as limit_exc
 
-from tricircle.gateway import default, unified_limits
+from tricircle.gateway import default, unified_limits, usage
 from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
+from tricircle.objects import quota_lock
 from tricircle.objects.pod import Region
+
+LOG = logging.getLogger(__name__)
+# Where a create's check leaves what the region must count once it is done.
+_EXPECTED = "tricircle.quota.expected"
 
 
 def enabled() -> bool:
@@ -27,7 +37,7 @@ def _legacy_name(unified_name: str) -> str:
     return BY_UNIFIED_NAME[unified_name].legacy_name
 
 
-def _counter(call: Call) -> unified_limits.Counter:
+def _counter(call: Call) -> unified_limits.RequestUsage:
     """The usage callback of this call: the caller's token and request id."""
     return unified_limits.counter(call.service.service_type,
                                   call.req.headers.get("X-Auth-Token", ""), call.context,
@@ -85,40 +95,89 @@ def _int(value: object, default: int) -> int:
         return default
 
 
-def _flavor(call: Call, region: Region, flavor_ref: object) -> dict | None:
-    if not isinstance(flavor_ref, str | int) or not str(flavor_ref):
-        return None
-    flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]  # an id or a link
-    return _show(call, region, f"/flavors/{flavor_id}")
+def flavor_id_of(flavor_ref: object) -> str:
+    """The flavor id of a ``flavorRef`` as Nova reads it: an id, or a link whose
+    path's last segment is the id (query and fragment ignored)."""
+    if isinstance(flavor_ref, bool) or not isinstance(flavor_ref, str | int) or (
+            flavor_ref == ""):
+        raise GatewayError(400, "Invalid input for field/attribute flavorRef.")
+    try:
+        return urllib.parse.urlsplit(str(flavor_ref)).path.split("/")[-1]
+    except ValueError:
+        raise GatewayError(400, "Invalid input for field/attribute flavorRef.") from None
+
+
+def _flavor(call: Call, region: Region, flavor_ref: object) -> dict:
+    """The flavor a server will have. Fails closed: a flavor the region does not show
+    exactly as asked is refused, never counted as 0 cores."""
+    flavor_id = flavor_id_of(flavor_ref)
+    reply = call.send(region, "GET", "/flavors/" + urllib.parse.quote(flavor_id, safe=""),
+                      "", b"")
+    data = reply.json()
+    flavor = data.get("flavor") if isinstance(data, dict) else None
+    if reply.status == 404 or reply.status == 200 and (
+            not isinstance(flavor, dict) or flavor.get("id") != flavor_id):
+        raise GatewayError(400, f"Flavor {flavor_id} could not be found.")
+    if reply.status != 200 or not all(isinstance(flavor.get(field), int) and not
+                                      isinstance(flavor.get(field), bool)
+                                      for field in ("vcpus", "ram")):
+        raise GatewayError(503, f"Flavor {flavor_id} could not be read from region "
+                           f"{region.region_name}; try again later.")
+    return flavor
+
+
+def _count_field(entity: dict, name: str, default: int) -> int:
+    """min_count / max_count as Nova accepts them: a positive integer or its digits."""
+    value = entity.get(name, default)
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise GatewayError(400, f"Invalid input for field/attribute {name}.")
+    return value
 
 
 def _server_deltas(flavor: dict | None, count: int) -> dict[str, int]:
     deltas = {"servers": count}
     if flavor is not None:
-        deltas["class:VCPU"] = _int(flavor.get("vcpus"), 0) * count
-        deltas["class:MEMORY_MB"] = _int(flavor.get("ram"), 0) * count
+        deltas["class:VCPU"] = flavor["vcpus"] * count
+        deltas["class:MEMORY_MB"] = flavor["ram"] * count
     return deltas
+
+
+def _source_size(call: Call, region: Region, field: str, source_id: str) -> int:
+    """The size of the volume, snapshot or backup a new volume or snapshot is made
+    from; one the caller cannot see is refused (Cinder would not find it either)."""
+    kind, path = _SOURCES[field]
+    source = _show(call, region, path.format(urllib.parse.quote(source_id, safe="")))
+    if source is None or isinstance(source.get("size"), bool) or not isinstance(
+            source.get("size"), int):
+        raise GatewayError(404, f"{kind} {source_id} could not be found.")
+    return source["size"]
+
+
+_SOURCES = {"snapshot_id": ("Snapshot", "/snapshots/{}"),
+            "source_volid": ("Volume", "/volumes/{}"),
+            "backup_id": ("Backup", "/backups/{}"),
+            "volume_id": ("Volume", "/volumes/{}")}
 
 
 def _volume_size(call: Call, region: Region, entity: dict) -> int:
     """The size the new volume will have: asked, else its source's."""
-    if "size" in entity:
-        return _int(entity.get("size"), 0)
-    for field, path in (("snapshot_id", "/snapshots/{}"), ("source_volid", "/volumes/{}"),
-                        ("backup_id", "/backups/{}")):
+    if entity.get("size") is not None:
+        return _int(entity.get("size"), 0)  # not a number: Cinder refuses it
+    for field in ("snapshot_id", "source_volid", "backup_id"):
         if isinstance(entity.get(field), str):
-            source = _show(call, region, path.format(entity[field]))
-            return _int((source or {}).get("size"), 0)
+            return _source_size(call, region, field, entity[field])
     return 0
 
 
 def _volume_deltas(call: Call, region: Region, entity: dict) -> dict[str, int]:
     if call.rule.resource_type == "volume":
         return {"volumes": 1, "gigabytes": _volume_size(call, region, entity)}
-    volume = None
+    size = 0
     if isinstance(entity.get("volume_id"), str):
-        volume = _show(call, region, f"/volumes/{entity['volume_id']}")
-    return {"snapshots": 1, "gigabytes": _int((volume or {}).get("size"), 0)}
+        size = _source_size(call, region, "volume_id", entity["volume_id"])
+    return {"snapshots": 1, "gigabytes": size}
 
 
 def _fits(call: Call, service_type: str, deltas: dict[str, int],
@@ -130,30 +189,152 @@ def _fits(call: Call, service_type: str, deltas: dict[str, int],
     return None
 
 
+def _how_many_fit(known: dict[str, tuple[int, int]], per_server: dict[str, int],
+                  wanted: int) -> int:
+    """How many of ``wanted`` servers fit the limits: arithmetic, not a loop."""
+    fit = wanted
+    for name, (limit_value, used) in known.items():
+        if limit_value >= 0 and per_server.get(name, 0) > 0:  # -1: unlimited
+            fit = min(fit, max(0, limit_value - used) // per_server[name])
+    return fit
+
+
+def _over(project: str, known: dict[str, tuple[int, int]],
+          deltas: dict[str, int]) -> limit_exc.ProjectOverLimit:
+    """The refusal of ``deltas``: every limit they would cross."""
+    return limit_exc.ProjectOverLimit(project, [
+        limit_exc.OverLimitInfo(name, limit_value, used, deltas[name])
+        for name, (limit_value, used) in sorted(known.items())
+        if 0 <= limit_value < used + deltas.get(name, 0)])
+
+
+def _check_servers(call: Call, region: Region, entity: dict,
+                   count: unified_limits.RequestUsage) -> bool:
+    """Lower max_count to what fits (as Nova does) from one read of limits and usage;
+    refuse when not even min_count fits. True when ``entity`` was changed."""
+    flavor = _flavor(call, region, entity.get("flavorRef"))
+    low = _count_field(entity, "min_count", 1)
+    high = _count_field(entity, "max_count", low)
+    if low > high:
+        raise GatewayError(400, "min_count must be <= max_count")
+    project, service_type = call.context.project_id, call.service.service_type
+    per_server = _server_deltas(flavor, 1)
+    known = unified_limits.limits_and_usage(service_type, project, per_server, count)
+    number = _how_many_fit(known, per_server, high)
+    if number < low:
+        raise nova_fault(_over(project, known, _server_deltas(flavor, high)))
+    deltas = _server_deltas(flavor, number)
+    over = _fits(call, service_type, deltas, count)  # oslo.limit has the last word
+    if over is not None:
+        raise nova_fault(over)
+    _expect(call, region, count, deltas)
+    if number != high:
+        entity["max_count"] = number
+    return number != high
+
+
 def check_create(call: Call, region: Region, entity: dict) -> bool:
     """Refuse a create over the central quota (GatewayError); True when ``entity``
     was changed (a server's max_count lowered to what fits, as Nova does)."""
     if not enabled() or call.rule.resource_type not in ("server", "volume", "snapshot"):
         return False
-    service_type = call.service.service_type
     count = _counter(call)
-    if call.rule.resource_type != "server":
-        over = _fits(call, service_type, _volume_deltas(call, region, entity), count)
-        if over is not None:
-            raise cinder_fault(over)
-        return False
-    flavor = _flavor(call, region, entity.get("flavorRef"))
-    low = max(1, _int(entity.get("min_count"), 1))
-    high = max(low, _int(entity.get("max_count"), low))
-    first_over = None
-    for number in range(high, low - 1, -1):  # Nova boots as many as fit, down to min
-        over = _fits(call, service_type, _server_deltas(flavor, number), count)
-        if over is None:
-            if number != high:
-                entity["max_count"] = number
-            return number != high
-        first_over = first_over or over
-    raise nova_fault(first_over)
+    if call.rule.resource_type == "server":
+        return _check_servers(call, region, entity, count)
+    check_volume_deltas(call, region, _volume_deltas(call, region, entity), count)
+    return False
+
+
+def check_volume_deltas(call: Call, region: Region, deltas: dict[str, int],
+                        count: unified_limits.RequestUsage | None = None) -> None:
+    """Refuse (Cinder's 413) what would take the caller over its volume limits."""
+    count = count or _counter(call)
+    over = _fits(call, call.service.service_type, deltas, count)
+    if over is not None:
+        raise cinder_fault(over)
+    _expect(call, region, count, deltas)
+
+
+def check_restore(call: Call, region: Region, backup_id: str) -> None:
+    """A backup restored into a new volume: one volume of the backup's size."""
+    if enabled():
+        size = _source_size(call, region, "backup_id", backup_id)
+        check_volume_deltas(call, region, {"volumes": 1, "gigabytes": size})
+
+
+# -- the lease: one create of a project at a time -------------------------------------
+
+@dataclasses.dataclass
+class _Expected:
+    """What the region must count once a create it accepted is done."""
+
+    region: Region
+    project: str
+    before: dict[str, int]  # usage name → the region's count at the check
+    deltas: dict[str, int]  # usage name → what the create adds
+
+
+def _expect(call: Call, region: Region, count: unified_limits.RequestUsage,
+            deltas: dict[str, int]) -> None:
+    project = call.context.project_id
+    if project not in count.regions:
+        return  # nothing limited, nothing counted: no need to wait for the count
+    added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
+             if value > 0}
+    before = count.regions[project].get(region.region_name, {})
+    call.req.environ[_EXPECTED] = _Expected(region, project, dict(before), added)
+
+
+def _settled(call: Call, expected: _Expected) -> bool:
+    now = usage.of_region(expected.region, call.service.service_type,
+                          call.req.headers.get("X-Auth-Token", ""),
+                          call.context.project_id, expected.project, call.request_id)
+    return now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
+                                   for name, value in expected.deltas.items())
+
+
+def _settle(call: Call, response: webob.Response) -> None:
+    """Wait (bounded) until the region counts the create it accepted, so the next
+    create of the project, checked once the lease is free, sees it."""
+    expected = call.req.environ.get(_EXPECTED)
+    if expected is None or not 200 <= response.status_int < 300:
+        return
+    deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
+    pause = 0.05
+    while not _settled(call, expected):
+        if time.monotonic() + pause > deadline:
+            LOG.warning("region %s does not count the create of %s yet; the project's "
+                        "next create is checked without it", expected.region.region_name,
+                        expected.project)
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
+                                                                      webob.Response]:
+    """``handler`` (a create) under the caller's quota lease when central quota is on:
+    check, forward, record and settle happen for one create of a project at a time,
+    across every tricircle-api process."""
+    @functools.wraps(handler)
+    def under_lease(call: Call) -> webob.Response:
+        if not enabled():
+            return handler(call)
+        project = call.context.project_id
+        if not project:
+            raise GatewayError(403, "Creating needs a token scoped to a project.")
+        try:
+            with quota_lock.held(project, call.service.service_type,
+                                 CONF.gateway.quota_lease_seconds,
+                                 CONF.gateway.quota_lease_wait):
+                response = handler(call)
+                _settle(call, response)
+                return response
+        except quota_lock.Busy:
+            raise GatewayError(503, "Other creates of this project are being checked "
+                               "against the central quota; try again later.",
+                               headers={"Retry-After": "5"}) from None
+    return under_lease
 
 
 # -- /limits and os-quota-sets through the gateway ------------------------------------

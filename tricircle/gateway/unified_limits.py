@@ -82,23 +82,35 @@ def enforcer(service_type: str) -> limit.Enforcer:
         return _enforcers[service_type]
 
 
-def counter(service_type: str, token: str, context: RequestContext,
-            request_id: str | None = None) -> Counter:
-    """A usage callback for oslo.limit that asks the regions once per request
-    (with the caller's token, under the caller's request id)."""
-    counted: dict[str, dict[str, int]] = {}
-    usage_names = {r.unified_name: r.usage_name for r in of_service(service_type)}
+class RequestUsage:
+    """The usage callback of one request for oslo.limit: asks the regions once per
+    project (with the caller's token, under the caller's request id) and keeps
+    what each region said (``regions``), which the quota lease's settling needs."""
 
-    def count(project_id: str | None, names) -> dict[str, int]:
-        project = project_id or context.project_id
-        if project not in counted:
-            found = usage.count([service_type], token, context.project_id, project,
-                                request_id)
-            counted[project] = found.total(usage_names.values())
+    def __init__(self, service_type: str, token: str, context: RequestContext,
+                 request_id: str | None = None) -> None:
+        self.service_type, self.token = service_type, token
+        self.context, self.request_id = context, request_id
+        self.usage_names = {r.unified_name: r.usage_name for r in of_service(service_type)}
+        self.totals: dict[str, dict[str, int]] = {}
+        self.regions: dict[str, dict[str, dict[str, int]]] = {}
+
+    def __call__(self, project_id: str | None, names) -> dict[str, int]:
+        project = project_id or self.context.project_id
+        if project not in self.totals:
+            found = usage.count([self.service_type], self.token, self.context.project_id,
+                                project, self.request_id)
+            self.regions[project] = found.regions
+            self.totals[project] = found.total(self.usage_names.values())
             for region_name in found.unreachable:
-                _add_routed(service_type, counted[project], region_name, project)
-        return {name: counted[project].get(usage_names[name], 0) for name in names}
-    return count
+                _add_routed(self.service_type, self.totals[project], region_name, project)
+        return {name: self.totals[project].get(self.usage_names[name], 0) for name in names}
+
+
+def counter(service_type: str, token: str, context: RequestContext,
+            request_id: str | None = None) -> RequestUsage:
+    """A usage callback for oslo.limit that asks the regions once per request."""
+    return RequestUsage(service_type, token, context, request_id)
 
 
 def _add_routed(service_type: str, total: dict[str, int], region_name: str,
@@ -159,6 +171,18 @@ def enforce(service_type: str, project: str, deltas: dict[str, int],
         if limited:
             found.enforce(project, {k: v for k, v in deltas.items() if k in limited})
     _run(service_type, count, check)
+
+
+def limits_and_usage(service_type: str, project: str, names,
+                     count: Counter) -> dict[str, tuple[int, int]]:
+    """{unified name: (limit, usage)} of the names of ``names`` Keystone limits
+    (limit -1: unlimited), read once: a fixed number of Keystone calls and one
+    usage count, whatever the request asks for."""
+    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
+        limited = sorted(_limited(found, project, names))
+        result = found.calculate_usage(project, limited) if limited else {}
+        return {name: (result[name].limit, result[name].usage) for name in limited}
+    return _run(service_type, count, read)
 
 
 def report(service_type: str, project: str, count: Counter) -> dict[str, tuple[int, int]]:

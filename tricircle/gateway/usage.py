@@ -82,6 +82,13 @@ def _ask(region: Region, service_type: str, token: str, token_project: str,
     return counts
 
 
+def of_region(region: Region, service_type: str, token: str, token_project: str,
+              project: str, request_id: str | None = None) -> dict[str, int] | None:
+    """What one region counts for ``project`` of one service, None when it could not
+    say (central quota waits for a create to show here)."""
+    return _ask(region, service_type, token, token_project, project, request_id)
+
+
 def count(service_types: Iterable[str], token: str, token_project: str,
           project: str, request_id: str | None = None) -> Usage:
     """The usage of ``project`` in every region that has one of ``service_types``;

@@ -92,6 +92,8 @@ class FakeRegion:
             return 200, {"version": self._version()}, []
         project = headers.get("x-auth-token", ":").partition(":")[2]
         rest = parts[1:]
+        if self.kind == "compute":  # Nova serves os-volumes_boot exactly as servers
+            rest = ["servers" if p == "os-volumes_boot" else p for p in rest]
         if rest[0] not in self.items and rest[0] not in _NOT_PROJECTS:
             if rest[0] != project and project != "admin":
                 return 403, {"forbidden": {"code": 403, "message": "project mismatch"}}, []
@@ -191,6 +193,9 @@ class FakeRegion:
                                    f"Invalid input for field/attribute {singular}.")
             item = self.add(collection, project, **entity)
             item.setdefault("availability_zone", self.az)
+            if collection == "backups":  # Cinder gives a backup its volume's size
+                item.setdefault("size", self.items["volumes"].get(
+                    entity.get("volume_id"), {}).get("size", 1))
             shown = {"id": item["id"], "links": self._links(prefix, collection, item["id"])}
             if collection == "servers":
                 shown["adminPass"] = "secret-pass"
@@ -208,12 +213,27 @@ class FakeRegion:
         if len(rest) == 2 and method == "DELETE":
             del store[item["id"]]
             return 204, None, []
+        if collection == "backups" and rest[2:] == ["restore"] and method == "POST":
+            return self._restore(item, project, json.loads(body))
         if rest[2:] == ["action"] and method == "POST":
             item.setdefault("actions", []).append(json.loads(body))
             return 202, None, []
         if rest[2:] == ["os-volume_attachments"]:
             return 200, {"volumeAttachments": []}, []
         return self._fault(404, "itemNotFound", "no such path")
+
+    def _restore(self, backup, project, body):
+        """Cinder's backup restore: into a new volume of the backup's size unless the
+        body names a volume."""
+        asked = (body or {}).get("restore") or {}
+        volume_id = asked.get("volume_id")
+        if volume_id is None:
+            size = backup.get("size") or self.items["volumes"].get(
+                backup.get("volume_id"), {}).get("size", 1)
+            volume_id = self.add("volumes", project, name=asked.get("name", "restored"),
+                                 size=size)["id"]
+        return 202, {"restore": {"backup_id": backup["id"], "volume_id": volume_id,
+                                 "volume_name": self.items["volumes"][volume_id]["name"]}}, []
 
     def _show(self, item, prefix, collection):
         return dict(item, links=self._links(prefix, collection, item["id"]))
@@ -265,6 +285,7 @@ class FakeLimits:
         self.project: dict[tuple[str, str, str], int] = {}
         self.down = False
         self.calls = 0
+        self.budget: int | None = None  # calls allowed before failing like a flood
 
     def register(self, service_type: str, **limits: int) -> None:
         for name, value in limits.items():
@@ -278,6 +299,8 @@ class FakeLimits:
         self.calls += 1
         if self.down:
             raise ConnectionError("keystone is down")
+        if self.budget is not None and self.calls > self.budget:
+            raise ConnectionError("more Keystone calls than the test allows")
 
     # -- what oslo.limit calls ---------------------------------------------------
 

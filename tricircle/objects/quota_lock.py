@@ -1,0 +1,95 @@
+"""A lease per (project, service) that serialises central quota's check-and-create.
+
+Why a lease row and not a lock held in a transaction: tricircle-api runs as
+several processes on several hosts, so a lock in memory serialises nothing,
+and the step to protect includes an HTTP call to a region (seconds). A
+``SELECT ... FOR UPDATE`` held that long would, on SQLite, hold the whole
+database's write lock, and the create's own routing insert would wait for it.
+Instead the lease is taken and given back with short transactions:
+
+- take: one conditional UPDATE (free, or past its expiry) — atomic on SQLite
+  (BEGIN IMMEDIATE), MariaDB and PostgreSQL alike; the row is inserted by the
+  first taker, and an insert that loses a race is a plain "not taken";
+- give back: an UPDATE that matches the holder, so a holder whose lease ran
+  out never frees the lease of the one that took it over;
+- a holder that dies frees the lease when it expires.
+
+Expiry times are the taker's clock (UTC); the lease is long against the clock
+skew of hosts kept in sync.
+"""
+
+import contextlib
+import datetime
+import time
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+from oslo_utils import uuidutils
+from sqlalchemy.orm import Session
+
+from tricircle.db import api as db_api
+from tricircle.db import models
+
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.02, 0.25  # seconds between tries while waiting
+
+
+class Busy(Exception):
+    """The lease stayed taken for as long as the caller was willing to wait."""
+
+
+@db_api.writer
+def _take(session: Session, project_id: str, service_type: str, holder: str,
+          seconds: float) -> bool:
+    now = models.utcnow()
+    lock = models.QuotaLock
+    taken = session.execute(
+        sa.update(lock)
+        .where(lock.project_id == project_id, lock.service_type == service_type,
+               sa.or_(lock.holder.is_(None), lock.expires_at < now))
+        .values(holder=holder, expires_at=now + datetime.timedelta(seconds=seconds)))
+    if taken.rowcount == 1:
+        return True
+    if session.get(lock, (project_id, service_type)) is not None:
+        return False  # held by someone else
+    session.add(lock(project_id=project_id, service_type=service_type, holder=holder,
+                     expires_at=now + datetime.timedelta(seconds=seconds)))
+    session.flush()
+    return True
+
+
+def try_take(project_id: str, service_type: str, holder: str, seconds: float) -> bool:
+    """Take the lease for ``seconds`` unless someone else holds it."""
+    try:
+        return _take(project_id, service_type, holder, seconds)
+    except db_exc.DBDuplicateEntry:
+        return False  # another request inserted the row first: it holds the lease
+
+
+@db_api.writer
+def give_back(session: Session, project_id: str, service_type: str, holder: str) -> None:
+    lock = models.QuotaLock
+    session.execute(
+        sa.update(lock)
+        .where(lock.project_id == project_id, lock.service_type == service_type,
+               lock.holder == holder)
+        .values(holder=None, expires_at=None))
+
+
+@contextlib.contextmanager
+def held(project_id: str, service_type: str, lease_seconds: float,
+         wait_seconds: float) -> Iterator[None]:
+    """Hold the lease of (``project_id``, ``service_type``) for the ``with`` block;
+    Busy when it could not be taken within ``wait_seconds``."""
+    holder = uuidutils.generate_uuid()
+    deadline = time.monotonic() + wait_seconds
+    pause = _FIRST_PAUSE
+    while not try_take(project_id, service_type, holder, lease_seconds):
+        if time.monotonic() + pause > deadline:
+            raise Busy(f"quota lease of {project_id} ({service_type}) is held")
+        time.sleep(pause)
+        pause = min(pause * 2, _LONGEST_PAUSE)
+    try:
+        yield
+    finally:
+        give_back(project_id, service_type, holder)
