@@ -151,6 +151,12 @@ class Neutron:
         return self.request("PUT", f"{collection(kind)}/{quote(resource_id)}",
                             {key: body})[key]
 
+    def action(self, kind: str, resource_id: str, name: str, body: dict) -> dict:
+        """PUT a member action, e.g. ``action("router", id, "add_router_interface",
+        {"port_id": ...})``; the answer as Neutron gives it (not under a key)."""
+        return self.request("PUT", f"{collection(kind)}/{quote(resource_id)}/{quote(name)}",
+                            body)
+
     def delete(self, kind: str, resource_id: str) -> bool:
         """Delete by id: True if deleted, False if it was gone already."""
         return self.request("DELETE", f"{collection(kind)}/{quote(resource_id)}",

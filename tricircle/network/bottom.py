@@ -26,7 +26,7 @@ SECURITY_GROUPS = "security_groups"
 PROVIDER_KEYS = ("provider:network_type", "provider:physical_network",
                  "provider:segmentation_id")
 NETWORK_KEYS = ("id", "name", "description", "admin_state_up", "shared", "project_id",
-                "port_security_enabled") + PROVIDER_KEYS
+                "port_security_enabled", "router:external") + PROVIDER_KEYS
 SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", "ip_version",
                "gateway_ip", "allocation_pools", "enable_dhcp", "dns_nameservers",
                "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
@@ -158,19 +158,21 @@ class Verdict(enum.Enum):
 
 def network_verdict(top: Mapping | None, caller, region: str,
                     zones: Callable[[], Mapping[str, set[str]]],
-                    holders: Callable[[], set[str | None]]) -> Verdict:
+                    holders: Callable[[], set[str | None]],
+                   ignore_hints: bool = False) -> Verdict:
     """Whether ``region`` should hold a bottom copy of central network ``top``.
 
     ``top`` is None when central Neutron lacks it; ``caller`` None when
     Tricircle itself asks. ``zones`` (see :func:`meant_for`) and ``holders``
     (the regions whose routings say they hold ``top``) are asked only when
-    the answer depends on them: each is a remote lookup.
+    the answer depends on them: each is a remote lookup. ``ignore_hints``: Tricircle
+    itself asks, and places the network where it needs it.
     """
     if top is None:
         return Verdict.ABSENT
     if caller is not None and not visible_to(caller, top):
         return Verdict.HIDDEN
-    if not meant_for(top, region, zones()):
+    if not ignore_hints and not meant_for(top, region, zones()):
         return Verdict.ABSENT
     if lives_in_first_region(top) and holders() - {region, None}:
         return Verdict.ABSENT

@@ -22,6 +22,11 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   xjob gives the port's bottom copies the new groups (the local plugin
   forwards a change made in a region here, and never forwards back what
   Tricircle itself pushes);
+- keeps an external network in one region: its hints must name one, or
+  ``[tricircle] default_external_region`` becomes its hint (400 otherwise);
+- queues xjob's ``router_setup`` (pod of the port's region, router, network)
+  when a VM port is bound in a region on a network of a router: that region
+  may now need the router's bottom router (see tricircle.network.central_l3);
 - queues xjob's ``seg_rule_setup`` (project) when a security group rule or
   a subnet (remote-group rules expand to subnet CIDRs) is created or deleted,
   so the regions' copies of the project's groups follow (see
@@ -35,12 +40,17 @@ answers from its database.
 """
 
 from neutron.plugins.ml2 import plugin as ml2_plugin
+from neutron_lib import exceptions as n_exc
+from neutron_lib.api import validators
 from neutron_lib.api.validators import availability_zone as az_validator
 from neutron_lib.exceptions import availability_zone as az_exc
+from oslo_config import cfg
 from oslo_log import log as logging
 
-from tricircle.network import bottom, errors, helper
+from tricircle.network import bottom, central_l3, errors, helper, routers
 from tricircle.network.bottom import SECURITY_GROUPS, port_region
+
+CONF = cfg.CONF
 
 LOG = logging.getLogger(__name__)
 
@@ -60,6 +70,20 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def get_network_availability_zones(self, network):
         # No agent reports zones here: a network is where its hints put it.
         return az_validator.convert_az_string_to_list(network.availability_zone_hints)
+
+    @errors.central_errors
+    def create_network(self, context, network):
+        body = network["network"]
+        if body.get(routers.EXTERNAL) is True:
+            hints = body.get(routers.HINTS)
+            given = {routers.HINTS: hints if validators.is_attr_set(hints) else []}
+            region, why = routers.external_region(given, helper.zones(),
+                                                  CONF.tricircle.default_external_region)
+            if region is None:
+                raise n_exc.BadRequest(resource="network", msg=why)
+            if not given[routers.HINTS]:
+                network = {"network": dict(body, availability_zone_hints=[region])}
+        return super().create_network(context, network)
 
     def delete_network(self, context, id):
         network = self.get_network(context, id)
@@ -115,6 +139,7 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         result = super().update_port(context, id, port)
         if before.get("binding:host_id") != result.get("binding:host_id"):
             self._queue_shadows(context, result)
+            self._queue_routers(result)
         if set(before.get(SECURITY_GROUPS) or []) != set(result.get(SECURITY_GROUPS) or []):
             helper.queue("port_update", result["project_id"], {"port_id": id},
                          f"the bottom copies of port {id} keep their old security groups")
@@ -141,6 +166,18 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
                      {"pod_id": pod_id, "network_id": port["network_id"]},
                      f"port {port['id']} works in {region}; other regions' L2 population "
                      "lags")
+
+    @staticmethod
+    def _queue_routers(port: dict) -> None:
+        """A VM port bound in a region: the routers of its network may need a bottom
+        router there now."""
+        region = port_region(port)
+        if not region or not port.get("binding:host_id") \
+                or not (port.get("device_owner") or "").startswith("compute:"):
+            return
+        for router_id in central_l3.routers_of_network(port["network_id"]):
+            central_l3.queue_setup(port["project_id"], router_id, port["network_id"],
+                                   {region})
 
     @staticmethod
     def _queue_bottom_delete(resource_type: str, top_id: str, project_id: str) -> None:

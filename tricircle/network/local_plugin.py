@@ -22,7 +22,11 @@ Networks created directly in the region (no top port) are plain ML2.
 A shadow port (``device_owner`` ``compute:shadow``, made by xjob: the stand-in
 for a VM port bound in another region) has no top port of its own: it is
 created here only, with the MAC and IPs it is given, and nothing about it is
-forwarded to central Neutron.
+forwarded to central Neutron. So is any port Tricircle's own account creates
+here (xjob setting up a bottom router: its interfaces, gateway and floating
+IPs take addresses central reserved), and Tricircle's own lookups may copy a
+network beyond its zone hints (a floating IP's port in the external
+network's region).
 
 Deleting a port here deletes its top port only when this plugin created
 that top port: its ``binding:profile`` says ``origin`` = ``local`` and ``region``
@@ -135,8 +139,10 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         body = port["port"]
         if not self._is_central_network(body["network_id"]):
             return super().create_port(context, port)
-        if bottom.is_shadow(body):
-            # Its MAC and IPs are the real port's, allocated centrally already.
+        if bottom.is_shadow(body) or helper.from_tricircle(context):
+            # A shadow's MAC and IPs are the real port's; a port Tricircle makes
+            # here (a bottom router's interface, gateway or floating IP) takes
+            # an address central reserved: both are allocated centrally already.
             self._ensure_subnets(body)
             return super().create_port(context, port)
         here_groups, central_groups = self._port_groups(body)
@@ -241,11 +247,15 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         the caller of ``context`` may not see it (bottom.network_verdict decides).
         """
         known = self._central_networks.get(network_id)
-        if known is False or (known and self._has_network(network_id)):
+        # Tricircle itself may place a network beyond its hints (a floating IP's
+        # port in the external network's region, a bridge network).
+        by_tricircle = context is not None and helper.from_tricircle(context)
+        if (known is False and not by_tricircle) or (known and self._has_network(network_id)):
             return known
         top = helper.central().get("network", network_id)
         verdict = bottom.network_verdict(top, context, helper.local_region(), helper.zones,
-                                         lambda: self._holders(network_id))
+                                         lambda: self._holders(network_id),
+                                         ignore_hints=by_tricircle)
         if verdict is Verdict.HIDDEN:
             return False  # not remembered: its owner may still use it here
         if verdict is Verdict.ABSENT:
@@ -282,7 +292,10 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
             self._create_bottom("subnet", bottom.subnet_body(top))
 
     def _ensure_subnets(self, port: dict) -> None:
-        for ip in port.get("fixed_ips", []):
+        given = port.get("fixed_ips")
+        for ip in given if validators.is_attr_set(given) else []:
+            if "subnet_id" not in ip:
+                continue  # an address alone (a floating IP's): its network's subnets are here
             if not super().get_subnets(self._admin(), {"id": [ip["subnet_id"]]}, ["id"]):
                 top = helper.central().get("subnet", ip["subnet_id"])
                 if top is not None:

@@ -3,22 +3,23 @@
 Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
 (seg_rule_setup), tricircle.xjob.recycle (resource_recycle),
-tricircle.xjob.bottoms (bottom_delete, port_update); port_delete is a single
-call. Importing this module fills :data:`HANDLERS`, which is also how the
-admin API knows which job types it may accept.
+tricircle.xjob.bottoms (bottom_delete, port_update), tricircle.xjob.routers
+(router_setup, configure_route); port_delete is a single call. Importing
+this module fills :data:`HANDLERS`, which is also how the admin API knows
+which job types it may accept.
 
-The other networking job types (router_setup, ...) have no handler; the admin
-API refuses them, and a job of such a type already in the table stays NEW.
+The other networking job types (update_network, trunk_sync, ...) have no
+handler; the admin API refuses them, and a job of such a type already in the table stays NEW.
 """
 
 from oslo_log import log as logging
 
-from tricircle.xjob import bottoms, recycle, regions, security_groups, shadow
+from tricircle.xjob import bottoms, recycle, regions, routers, security_groups, shadow
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
-__all__ = ["HANDLERS", "bottom_delete", "port_delete", "port_update", "resource_recycle",
-           "seg_rule_setup", "shadow_port_setup"]
+__all__ = ["HANDLERS", "bottom_delete", "configure_route", "port_delete", "port_update",
+           "resource_recycle", "router_setup", "seg_rule_setup", "shadow_port_setup"]
 
 
 @handler("port_delete")
@@ -62,3 +63,17 @@ def seg_rule_setup(job: Job) -> None:
     """Bring the rules of the bottom security groups of ``project_id`` in line with
     their central groups' (see tricircle.xjob.security_groups)."""
     security_groups.setup(job.resource["project_id"])
+
+
+@handler("router_setup")
+def router_setup(job: Job) -> None:
+    """Reconcile the bottom router of central router ``router_id`` in pod ``pod_id``
+    (``network_id`` names the change that queued it; see tricircle.xjob.routers)."""
+    routers.setup(job.resource["pod_id"], job.resource["router_id"])
+
+
+@handler("configure_route")
+def configure_route(job: Job) -> None:
+    """Give every bottom router of ``router_id`` the routes to the other regions'
+    subnets and to the exit region (see tricircle.xjob.routers)."""
+    routers.configure_route(job.resource["router_id"])

@@ -8,7 +8,9 @@ central Neutron deleted the top resource but could not queue its
 bottom resource of a project in its pod, then drops its routing.
 
 - Order: what hangs on a network or a router goes first (:data:`ORDER`), so
-  a network is not refused for the ports still on it.
+  a network is not refused for the ports still on it. A bottom router goes
+  the way router_setup removes one (tricircle.xjob.routers.teardown): its
+  floating IPs, gateway and interface ports first, then the router.
 - Idempotent: a routing goes only after its bottom resource is gone (a 404
   counts as gone), so a crash in between leaves the routing for the next run.
 - Every routing is tried even when one fails, so one stuck resource does not
@@ -22,7 +24,7 @@ from tricircle.common import neutron
 from tricircle.common.neutron import RemoteError
 from tricircle.objects import pod as pod_obj
 from tricircle.objects import routing
-from tricircle.xjob import regions
+from tricircle.xjob import regions, routers
 from tricircle.xjob.registry import Incomplete
 
 LOG = logging.getLogger(__name__)
@@ -63,7 +65,11 @@ def orphans(project_id: str) -> list[dict]:
 def delete_bottom(found: dict) -> None:
     """Delete the bottom resource a routing names, then the routing (never the
     other way round)."""
-    if found["bottom_id"]:  # a null bottom id: the bottom resource was never created
+    if found["resource_type"] == "router":
+        # Neutron refuses to delete a router in use: what hangs on it goes first.
+        routers.teardown(regions.neutron(found["pod_id"]), found["pod_id"], found["top_id"],
+                         _central())
+    elif found["bottom_id"]:  # a null bottom id: the bottom resource was never created
         regions.neutron(found["pod_id"]).delete(found["resource_type"], found["bottom_id"])
     routing.forget_id(found["id"])
 

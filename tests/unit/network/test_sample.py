@@ -15,7 +15,8 @@ def test_every_plugin_option_is_documented():
 
 def test_the_sample_holds_what_the_plugins_read():
     groups = dict(opts.list_opts())
-    assert {o.name for o in groups["tricircle"]} == {"central_region_name",
-                                                     "local_region_name"}
+    assert {o.name for o in groups["tricircle"]} == {
+        "central_region_name", "local_region_name", "bridge_cidr", "bridge_prefixlen",
+        "bridge_network_type", "default_external_region"}
     assert {"interface", "connect_timeout", "request_timeout", "auth_type"} <= {
         o.name for o in groups["client"]}
