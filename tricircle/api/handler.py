@@ -80,7 +80,8 @@ class AdminAPI:
         path = req.path_info.rstrip("/") or "/"
         match = self._map.match(path, req.environ)
         if match is None:
-            return util.fault_response(404, f"The resource {req.path_info} could not be found.")
+            return util.fault_response(
+                404, f"The resource {exceptions.excerpt(req.path_info)} could not be found.")
         handler = match.pop("action")
         match.pop("controller", None)
         req.environ["tricircle.context"] = RequestContext.from_environ(req.environ)

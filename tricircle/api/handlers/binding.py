@@ -33,7 +33,8 @@ def create_binding(req: webob.Request) -> webob.Response:
 def show_binding(req: webob.Request, binding_id: str) -> webob.Response:
     """GET /v1.0/bindings/{id}: 200 ``{"binding": {...}}``, 404 if unknown."""
     policy.authorize(util.context_of(req), binding_policies.SHOW)
-    return util.json_response(200, {"binding": binding_obj.get(binding_id)})
+    binding = binding_obj.get(util.generated_id("Binding", binding_id))
+    return util.json_response(200, {"binding": binding})
 
 
 def update_binding(req: webob.Request, binding_id: str) -> webob.Response:
@@ -41,11 +42,12 @@ def update_binding(req: webob.Request, binding_id: str) -> webob.Response:
     another pod of the AZ, or make this binding (not) current."""
     policy.authorize(util.context_of(req), binding_policies.UPDATE)
     values = util.read_body(req, schema.UPDATE)["binding"]
-    return util.json_response(200, {"binding": binding_obj.update(binding_id, values)})
+    binding = binding_obj.update(util.generated_id("Binding", binding_id), values)
+    return util.json_response(200, {"binding": binding})
 
 
 def delete_binding(req: webob.Request, binding_id: str) -> webob.Response:
     """DELETE /v1.0/bindings/{id}: 204."""
     policy.authorize(util.context_of(req), binding_policies.DELETE)
-    binding_obj.delete(binding_id)
+    binding_obj.delete(util.generated_id("Binding", binding_id))
     return util.json_response(204, None)

@@ -84,7 +84,7 @@ def create_job(req: webob.Request) -> webob.Response:
 
 def show_job(req: webob.Request, job_id: str) -> webob.Response:
     """GET /v1.0/jobs/{id}: 200 ``{"job": {...}}``, 404 if unknown (or not yours)."""
-    job = job_obj.get(job_id)
+    job = job_obj.get(util.generated_id("Job", job_id))
     if not policy.allowed(util.context_of(req), job_policies.SHOW,
                           {"project_id": job["project_id"]}):
         raise exceptions.NotFound("Job", job_id)
@@ -95,7 +95,7 @@ def redo_job(req: webob.Request, job_id: str) -> webob.Response:
     """PUT /v1.0/jobs/{id}: 200 ``{"job": {...}}`` queued again; 409 for a job
     that is running or already succeeded."""
     policy.authorize(util.context_of(req), job_policies.REDO)
-    job = job_obj.redo(job_id)
+    job = job_obj.redo(util.generated_id("Job", job_id))
     _wake_workers(job)
     return util.json_response(200, {"job": job})
 
@@ -103,5 +103,5 @@ def redo_job(req: webob.Request, job_id: str) -> webob.Response:
 def delete_job(req: webob.Request, job_id: str) -> webob.Response:
     """DELETE /v1.0/jobs/{id}: 204; 409 while the job is running."""
     policy.authorize(util.context_of(req), job_policies.DELETE)
-    job_obj.delete(job_id)
+    job_obj.delete(util.generated_id("Job", job_id))
     return util.json_response(204, None)

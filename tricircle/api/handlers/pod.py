@@ -44,7 +44,7 @@ def create_pod(req: webob.Request) -> webob.Response:
 def show_pod(req: webob.Request, pod_id: str) -> webob.Response:
     """GET /v1.0/pods/{pod_id}: 200 ``{"pod": {...}}``, 404 if unknown."""
     policy.authorize(util.context_of(req), pod_policies.SHOW)
-    return util.json_response(200, {"pod": pod_obj.get(pod_id)})
+    return util.json_response(200, {"pod": pod_obj.get(util.generated_id("Pod", pod_id))})
 
 
 def update_pod(req: webob.Request, pod_id: str) -> webob.Response:
@@ -52,7 +52,8 @@ def update_pod(req: webob.Request, pod_id: str) -> webob.Response:
     policy.authorize(util.context_of(req), pod_policies.UPDATE)
     values = util.read_body(req, schema.UPDATE)["pod"]
     _check_region(values)
-    return util.json_response(200, {"pod": pod_obj.update(pod_id, values)})
+    pod = pod_obj.update(util.generated_id("Pod", pod_id), values)
+    return util.json_response(200, {"pod": pod})
 
 
 def delete_pod(req: webob.Request, pod_id: str) -> webob.Response:
@@ -60,5 +61,6 @@ def delete_pod(req: webob.Request, pod_id: str) -> webob.Response:
     unless ``?force=true``, which deletes them too."""
     policy.authorize(util.context_of(req), pod_policies.DELETE)
     query = util.read_query(req, schema.DELETE_QUERY)
-    pod_obj.delete(pod_id, force=util.as_bool(query.get("force", "false")))
+    pod_obj.delete(util.generated_id("Pod", pod_id),
+                   force=util.as_bool(query.get("force", "false")))
     return util.json_response(204, None)

@@ -1,8 +1,25 @@
-from tricircle.api.schemas.common import LIMIT, PROJECT_ID, UUID, query_schema
+from tricircle.api.schemas.common import (
+    CONTROL_CHARACTERS,
+    LIMIT,
+    PROJECT_ID,
+    UUID,
+    query_schema,
+    text,
+)
 from tricircle.common.constants import JOB_STATUSES, JOB_TYPES
 
-# '#' joins resource values in the stored key, so it may not appear in one.
-RESOURCE_VALUE = {"type": "string", "minLength": 1, "maxLength": 127, "pattern": "^[^#]+$"}
+# The resource values are stored joined by '#' in async_jobs.resource_id,
+# String(255); a value is an id of at most 127 characters like a routing's.
+RESOURCE_ID_COLUMN = 255
+MAX_RESOURCE_VALUE = 127
+
+
+def resource_value(key_count: int) -> dict:
+    """One value of a resource of ``key_count`` keys: no '#' (it joins them), and
+    short enough that all of them joined fit the column."""
+    room = (RESOURCE_ID_COLUMN - (key_count - 1)) // key_count
+    return text(min(MAX_RESOURCE_VALUE, room), min_length=1,
+                pattern=f"^[^#{CONTROL_CHARACTERS}]+$")
 
 
 def _resource_rule(job_type: str, keys: tuple[str, ...]) -> dict:
@@ -11,7 +28,7 @@ def _resource_rule(job_type: str, keys: tuple[str, ...]) -> dict:
         "if": {"properties": {"type": {"const": job_type}}, "required": ["type"]},
         "then": {"properties": {"resource": {
             "type": "object",
-            "properties": {key: RESOURCE_VALUE for key in keys},
+            "properties": {key: resource_value(len(keys)) for key in keys},
             "required": list(keys),
             "additionalProperties": False,
         }}},

@@ -1,6 +1,18 @@
-from tricircle.api.schemas.common import BOOLEAN_STRING, LIMIT, NAME, UUID, query_schema, wrapped
+from tricircle.api.schemas.common import (
+    BOOLEAN_STRING,
+    CONTROL_CHARACTERS,
+    LIMIT,
+    NAME,
+    TEXT_CHARACTER,
+    UUID,
+    query_schema,
+    text,
+    wrapped,
+)
 
-REGION_NAME = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}
+# No leading or trailing blanks: Keystone region ids never have them.
+_EDGE = f"[^\\s{CONTROL_CHARACTERS}]"
+REGION_NAME = text(255, min_length=1, pattern=f"^{_EDGE}({TEXT_CHARACTER}*{_EDGE})?$")
 _FIELDS = {"region_name": REGION_NAME, "az_name": NAME, "pod_az_name": NAME, "dc_name": NAME}
 
 CREATE = wrapped("pod", _FIELDS, required=["region_name"])

@@ -1,8 +1,18 @@
-from tricircle.api.schemas.common import LIMIT, PROJECT_ID, TIME_FILTER, UUID, query_schema, wrapped
+from tricircle.api.schemas.common import (
+    LIMIT,
+    PROJECT_ID,
+    TIME_FILTER,
+    UUID,
+    query_schema,
+    text,
+    wrapped,
+)
 from tricircle.common.constants import RESOURCE_TYPES
 
-RESOURCE_ID = {"type": "string", "minLength": 1, "maxLength": 127}
+# resource_routings.top_id and bottom_id are String(127).
+RESOURCE_ID = text(127, min_length=1)
 RESOURCE_TYPE = {"type": "string", "enum": list(RESOURCE_TYPES)}
+# 18 digits always fit the BIGINT id column.
 ROUTING_ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 
 _FIELDS = {
