@@ -1,4 +1,14 @@
-from tricircle.api.policies.base import admin_rule
+"""Resource routings: a project reads its own; the Neutron plugins (service)
+record and forget them and look them up across projects; admin everything."""
+
+from tricircle.api.policies.base import (
+    ADMIN,
+    ADMIN_OR_SERVICE,
+    ADMIN_OR_SERVICE_OR_PROJECT_READER,
+    LEGACY_ADMIN,
+    LEGACY_ADMIN_OR_OWNER,
+    api_rule,
+)
 
 PREFIX = "tricircle:routings:%s"
 LIST = PREFIX % "list"
@@ -9,13 +19,16 @@ UPDATE = PREFIX % "update"
 DELETE = PREFIX % "delete"
 
 rules = [
-    admin_rule(LIST, "GET", "/v1.0/routings",
-               "List resource routings of a project.", check="rule:admin_or_owner"),
-    admin_rule(LIST_ALL_PROJECTS, "GET", "/v1.0/routings",
-               "List resource routings of every project (no project_id filter)."),
-    admin_rule(SHOW, "GET", "/v1.0/routings/{id}", "Show a resource routing.",
-               check="rule:admin_or_owner"),
-    admin_rule(CREATE, "POST", "/v1.0/routings", "Create a resource routing."),
-    admin_rule(UPDATE, "PUT", "/v1.0/routings/{id}", "Update a resource routing."),
-    admin_rule(DELETE, "DELETE", "/v1.0/routings/{id}", "Delete a resource routing."),
+    api_rule(LIST, "GET", "/v1.0/routings", "List resource routings of a project.",
+             ADMIN_OR_SERVICE_OR_PROJECT_READER, LEGACY_ADMIN_OR_OWNER),
+    api_rule(LIST_ALL_PROJECTS, "GET", "/v1.0/routings",
+             "List resource routings of every project (no project_id filter).",
+             ADMIN_OR_SERVICE, LEGACY_ADMIN),
+    api_rule(SHOW, "GET", "/v1.0/routings/{id}", "Show a resource routing.",
+             ADMIN_OR_SERVICE_OR_PROJECT_READER, LEGACY_ADMIN_OR_OWNER),
+    api_rule(CREATE, "POST", "/v1.0/routings", "Create a resource routing.",
+             ADMIN_OR_SERVICE, LEGACY_ADMIN),
+    api_rule(UPDATE, "PUT", "/v1.0/routings/{id}", "Update a resource routing.", ADMIN),
+    api_rule(DELETE, "DELETE", "/v1.0/routings/{id}", "Delete a resource routing.",
+             ADMIN_OR_SERVICE, LEGACY_ADMIN),
 ]
