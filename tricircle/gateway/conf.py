@@ -57,6 +57,24 @@ gateway_opts = [
     cfg.IntOpt("endpoint_cache_seconds", default=30, min=0,
                help="Seconds the pod and endpoint table is kept in memory before it is "
                "read from the database again."),
+    cfg.IntOpt("max_calls_per_region", default=8, min=1,
+               help="Calls per process that may be in flight to one region's Nova (or "
+               "Cinder) at once; one more is refused at once with 503 'region ... is "
+               "busy', so a hanging region cannot hold every thread of tricircle-api. "
+               "Keep it below [api]/threads divided by the services a region has."),
+    cfg.FloatOpt("call_deadline", default=90.0, min=0.1,
+                 help="Seconds a routed call to a region may take in all (connecting, "
+                 "waiting, reading the answer); a region still answering then is cut "
+                 "off and the call answered with 503. Each call of a list fan-out has "
+                 "list_timeout as its deadline."),
+    cfg.IntOpt("fanout_queue_size", default=64, min=0,
+               help="Region calls of fan-outs that may wait for a free fan-out thread "
+               "(fanout_workers); a region's part of a fan-out beyond that is refused "
+               "at once (the list is partial)."),
+    cfg.IntOpt("version_cache_seconds", default=60, min=0,
+               help="Seconds the regions' version documents (GET /compute/, "
+               "/compute/v2.1, /volume/, /volume/v3, answered without a token) are "
+               "kept; the gateway asks the regions for them at most once per period."),
 ]
 
 CONF.register_group(gateway_group)
@@ -81,3 +99,15 @@ quota_lease_opts = [
 ]
 CONF.register_opts(quota_lease_opts, group=gateway_group)
 gateway_opts.extend(quota_lease_opts)  # the sample generator lists gateway_opts
+
+# The routing cache of the gateway (tricircle.gateway.store).
+routing_cache_opts = [
+    cfg.IntOpt("routing_cache_seconds", default=5, min=0,
+               help="Seconds a routing the gateway looked up is kept in memory. A routing "
+               "an admin changes or deletes (PUT or DELETE /v1.0/routings/{id}) is "
+               "followed at once by the tricircle-api process that served that request "
+               "and after at most this many seconds by every other process. 0: no "
+               "cache, one query per routed call."),
+]
+CONF.register_opts(routing_cache_opts, group=gateway_group)
+gateway_opts.extend(routing_cache_opts)  # the sample generator lists gateway_opts

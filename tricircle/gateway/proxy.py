@@ -5,9 +5,20 @@ plugin: the caller's own token is forwarded. The session keeps connections
 to every region alive, verifies TLS with the [client] options every other
 call of Tricircle's uses (cafile, insecure, certfile, keyfile), sends the
 global request id on and logs each call at debug level with its tokens masked
-(bodies are the caller's and are never logged). A per-pod circuit breaker
-makes calls to a region that keeps failing fail at once instead of each
-waiting for its time-out.
+(bodies are the caller's and are never logged).
+
+One slow region slows only itself:
+
+- each call has a total deadline (``[gateway]/call_deadline``, a list's
+  ``list_timeout``), not only a time-out per read, so a region that trickles
+  its answer is cut off when the deadline passes;
+- at most ``[gateway]/max_calls_per_region`` calls are in flight per pod and
+  service; one more fails at once with "region X is busy" instead of taking a
+  thread that would wait on the region too;
+- a circuit breaker per pod and service makes calls to a region that keeps
+  failing fail at once; after its cool-down exactly one trial call goes out;
+- the fan-out pool takes at most ``fanout_workers + fanout_queue_size``
+  region calls; the part of a fan-out beyond that is refused at once.
 """
 
 import concurrent.futures
@@ -20,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import requests
+import urllib3
 import webob
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
@@ -51,6 +63,14 @@ _REPLACED_IN_REPLY = frozenset({"x-openstack-request-id"})
 _IDENTITY_PREFIXES = ("x-user", "x-project", "x-tenant", "x-role", "x-identity-status",
                       "x-service-", "x-domain", "x-system-scope", "x-is-admin-project",
                       "x-auth-project-id")
+# What a proxy in front of us says about the client: a region that trusts these
+# (oslo.middleware's HTTPProxyToWSGI) would take the caller's word for its
+# address or for the scheme and host of the links it builds.
+_CLIENT_PROXY_HEADERS = frozenset({"forwarded", "x-real-ip"})
+_CLIENT_PROXY_PREFIX = "x-forwarded-"
+# Bytes asked for per read of a region's answer; each read returns what has
+# arrived, so the deadline is checked between reads of a trickling region.
+_READ_SIZE = 64 * 1024
 
 
 @dataclasses.dataclass
@@ -76,47 +96,125 @@ def breaker_key(region: Region, service_type: str) -> tuple[str, str]:
 
 
 class Breaker:
-    """Circuit breaker per (pod, service type): open after N consecutive failures,
-    one trial after the cool-down; any answer from the service closes it."""
+    """Circuit breaker per (pod, service type).
+
+    Closed: every call goes out. After ``failure_threshold`` consecutive
+    failures it opens: calls fail at once for ``retry_after`` seconds. Then it
+    is half-open: exactly one caller gets the trial call (``admit``), everyone
+    else keeps failing fast until the trial ends; an answer closes the breaker,
+    a failure opens it for another cool-down.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], int] = {}
         self._open_until: dict[tuple[str, str], float] = {}
+        self._trials: set[tuple[str, str]] = set()
+
+    def _refuses(self, key: tuple[str, str]) -> bool:
+        until = self._open_until.get(key)
+        return until is not None and (key in self._trials or time.monotonic() < until)
 
     def is_open(self, key: tuple[str, str]) -> bool:
+        """Whether a call would fail fast right now (a question: it takes no trial)."""
         with self._lock:
-            until = self._open_until.get(key)
-            return until is not None and time.monotonic() < until
+            return self._refuses(key)
+
+    def admit(self, key: tuple[str, str]) -> tuple[bool, bool]:
+        """(whether this call may go out, whether it is the trial): once the
+        cool-down is over only the first caller is admitted, as the trial, and
+        the others are refused until the trial ends."""
+        with self._lock:
+            if key not in self._open_until:
+                return True, False
+            if self._refuses(key):
+                return False, False
+            self._trials.add(key)
+            return True, True
 
     def pod_is_down(self, pod_id: str) -> bool:
         """Whether any service of the pod is failing fast right now."""
         with self._lock:
-            keys = [key for key in self._open_until if key[0] == pod_id]
-        return any(self.is_open(key) for key in keys)
+            return any(self._refuses(key) for key in self._open_until if key[0] == pod_id)
 
     def succeeded(self, key: tuple[str, str]) -> None:
         with self._lock:
             self._failures.pop(key, None)
             self._open_until.pop(key, None)
+            self._trials.discard(key)
 
-    def failed(self, key: tuple[str, str]) -> None:
+    def failed(self, key: tuple[str, str], trial: bool = False) -> None:
+        """Count a failure; a failed trial opens the breaker for another cool-down."""
         with self._lock:
             count = self._failures.get(key, 0) + 1
             self._failures[key] = count
-            if count >= CONF.gateway.failure_threshold:
+            if trial:
+                self._trials.discard(key)
+            if trial or count >= CONF.gateway.failure_threshold:
                 self._open_until[key] = time.monotonic() + CONF.gateway.retry_after
+
+    def end_trial(self, key: tuple[str, str]) -> None:
+        """The trial ended without an answer or a failure to count (an error of
+        ours): the next caller may try."""
+        with self._lock:
+            self._trials.discard(key)
 
     def reset(self) -> None:
         with self._lock:
             self._failures.clear()
             self._open_until.clear()
+            self._trials.clear()
+
+
+class RegionBusy(exceptions.RegionUnreachable):
+    """Too many calls to the region are in flight already (a 503 like unreachable)."""
+
+    def __init__(self, region_name: str):
+        exceptions.TricircleError.__init__(self, f"region {region_name} is busy")
+        self.region_name = region_name
+
+
+class Slots:
+    """Calls in flight per (pod, service type), at most ``max_calls_per_region``.
+
+    A region that hangs holds a thread per call until the deadline; without a
+    bound, callers of one hanging region would take every thread of the
+    process and the admin API and the other regions would wait too.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._in_flight: dict[tuple[str, str], int] = {}
+
+    def take(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            count = self._in_flight.get(key, 0)
+            if count >= CONF.gateway.max_calls_per_region:
+                return False
+            self._in_flight[key] = count + 1
+            return True
+
+    def give_back(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            count = self._in_flight.get(key, 0) - 1
+            if count > 0:
+                self._in_flight[key] = count
+            else:
+                self._in_flight.pop(key, None)
+
+    def in_flight(self, key: tuple[str, str]) -> int:
+        with self._lock:
+            return self._in_flight.get(key, 0)
 
 
 BREAKER = Breaker()
+SLOTS = Slots()
 _session: "_Session | None" = None
 _pool: concurrent.futures.ThreadPoolExecutor | None = None
 _setup_lock = threading.Lock()
+# Region calls submitted to the fan-out pool and not finished yet.
+_queued_lock = threading.Lock()
+_queued = 0
 
 
 class _Session(ks_session.Session):
@@ -186,11 +284,13 @@ def _executor() -> concurrent.futures.ThreadPoolExecutor:
 
 
 def forward_headers(req: webob.Request) -> dict[str, str]:
-    """The caller's end-to-end headers (token, microversions, content type, ...)."""
+    """The caller's end-to-end headers (token, microversions, content type, ...),
+    without identity headers and without what a client says about its own address."""
     headers = {}
     for name, value in req.headers.items():
         lower = name.lower()
         if (lower in _HOP_BY_HOP or lower in _REPLACED_IN_REPLY
+                or lower in _CLIENT_PROXY_HEADERS or lower.startswith(_CLIENT_PROXY_PREFIX)
                 or lower.startswith(_IDENTITY_PREFIXES)):
             continue
         headers[name] = value
@@ -204,49 +304,140 @@ def global_request_id(environ: dict) -> str | None:
             or environ.get("openstack.request_id"))
 
 
+class _DeadlinePassed(Exception):
+    pass
+
+
 def send(region: Region, service_type: str, method: str, path: str,
          query: str = "", body: bytes | None = None, headers: dict | None = None,
          timeout: float | None = None, request_id: str | None = None) -> Reply:
     """One HTTP call to ``region``; ``path`` starts at the version (``/v2.1/...``);
+    ``timeout`` is the call's total deadline (default ``[gateway]/call_deadline``);
     ``request_id`` goes with it as X-OpenStack-Request-ID.
 
     Raises RegionUnreachable when the breaker is open, the connection fails or
-    the region does not answer in time.
+    the region does not answer in time, RegionBusy when the region has
+    ``max_calls_per_region`` calls in flight already.
     """
     key = breaker_key(region, service_type)
     if BREAKER.is_open(key):
         raise exceptions.RegionUnreachable(region.region_name)
-    url = region.root(service_type) + path + (f"?{query}" if query else "")
-    read_timeout = timeout or CONF.gateway.read_timeout
+    if not SLOTS.take(key):
+        LOG.warning("%s %s refused: %s has %d calls in flight", method,
+                    path.split("?")[0], region.region_name, SLOTS.in_flight(key))
+        raise RegionBusy(region.region_name)
+    trial = False
     try:
-        response = session().request(
-            url, method, data=body, headers=headers or {}, raise_exc=False,
-            timeout=(CONF.gateway.connect_timeout, read_timeout),
-            global_request_id=request_id)
-    except _UNREACHABLE as exc:
-        BREAKER.failed(key)
-        # Only the exception class: the message carries the URL and its query.
-        LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0],
-                    region.region_name, type(exc).__name__)
-        raise exceptions.RegionUnreachable(region.region_name) from None
-    BREAKER.succeeded(key)
+        admitted, trial = BREAKER.admit(key)
+        if not admitted:  # half-open and another caller has the trial
+            raise exceptions.RegionUnreachable(region.region_name)
+        url = region.root(service_type) + path + (f"?{query}" if query else "")
+        try:
+            status, headers_back, content = _exchange(
+                url, method, body, headers or {}, timeout or CONF.gateway.call_deadline,
+                request_id)
+        except (*_UNREACHABLE, _DeadlinePassed, urllib3.exceptions.HTTPError) as exc:
+            BREAKER.failed(key, trial)
+            trial = False
+            # Only the exception class: the message carries the URL and its query.
+            LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0],
+                        region.region_name, type(exc).__name__)
+            raise exceptions.RegionUnreachable(region.region_name) from None
+        BREAKER.succeeded(key)
+        trial = False
+    finally:
+        if trial:
+            BREAKER.end_trial(key)
+        SLOTS.give_back(key)
+    return Reply(status, headers_back, content, region)
+
+
+def _exchange(url: str, method: str, body: bytes | None, headers: dict, deadline: float,
+              request_id: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of one call, all of it within ``deadline`` seconds.
+
+    The time-out of each read is at most the deadline; the body is read as it
+    arrives and the clock checked between reads. (A region could still trickle
+    its status line and headers within the per-read time-out: the deadline is
+    checked once they are in.)
+    """
+    deadline_at = time.monotonic() + deadline
+    per_read = min(CONF.gateway.read_timeout, deadline)
+    response = session().request(
+        url, method, data=body, headers=headers, raise_exc=False, stream=True,
+        timeout=(min(CONF.gateway.connect_timeout, deadline), per_read),
+        global_request_id=request_id)
+    try:
+        content = _read_body(response.raw, deadline_at, per_read)
+    except BaseException:
+        response.close()  # unread bytes: the connection cannot be used again
+        raise
+    response.raw.release_conn()  # read to the end: back to the keep-alive pool
     headers_back = [(k, v) for k, v in response.headers.items()
                     if k.lower() not in _HOP_BY_HOP and k.lower() not in _REPLACED_IN_REPLY]
-    return Reply(response.status_code, headers_back, response.content, region)
+    return response.status_code, headers_back, content
+
+
+def _read_body(raw: urllib3.BaseHTTPResponse, deadline_at: float, per_read: float) -> bytes:
+    chunks = []
+    while True:
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise _DeadlinePassed()
+        sock = getattr(raw.connection, "sock", None)
+        if sock is not None:  # the next read may wait only what is left
+            sock.settimeout(min(per_read, remaining))
+        chunk = raw.read1(_READ_SIZE, decode_content=True)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _submit(call: Callable[[Region], Reply], region: Region,
+            ) -> concurrent.futures.Future | None:
+    """``call(region)`` in the fan-out pool, None when the pool has
+    ``fanout_workers + fanout_queue_size`` region calls already."""
+    global _queued
+    with _queued_lock:
+        if _queued >= CONF.gateway.fanout_workers + CONF.gateway.fanout_queue_size:
+            return None
+        _queued += 1
+    future = _executor().submit(call, region)
+    future.add_done_callback(_finished)
+    return future
+
+
+def _finished(_future: concurrent.futures.Future) -> None:
+    global _queued
+    with _queued_lock:
+        _queued -= 1
 
 
 def fan_out(regions: Iterable[Region], call: Callable[[Region], Reply],
             ) -> list[tuple[Region, Reply | exceptions.RegionUnreachable]]:
     """``call`` for every region concurrently; results in the regions' order, a
-    region that failed gives its RegionUnreachable instead of a Reply."""
+    region that failed gives its RegionUnreachable instead of a Reply.
+
+    A region whose call the pool cannot take, or that has not finished within
+    ``call_deadline``, is counted as busy or unreachable: the caller does not
+    wait longer than that for a queue.
+    """
     regions = list(regions)
-    futures = [_executor().submit(call, region) for region in regions]
+    futures = [_submit(call, region) for region in regions]
+    concurrent.futures.wait([f for f in futures if f is not None],
+                            timeout=CONF.gateway.call_deadline)
     results: list[tuple[Region, Reply | exceptions.RegionUnreachable]] = []
     for region, future in zip(regions, futures, strict=True):
-        try:
-            results.append((region, future.result()))
-        except exceptions.RegionUnreachable as exc:
-            results.append((region, exc))
+        if future is None or future.cancel():
+            LOG.warning("fan-out pool full: %s left out", region.region_name)
+            results.append((region, RegionBusy(region.region_name)))
+        elif not future.done():
+            results.append((region, exceptions.RegionUnreachable(region.region_name)))
+        else:
+            try:
+                results.append((region, future.result()))
+            except exceptions.RegionUnreachable as exc:
+                results.append((region, exc))
     return results
 
 

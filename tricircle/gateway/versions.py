@@ -1,5 +1,16 @@
 """Version documents (GET /compute/, /compute/v2.1, /volume/, /volume/v3): every
-region's, with each version's range narrowed to what all of them support."""
+region's, with each version's range narrowed to what all of them support.
+
+They are answered without a token, so anyone can ask for them as often as
+they like: the regions' documents are kept for ``[gateway]/version_cache_seconds``
+and fetched by one caller at a time, at most once per period. A region that
+did not answer the last time keeps its previous document in the merge, so the
+advertised range stays one every region can serve.
+"""
+
+import dataclasses
+import threading
+import time
 
 import webob
 
@@ -8,6 +19,7 @@ from tricircle.gateway.call import GatewayError, unreachable
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.rules import Service
+from tricircle.objects.pod import Region
 
 
 def _as_tuple(version: str) -> tuple[int, ...]:
@@ -39,26 +51,87 @@ def _lowest_common(documents: list[dict]) -> dict:
     return first
 
 
+@dataclasses.dataclass
+class _Documents:
+    """The last usable answer of each region (pod id → reply) to one version path."""
+
+    replies: dict[str, proxy.Reply] = dataclasses.field(default_factory=dict)
+    asked: frozenset[str] = frozenset()  # the pods of the last fetch
+    fetched_at: float = float("-inf")
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    def is_current(self, pod_ids: frozenset[str]) -> bool:
+        age = time.monotonic() - self.fetched_at
+        return age < CONF.gateway.version_cache_seconds and pod_ids <= self.asked
+
+
+class VersionCache:
+    """Documents per (service type, path); one fetch at a time per path."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: dict[tuple[str, str], _Documents] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._paths.clear()
+
+    def replies(self, service_type: str, path: str, regions: list[Region],
+                request_id: str | None) -> dict[str, proxy.Reply]:
+        """The usable documents of ``regions``, fetched again when the period is over.
+
+        While one caller fetches, the others take the previous documents, or,
+        when there are none yet, wait for that one fetch instead of starting
+        their own.
+        """
+        with self._lock:
+            documents = self._paths.setdefault((service_type, path), _Documents())
+        pod_ids = frozenset(r.pod_id for r in regions)
+        if documents.is_current(pod_ids):
+            return documents.replies
+        if not documents.lock.acquire(blocking=not documents.replies):
+            return documents.replies  # another caller is fetching
+        try:
+            if not documents.is_current(pod_ids):
+                self._fetch(documents, service_type, path, regions, request_id)
+            return documents.replies
+        finally:
+            documents.lock.release()
+
+    @staticmethod
+    def _fetch(documents: _Documents, service_type: str, path: str, regions: list[Region],
+               request_id: str | None) -> None:
+        # Nothing of the caller's is sent: the answer is shared by every caller.
+        results = proxy.fan_out(regions, lambda r: proxy.send(
+            r, service_type, "GET", path, "", None, {}, CONF.gateway.list_timeout,
+            request_id))
+        replies = {pod_id: reply for pod_id, reply in documents.replies.items()
+                   if pod_id in {r.pod_id for r in regions}}
+        for region, reply in results:
+            if (isinstance(reply, proxy.Reply) and reply.status in (200, 300)
+                    and isinstance(reply.json(), dict)):
+                replies[region.pod_id] = reply
+        documents.replies = replies
+        documents.asked = frozenset(r.pod_id for r in regions)
+        # A fetch no region answered is not kept: the next caller tries again
+        # (the breaker makes that fast while the regions stay down).
+        documents.fetched_at = time.monotonic() if replies else float("-inf")
+
+
+CACHE = VersionCache()
+
+
 def document(req: webob.Request, service: Service, gateway_root: str,
              path: str) -> webob.Response:
     """GET /compute/, /compute/v2.1 (and Cinder's): from every region, lowest max."""
     regions = TABLE.with_service(service.service_type)
-    # Answered without a token, as Nova and Cinder do: none is sent on.
-    headers = {k: v for k, v in proxy.forward_headers(req).items()
-               if k.lower() != "x-auth-token"}
-    request_id = proxy.global_request_id(req.environ)
-    results = proxy.fan_out(regions, lambda r: proxy.send(
-        r, service.service_type, "GET", path, "", None, headers,
-        CONF.gateway.list_timeout, request_id))
-    answered = [reply for _, reply in results
-                if isinstance(reply, proxy.Reply) and reply.status in (200, 300)]
-    documents = [reply.json() for reply in answered]
-    usable = [(reply, doc) for reply, doc in zip(answered, documents, strict=True)
-              if isinstance(doc, dict)]
+    if not regions:
+        raise GatewayError(503, f"no region with {service.service_type} is configured")
+    replies = CACHE.replies(service.service_type, path, regions,
+                            proxy.global_request_id(req.environ))
+    usable = [replies[r.pod_id] for r in regions if r.pod_id in replies]
     if not usable:
-        down = [r.region_name for r, reply in results if not isinstance(reply, proxy.Reply)]
-        if not regions:
-            raise GatewayError(503, f"no region with {service.service_type} is configured")
-        raise unreachable(down or [r.region_name for r in regions])
-    merged = _lowest_common([doc for _, doc in usable])
-    return proxy.to_response(usable[0][0], service.service_type, gateway_root, merged)
+        raise unreachable([r.region_name for r in regions])
+    # Parsed again for each caller: the merge and the link rewrite change them.
+    merged = _lowest_common([reply.json() for reply in usable])
+    return proxy.to_response(usable[0], service.service_type, gateway_root, merged)

@@ -31,7 +31,9 @@ class FakeRegion:
         self.name, self.kind, self.max_version, self.az = name, kind, max_version, az
         self.items: dict[str, dict[str, dict]] = {c: {} for c in _COLLECTIONS[kind]}
         self.requests: list[dict] = []
+        self.arrived: list[str] = []  # every request's path, hanging ones included
         self.hang = threading.Event()
+        self.trickle = 0.0  # seconds between the bytes of each answer's body, if set
         self._release = threading.Event()
         self._server = wsgi.Server(("127.0.0.1", 0), self, numthreads=8)
         self._server.shutdown_timeout = 0.2
@@ -64,6 +66,7 @@ class FakeRegion:
     # -- WSGI ------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        self.arrived.append(environ["PATH_INFO"])
         if self.hang.is_set():
             self._release.wait(10)
         method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
@@ -77,8 +80,19 @@ class FakeRegion:
         status, data, extra = self._route(method, path, environ, body, headers)
         payload = json.dumps(data).encode() if data is not None else b""
         response_headers = [("Content-Type", "application/json"), *extra]
+        if self.trickle:
+            response_headers.append(("Content-Length", str(len(payload))))
+            start_response(f"{status} X", response_headers)
+            return self._trickled(payload)
         start_response(f"{status} X", response_headers)
         return [payload]
+
+    def _trickled(self, payload: bytes):
+        """The body a byte at a time: a slow link that never stops answering."""
+        for index in range(len(payload)):
+            if self._release.wait(self.trickle):
+                return
+            yield payload[index:index + 1]
 
     def _route(self, method, path, environ, body, headers):
         version, api_version = _VERSIONS[self.kind]

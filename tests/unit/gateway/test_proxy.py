@@ -1,5 +1,7 @@
 """Forwarding details: headers, link rewriting, the circuit breaker, versions, zones."""
 
+import threading
+
 import webob
 
 from tricircle.common import config
@@ -160,7 +162,7 @@ def test_routing_cache_is_scoped_to_the_caller(monkeypatch):
         assert store.find("server", "s1", "owner")["pod_id"] == "p1"  # cached
         assert store.find("server", "s1", "intruder") is None  # not served from the cache
         assert asked == ["owner", "intruder"]
-        store._drop_cached("server", "s1")
+        store.drop("server", "s1")
         store.find("server", "s1", "owner")
         assert asked == ["owner", "intruder", "owner"]
     finally:
@@ -192,3 +194,78 @@ def test_the_session_forwards_without_auth_redirects_or_retries():
         assert session.session.trust_env is False
     finally:
         proxy.close()
+
+
+def test_half_open_breaker_admits_one_trial_until_it_ends():
+    config.CONF.set_override("failure_threshold", 1, "gateway")
+    config.CONF.set_override("retry_after", 0, "gateway")
+    try:
+        breaker = proxy.Breaker()
+        assert breaker.admit("p") == (True, False)  # closed: everyone, no trial
+        breaker.failed("p")
+        assert breaker.admit("p") == (True, True)  # cool-down over: the trial
+        assert breaker.admit("p") == (False, False)  # everyone else fails fast
+        assert breaker.is_open("p")
+        breaker.failed("p", trial=True)
+        assert breaker.admit("p") == (True, True)  # the next cool-down, one more trial
+        breaker.end_trial("p")  # ended by an error of ours: the next caller tries
+        assert breaker.admit("p") == (True, True)
+        breaker.succeeded("p")
+        assert breaker.admit("p") == (True, False) and not breaker.is_open("p")
+    finally:
+        config.CONF.clear_override("failure_threshold", "gateway")
+        config.CONF.clear_override("retry_after", "gateway")
+
+
+def test_a_region_with_every_slot_taken_is_busy_without_a_connection():
+    key = proxy.breaker_key(REGION, "compute")
+    config.CONF.set_override("max_calls_per_region", 2, "gateway")
+    try:
+        assert proxy.SLOTS.take(key) and proxy.SLOTS.take(key)
+        try:
+            proxy.send(REGION, "compute", "GET", "/v2.1/servers")
+        except proxy.RegionBusy as exc:
+            assert exc.message == "region RegionOne is busy"
+        else:
+            raise AssertionError("no RegionBusy")
+        assert proxy.SLOTS.in_flight(key) == 2  # the refused call took none
+        assert proxy.SLOTS.take((REGION.pod_id, "volumev3"))  # Cinder's slots are its own
+    finally:
+        proxy.SLOTS.give_back(key)
+        proxy.SLOTS.give_back(key)
+        proxy.SLOTS.give_back((REGION.pod_id, "volumev3"))
+        config.CONF.clear_override("max_calls_per_region", "gateway")
+
+
+def test_client_proxy_headers_are_not_forwarded():
+    req = webob.Request.blank("/compute/v2.1/servers", headers={
+        "X-Auth-Token": "tok", "Forwarded": "for=1.2.3.4", "X-Forwarded-For": "1.2.3.4",
+        "X-Forwarded-Host": "evil", "X-Forwarded-Proto": "https", "X-Real-IP": "1.2.3.4"})
+    assert {k.lower() for k in proxy.forward_headers(req)} == {"x-auth-token"}
+
+
+def test_a_full_fan_out_pool_refuses_a_region_at_once():
+    config.CONF.set_override("fanout_workers", 1, "gateway")
+    config.CONF.set_override("fanout_queue_size", 0, "gateway")
+    started, release = threading.Event(), threading.Event()
+    other = Region("pod-2", "RegionTwo", "az2", "az2", REGION.endpoints)
+
+    def held(region):
+        started.set()
+        release.wait(10)
+        return proxy.Reply(200, [], b"", region)
+
+    first = threading.Thread(target=proxy.fan_out, args=([REGION], held))
+    try:
+        first.start()
+        assert started.wait(10)
+        results = proxy.fan_out([other], lambda region: proxy.Reply(200, [], b"", region))
+        assert isinstance(results[0][1], proxy.RegionBusy)
+        assert results[0][1].message == "region RegionTwo is busy"
+    finally:
+        release.set()
+        first.join()
+        config.CONF.clear_override("fanout_workers", "gateway")
+        config.CONF.clear_override("fanout_queue_size", "gateway")
+    done = proxy.fan_out([other], lambda region: proxy.Reply(200, [], b"", region))
+    assert isinstance(done[0][1], proxy.Reply)  # the slot came back
