@@ -438,3 +438,53 @@ def test_sorted_pages_interleave_regions_without_loss_or_repeat(gw, fakes):
             break
         marker = page["servers"][-1]["id"]
     assert seen == sorted("acegikmobdfh", reverse=True)
+
+
+# -- the routing cache follows the admin API ---------------------------------------
+
+def _move(fakes, server_id, source, target):
+    """The server now lives in ``target`` (as after a migration an operator did)."""
+    nova(fakes, target).items["servers"][server_id] = nova(fakes, source).items[
+        "servers"].pop(server_id)
+
+
+def test_routing_cache_follows_an_admin_put_and_delete_at_once(gw, pods, fakes):
+    alice = gw.as_user("alice", "demo")
+    server_id = boot(alice, az="az1").json["server"]["id"]
+    assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200  # cached
+    routing_id = routings(gw, "server")[server_id]["id"]
+
+    _move(fakes, server_id, "RegionOne", "RegionTwo")
+    moved = gw.put(f"/v1.0/routings/{routing_id}",
+                   {"routing": {"pod_id": pods["RegionTwo"]["pod_id"]}})
+    assert moved.status_int == 200
+    nova(fakes, "RegionOne").requests.clear()
+    assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200
+    assert not nova(fakes, "RegionOne").requests  # straight to RegionTwo
+
+    _move(fakes, server_id, "RegionTwo", "RegionOne")
+    assert gw.delete(f"/v1.0/routings/{routing_id}").status_int == 204
+    # Without its routing the server is looked for everywhere and adopted again.
+    assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200
+    assert routings(gw, "server")[server_id]["pod_id"] == pods["RegionOne"]["pod_id"]
+
+
+def test_other_processes_follow_within_routing_cache_seconds(gw, pods, fakes):
+    from tricircle.objects import routing as routing_obj
+
+    config.CONF.set_override("routing_cache_seconds", 1, "gateway")
+    try:
+        alice = gw.as_user("alice", "demo")
+        server_id = boot(alice, az="az1").json["server"]["id"]
+        assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200
+        _move(fakes, server_id, "RegionOne", "RegionTwo")
+        # Another tricircle-api process's PUT: the database changes, this process's
+        # cache is not told.
+        routing_id = routings(gw, "server")[server_id]["id"]
+        routing_obj.update(routing_id, {"pod_id": pods["RegionTwo"]["pod_id"]})
+        time.sleep(1.2)  # past the configured bound
+        nova(fakes, "RegionOne").requests.clear()
+        assert alice.get(f"/compute/v2.1/servers/{server_id}").status_int == 200
+        assert not nova(fakes, "RegionOne").requests
+    finally:
+        config.CONF.clear_override("routing_cache_seconds", "gateway")

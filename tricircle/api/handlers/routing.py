@@ -6,6 +6,7 @@ from tricircle.api import policy, util
 from tricircle.api.policies import routing as routing_policies
 from tricircle.api.schemas import routing as schema
 from tricircle.common import exceptions
+from tricircle.gateway import store
 from tricircle.objects import routing as routing_obj
 
 
@@ -23,6 +24,13 @@ def _routing_id(routing_id: str) -> str:
     if not (routing_id.isascii() and routing_id.isdigit() and len(routing_id) <= 18):
         raise exceptions.NotFound("Routing", routing_id)
     return routing_id
+
+
+def _drop_from_gateway(*routings: dict) -> None:
+    """This process's gateway forgets what it cached about these routings at once
+    (other processes follow within [gateway]/routing_cache_seconds)."""
+    for routing in routings:
+        store.drop(routing["resource_type"], routing["top_id"])
 
 
 def list_routings(req: webob.Request) -> webob.Response:
@@ -63,12 +71,16 @@ def update_routing(req: webob.Request, routing_id: str) -> webob.Response:
     """PUT /v1.0/routings/{id}: 200 ``{"routing": {...}}`` with the fields changed."""
     policy.authorize(util.context_of(req), routing_policies.UPDATE)
     values = util.read_body(req, schema.UPDATE)["routing"]
-    routing = routing_obj.update(int(_routing_id(routing_id)), values)
+    before = routing_obj.get(int(_routing_id(routing_id)))
+    routing = routing_obj.update(int(routing_id), values)
+    _drop_from_gateway(before, routing)
     return util.json_response(200, {"routing": routing})
 
 
 def delete_routing(req: webob.Request, routing_id: str) -> webob.Response:
     """DELETE /v1.0/routings/{id}: 204."""
     policy.authorize(util.context_of(req), routing_policies.DELETE)
-    routing_obj.delete(int(_routing_id(routing_id)))
+    before = routing_obj.get(int(_routing_id(routing_id)))
+    routing_obj.delete(int(routing_id))
+    _drop_from_gateway(before)
     return util.json_response(204, None)
