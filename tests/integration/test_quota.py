@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,52 @@ def test_second_server_in_another_region_is_over_the_central_quota(lab, demo_lim
     finally:
         if first is not None:
             lab.openstack("server", "delete", "--wait", first["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+
+
+def _names_in_regions(lab, prefix: str) -> dict[str, str]:
+    """demo's servers named ``prefix...`` as the regions themselves list them: id → name."""
+    found = {}
+    for region in REGIONS:
+        for server in lab.sdk("demo", region.name).compute.servers():
+            if server.name.startswith(prefix):
+                found[server.id] = server.name
+    return found
+
+
+def test_parallel_boots_through_the_gateway_leave_exactly_the_limit(lab, demo_limit,
+                                                                    unique_name):
+    """Six boots at once through CentralRegion against room for two: two are made
+    (in whichever regions), four get Nova's 403, whichever came first."""
+    used = _limits_show(lab)["instances_used"]
+    lab.openstack("limit", "set", "--resource-limit", str(used + 2), demo_limit)
+    image = lab.sdk("demo", REGIONS[0].name).image.find_image("tiny").id
+    connections = [lab.sdk("demo", CENTRAL_REGION) for _ in range(6)]
+    start = threading.Barrier(len(connections))
+    statuses: list[int | None] = [None] * len(connections)
+
+    def boot(index: int) -> None:
+        body = {"server": {"name": f"{unique_name}-{index}", "flavorRef": "1",
+                           "imageRef": image, "networks": "none",
+                           "availability_zone": REGIONS[index % 2].az}}
+        start.wait()
+        reply = connections[index].compute.post("/servers", json=body,
+                                                microversion="2.37", raise_exc=False)
+        statuses[index] = reply.status_code
+
+    threads = [threading.Thread(target=boot, args=(i,)) for i in range(len(connections))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+        assert sorted(statuses) == [202, 202, 403, 403, 403, 403], statuses
+        made = _names_in_regions(lab, unique_name)
+        assert len(made) == 2, made
+        assert _limits_show(lab)["instances_used"] == used + 2
+    finally:
+        for server_id in _names_in_regions(lab, unique_name):
+            lab.openstack("server", "delete", "--wait", server_id, user="demo",
                           region=CENTRAL_REGION, check=False)
 
 
