@@ -5,6 +5,13 @@ the project over a Keystone unified limit of CentralRegion
 (tricircle.gateway.unified_limits), worded as Nova or Cinder word it; /limits
 and os-quota-sets show the central limits and usage. Each region's own quota
 still applies underneath. Names of the resources: quota_resources.RESOURCES.
+
+Parallel creates cannot all pass one check: a create runs under its project's
+lease (``serialized``; tricircle.objects.quota_lock says why a lease row in
+the database rather than a lock in memory, a ``SELECT ... FOR UPDATE`` or a
+re-check after the create as Nova does) from the check until the region counts
+what it made. A ``max_count`` is capped by arithmetic on one read of limits and
+usage, and the flavor is read as Nova reads ``flavorRef``, failing closed.
 """
 
 import dataclasses
