@@ -19,3 +19,7 @@ if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ] && [ -d tests/integration ]; then
         "from tricircle.lab.layout import Layout; print(Layout.default().venv)")
     PYTHONPATH="$PWD" "$lab_venv/bin/python" -m pytest -q -p no:cacheprovider tests/neutron
 fi
+if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ]; then
+    # Our tempest plugin (tempest_plugin/) against the lab, in the lab's tempest venv.
+    python tempest_plugin/run_in_lab.py
+fi

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from tricircle.lab import LabError
-from tricircle.lab.layout import CENTRAL_REGION, LAB_FILES, REGIONS, Layout
+from tricircle.lab.layout import CENTRAL_REGION, LAB_FILES, REGIONS, SOURCE, Layout
 from tricircle.lab.venv import run_logged
 
 REQUIREMENTS = LAB_FILES / "tempest-requirements.txt"
@@ -101,6 +101,18 @@ def ensure_venv(layout: Layout, say: Say) -> Path:
     (venv / _COMPLETE).write_text(f"{seconds:.0f}\n")
     say(f"tempest venv built in {seconds:.0f} s")
     return venv
+
+
+PLUGIN = SOURCE / "tempest_plugin"
+
+
+def install_plugin(venv: Path, say: Say) -> None:
+    """Install this clone's tempest plugin into the venv (again each time: it is tiny)."""
+    log = venv.parent / f"{venv.name}.plugin.log"
+    run_logged([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
+                "install", "--no-deps", "--force-reinstall", str(PLUGIN)], log,
+               "the tempest plugin")
+    say(f"tempest plugin installed from {PLUGIN}")
 
 
 def site_packages(venv: Path) -> Path:
@@ -263,7 +275,11 @@ def conf_sections(facts: Facts) -> dict[str, dict[str, str]]:
         "validation": {"run_validation": "false"},
         "service_available": {"nova": "true", "neutron": "true", "cinder": "true",
                               "glance": "true", "swift": "false", "horizon": "false",
-                              "heat": "false"},
+                              "heat": "false", "tricircle": "true"},
+        # Our plugin (tempest_plugin/): the lab registers the admin API under
+        # the alias, which tempest's catalog lookup must be given exactly.
+        "tricircle": {"catalog_type": "tricircle", "region": CENTRAL_REGION,
+                      "regions": ",".join(f"{r.az}:{r.name}" for r in REGIONS)},
     }
 
 
@@ -333,8 +349,9 @@ def select_tests(test_ids: Iterable[str], include: Iterable[str], exclude: Itera
     return selected, excluded
 
 
-def list_tests(venv: Path, conf: Path, regex: str) -> list[str]:
-    """Every test id tempest discovers that matches ``regex``."""
+def list_tests(venv: Path, conf: Path, regex: str, prefix: str = "tempest.") -> list[str]:
+    """Every test id tempest discovers that matches ``regex`` (ids start with ``prefix``:
+    upstream's, or a plugin's package)."""
     result = subprocess.run(
         [str(venv / "bin" / "tempest"), "run", "--config-file", str(conf), "--list-tests",
          "--regex", regex], cwd=conf.parent.parent, capture_output=True, text=True)
@@ -342,7 +359,7 @@ def list_tests(venv: Path, conf: Path, regex: str) -> list[str]:
         raise LabError(f"tempest --list-tests failed:\n{result.stdout[-1500:]}"
                        f"{result.stderr[-1500:]}")
     return [line.strip() for line in result.stdout.splitlines()
-            if line.strip().startswith("tempest.")]
+            if line.strip().startswith(prefix)]
 
 
 def run_tests(venv: Path, conf: Path, test_ids: list[str], concurrency: int) -> Path:
