@@ -1,6 +1,7 @@
 """The systemd units of etc/systemd start the programs this package installs."""
 
 import configparser
+import re
 import shlex
 import shutil
 import subprocess
@@ -33,8 +34,16 @@ def test_the_api_unit_runs_uwsgi_with_the_tricircle_api_ini():
     ini = Path(argv[argv.index("--ini") + 1])
     assert ini.name == UWSGI_INI
     assert ini.parent == Path("/etc/tricircle")
-    # uWSGI 2.0 reloads on SIGTERM: the unit must stop it with SIGQUIT.
-    assert _service("tricircle-api.service")["KillSignal"] == "SIGQUIT"
+
+
+def test_the_api_unit_stops_uwsgi_with_the_signal_the_ini_makes_a_stop():
+    ini = ROOT / "etc" / "tricircle" / UWSGI_INI
+    if not ini.exists():
+        pytest.skip(f"etc/tricircle/{UWSGI_INI} is not in the tree yet")
+    die_on_term = re.search(r"^die-on-term\s*=\s*true", ini.read_text(), re.MULTILINE)
+    # uWSGI 2.0 reloads on SIGTERM unless die-on-term; then SIGQUIT is the stop.
+    expected = "SIGTERM" if die_on_term else "SIGQUIT"
+    assert _service("tricircle-api.service")["KillSignal"] == expected
 
 
 def test_the_api_ini_the_unit_names_is_shipped_when_it_exists():
