@@ -9,8 +9,6 @@ prints the totals: bad inputs tried, server errors seen, cross-tenant leaks.
 
 import dataclasses
 
-import pytest
-
 from tests.functional.conftest import api, clean_database, database, pods  # noqa: F401
 from tests.functional.test_gateway import fakes, gw  # noqa: F401
 from tests.functional.test_quota import keystone  # noqa: F401
