@@ -332,17 +332,22 @@ def send(region: Region, service_type: str, method: str, path: str,
         if not admitted:  # half-open and another caller has the trial
             raise exceptions.RegionUnreachable(region.region_name)
         url = region.root(service_type) + path + (f"?{query}" if query else "")
+        failure = None
         try:
             status, headers_back, content = _exchange(
                 url, method, body, headers or {}, timeout or CONF.gateway.call_deadline,
                 request_id)
         except (*_UNREACHABLE, _DeadlinePassed, urllib3.exceptions.HTTPError) as exc:
+            failure = type(exc).__name__
+        if failure is not None:
             BREAKER.failed(key, trial)
             trial = False
-            # Only the exception class: the message carries the URL and its query.
+            # Only the exception class, logged outside the except block (oslo.log
+            # appends the exception being handled): its message carries the URL
+            # and its query.
             LOG.warning("%s %s in %s failed: %s", method, path.split("?")[0],
-                        region.region_name, type(exc).__name__)
-            raise exceptions.RegionUnreachable(region.region_name) from None
+                        region.region_name, failure)
+            raise exceptions.RegionUnreachable(region.region_name)
         BREAKER.succeeded(key)
         trial = False
     finally:
