@@ -17,10 +17,11 @@ from typing import Any
 from keystoneauth1 import adapter
 from keystoneauth1 import session as ks_session
 
-from tricircleclient import exceptions
+from tricircleclient import catalog, exceptions
 from tricircleclient.v1 import bindings, jobs, pods, routings, usages
 
-SERVICE_TYPE = "tricircle"
+# keystoneauth also finds entries of the alias type (catalog.ADMIN_SERVICE_TYPE_ALIASES).
+SERVICE_TYPE = catalog.ADMIN_SERVICE_TYPE
 SUPPORTED_VERSIONS = ("1",)
 VERSION_PATH = "/v1.0"
 
@@ -44,8 +45,9 @@ class HTTPClient:
             endpoint = self.adapter.get_endpoint()
             if not endpoint:
                 raise exceptions.TricircleClientError(
-                    "No endpoint for service type 'tricircle' in the catalog "
-                    f"(region {self.adapter.region_name!r}); pass endpoint_override.")
+                    f"No endpoint for service type {SERVICE_TYPE!r} (or 'tricircle') in "
+                    f"the catalog (region {self.adapter.region_name!r}); pass "
+                    "endpoint_override.")
             self._base_url = with_version_path(endpoint)
         return self._base_url
 

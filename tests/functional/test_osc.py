@@ -15,6 +15,9 @@ import urllib.request
 
 import pytest
 
+from tricircle.common import constants
+from tricircle.xjob import handlers
+
 BIN = os.path.dirname(sys.executable)
 
 
@@ -196,8 +199,9 @@ def test_pod_with_routings_needs_force_to_delete(osc):
 def test_job_schemas_create_list_show_redo_delete_and_region_status(osc):
     schemas = osc.json("multiregion", "networking", "job", "schemas")
     assert {"Type": "port_delete", "Resource": ["pod_id", "port_id"], "Handled": True} in schemas
-    assert {"Type": "router_setup", "Resource": ["pod_id", "router_id", "network_id"],
-            "Handled": False} in schemas  # POST /jobs refuses it
+    handled = handlers.HANDLERS.types()
+    assert {(s["Type"], s["Handled"]) for s in schemas} == {
+        (job_type, job_type in handled) for job_type in constants.JOB_TYPES}
 
     pod_id = osc.pod("JobRegion", "--availability-zone", "az-jobs")
     job = osc.json("multiregion", "networking", "job", "create",

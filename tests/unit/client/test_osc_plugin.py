@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from keystoneauth1 import session as ks_session
 
-from tricircleclient import client, osc
+from tricircleclient import catalog, client, osc
 
 
 def _instance(config=None):
@@ -27,7 +27,7 @@ def test_make_client_uses_osc_session_and_region():
     assert isinstance(tricircle, client.Client)
     assert tricircle.session is instance.session
     assert tricircle.http.adapter.region_name == "CentralRegion"
-    assert tricircle.http.adapter.service_type == "tricircle"
+    assert tricircle.http.adapter.service_type == catalog.ADMIN_SERVICE_TYPE
     assert tricircle.http.adapter.endpoint_override is None
 
 
