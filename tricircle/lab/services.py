@@ -5,6 +5,7 @@ prepares the database once per venv (a stamp in run/ says it is done), and
 returns the processes to run. `up` starts them all, then waits for them.
 """
 
+import configparser
 import dataclasses
 import hashlib
 import os
@@ -34,9 +35,12 @@ from tricircle.lab.procs import Process
 
 KEYSTONE_URL = f"http://{HOST}:{KEYSTONE_PORT}"
 NOVA_PORT, CINDER_PORT, NEUTRON_PORT, PLACEMENT_PORT = 8774, 8776, 9696, 8778
-# Every API runs single-threaded under uwsgi: the probe saw uwsgi threads give
-# empty 500s and hung clients; extra processes give concurrency instead.
+# Every OpenStack API runs single-threaded under uwsgi: the probe saw uwsgi
+# threads give empty 500s and hung clients; extra processes give concurrency instead.
 API_PROCESSES = 2
+# tricircle-api is plain threaded Python (no eventlet), so it takes threads too,
+# as many as the deployable sample says.
+TRICIRCLE_API_UWSGI_INI = SOURCE / "etc" / "tricircle" / "tricircle-api-uwsgi.ini"
 
 
 @dataclasses.dataclass
@@ -105,11 +109,11 @@ class Context:
 
     def wsgi(self, name: str, port: int, module: str, config_files: tuple[Path, ...],
              env: dict | None = None, extra: tuple[str, ...] = (),
-             processes: int = API_PROCESSES) -> Process:
+             processes: int = API_PROCESSES, threads: int = 1) -> Process:
         layout = self.layout
         argv = [self.bin("uwsgi"), "--http", f"{HOST}:{port}", "--http-keepalive",
                 "--http-auto-chunked", "--module", module, "--master",
-                "--processes", str(processes), "--threads", "1", "--die-on-term",
+                "--processes", str(processes), "--threads", str(threads), "--die-on-term",
                 "--harakiri", "120", "--need-app", "--enable-threads", "--lazy-apps",
                 "--buffer-size", "65535", "--pidfile", str(layout.run / f"{name}.pid"),
                 "--daemonize", str(layout.logs / f"{name}.log"),
@@ -330,6 +334,14 @@ def _tricircle_command(ctx: Context, module: str, conf: Path, *args: str) -> lis
             "--config-file", str(conf), *args]
 
 
+def tricircle_api_workers() -> tuple[int, int]:
+    """(processes, threads) of tricircle-api: those of the sample uWSGI ini."""
+    # uwsgi ini files repeat keys (env = ...) and use % placeholders.
+    ini = configparser.ConfigParser(strict=False, interpolation=None)
+    ini.read(TRICIRCLE_API_UWSGI_INI)
+    return ini.getint("uwsgi", "processes"), ini.getint("uwsgi", "threads")
+
+
 def tricircle(ctx: Context) -> list[Process]:
     name = "tricircle-api"
     etc, data = ctx.etc("tricircle"), ctx.data("tricircle")
@@ -348,8 +360,15 @@ def tricircle(ctx: Context) -> list[Process]:
         raise LabError(f"tricircle-manage db sync failed; see {log}")
     stamp = code_stamp()
     xjob_log = ctx.layout.logs / "tricircle-xjob-app.log"
-    return [Process(name, _tricircle_command(ctx, "tricircle.cmd.api", conf),
-                    port=TRICIRCLE_API_PORT, env=env, config_files=(conf,), extra_stamp=stamp),
+    # Under uwsgi, as operators deploy it: each process (--lazy-apps) loads the
+    # app after the fork, so each has its own keystoneauth sessions, token
+    # cache, database pool and fan-out threads.
+    processes, threads = tricircle_api_workers()
+    api = ctx.wsgi(name, TRICIRCLE_API_PORT, "tricircle.wsgi:application", (conf,),
+                   env={**env, "TRICIRCLE_CONFIG_FILES": str(conf)},
+                   processes=processes, threads=threads)
+    api.extra_stamp = stamp
+    return [api,
             Process("tricircle-xjob", _tricircle_command(ctx, "tricircle.cmd.xjob", conf,
                                                          "--log-file", str(xjob_log)),
                     env=env, config_files=(conf,), extra_stamp=stamp)]

@@ -1,0 +1,73 @@
+"""The sample uWSGI ini serves tricircle-api as the lab runs it (the lab venv's uwsgi)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tricircle.lab import services
+from tricircle.lab.layout import SOURCE, Layout
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _ini_for(tmp_path: Path, conf: Path, port: int) -> Path:
+    """The sample, with this test's socket and config file instead of /etc's."""
+    text = services.TRICIRCLE_API_UWSGI_INI.read_text()
+    text = text.replace("http-socket = 127.0.0.1:19999", f"http-socket = 127.0.0.1:{port}")
+    text = text.replace("/etc/tricircle/tricircle.conf", str(conf))
+    ini = tmp_path / "tricircle-api-uwsgi.ini"
+    ini.write_text(text + f"pidfile = {tmp_path / 'uwsgi.pid'}\n")
+    return ini
+
+
+def _get(url: str, attempts: int = 200) -> dict:
+    request = urllib.request.Request(url, headers={"X-Auth-Token": "admin:admin"})
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.load(response)
+        except OSError:  # not listening yet, or a worker still loading the app
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def test_the_sample_ini_serves_the_api_with_its_processes_and_threads(tmp_path):
+    venv = Layout.default().venv
+    if not (venv / "bin" / "uwsgi").exists():
+        pytest.skip(f"no lab venv with uwsgi at {venv} (tricircle-lab up builds it)")
+    conf = tmp_path / "tricircle.conf"
+    conf.write_text(f"[DEFAULT]\nauth_strategy = noauth\nstate_path = {tmp_path}\n"
+                    f"log_file = {tmp_path / 'api.log'}\n")
+    subprocess.run([str(VENV_BIN / "tricircle-manage"), "--config-file", str(conf), "db",
+                    "sync"], check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(venv / "bin" / "uwsgi"), "--ini", str(_ini_for(tmp_path, conf, port)),
+         "--home", str(venv)],
+        env={**os.environ, "PYTHONPATH": str(SOURCE)}, stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "uwsgi.log", "w"))
+    try:
+        assert _get(f"http://127.0.0.1:{port}/v1.0/pods") == {"pods": []}
+        processes, threads = services.tricircle_api_workers()
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        assert len(workers) == processes
+        log = (tmp_path / "uwsgi.log").read_text()
+        # uwsgi names each worker's threads its "cores".
+        assert log.count(f"cores: {threads})") == processes, log[:3000]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
