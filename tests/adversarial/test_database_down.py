@@ -10,11 +10,11 @@ import sqlite3
 import pytest
 
 from tests import databases
-from tests.adversarial.conftest import expect_refused
 from tests.functional.conftest import ApiClient, configure
 from tricircle.api import app as api_app
 from tricircle.db import api as db_api
 from tricircle.db import migration
+from tricircle.gateway import regions, store
 
 UNREACHABLE = {
     "sqlite": "sqlite:////nonexistent-tricircle-dir/tricircle.sqlite",
@@ -41,9 +41,13 @@ def _answer(client: ApiClient, method: str, path: str):
 
 @pytest.fixture
 def down_client(request, tmp_path):
-    """The app of a process whose database is not there (no retries at start)."""
+    """The app of a fresh process whose database is not there (no retries at start):
+    the gateway has no region table or routing cached from earlier tests."""
     configure(UNREACHABLE[request.param], str(tmp_path), **{"database.max_retries": 0})
+    regions.TABLE.invalidate()
+    store.clear_cache()
     yield ApiClient(api_app.build_app())
+    regions.TABLE.invalidate()
     db_api.reset()
 
 
@@ -57,7 +61,6 @@ def test_unreachable_database_is_503_naming_it(down_client, method, path):
         clients.append(down_client.as_user("alice", "demo"))
     for client in clients:
         resp = _answer(client, method, path)
-        expect_refused(resp, f"{method} {path} with the database down", allowed=(503,))
         assert resp.status_int == 503, resp.text
         message = resp.json["serviceUnavailable"]["message"]
         assert "the database is unreachable" in message
@@ -92,7 +95,6 @@ def test_busy_sqlite_is_503_with_retry_after_then_works(busy_sqlite):
     locker.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
         resp = api.post("/v1.0/pods", BODIES["/v1.0/pods"])
-        expect_refused(resp, "a write while SQLite is locked", allowed=(503,))
         assert resp.status_int == 503, resp.text
         assert "busy" in resp.json["serviceUnavailable"]["message"]
         assert int(resp.headers["Retry-After"]) > 0

@@ -22,29 +22,47 @@ HEALTHCHECK_PATH = "/healthcheck"
 BUSY_RETRY_AFTER = 1
 
 
-def database_fault(exc: Exception) -> exceptions.DatabaseUnavailable | None:
-    """The 503 a database error means, or None when it is not the database's state.
+def _unreachable(exc: Exception) -> bool:
+    """Whether ``exc`` says the database could not be reached at all."""
+    if isinstance(exc, (db_exception.DBConnectionError, db_exception.DBNonExistentDatabase)):
+        return True
+    if not isinstance(exc, sqlalchemy.exc.DBAPIError):
+        return False
+    # oslo.db does not recognise libpq's current "connection to server ...
+    # failed" wording; a PostgreSQL error without an SQLSTATE comes from libpq
+    # itself, not from a server that answered.
+    return exc.connection_invalidated or (
+        isinstance(exc, sqlalchemy.exc.OperationalError)
+        and getattr(exc.orig, "pgcode", "") is None)
 
-    oslo.db names most connection failures DBConnectionError; some drivers'
-    (psycopg2's refused connection) stay a plain OperationalError, which is
-    also what SQLite's "database is locked" is once its busy timeout is spent.
+
+def database_fault(exc: Exception) -> exceptions.TricircleError | None:
+    """The answer a database error means, or None when it is no known one.
+
+    Unreachable or busy is 503 (busy with Retry-After: SQLite's lock after its
+    busy timeout, a deadlock); a value the database refuses to store (a column
+    too short, characters its charset lacks) is the request's fault: 400.
     """
-    locked = (isinstance(exc, (sqlalchemy.exc.OperationalError, db_exception.DBError))
-              and "database is locked" in str(exc))
-    if locked or isinstance(exc, db_exception.DBDeadlock):
+    inner = getattr(exc, "inner_exception", None) or exc  # oslo.db wraps errors
+    if isinstance(exc, db_exception.DBDeadlock) or (
+            isinstance(inner, sqlalchemy.exc.OperationalError)
+            and "database is locked" in str(inner)):
         return exceptions.DatabaseUnavailable(
             "The database is busy; try again shortly.", retry_after=BUSY_RETRY_AFTER)
-    if isinstance(exc, (db_exception.DBConnectionError, db_exception.DBNonExistentDatabase,
-                        sqlalchemy.exc.OperationalError)):
+    if _unreachable(exc) or _unreachable(inner):
         return exceptions.DatabaseUnavailable(
             "The service cannot answer now: the database is unreachable.")
+    if isinstance(inner, sqlalchemy.exc.DataError):
+        return exceptions.Invalid(
+            "A value of the request cannot be stored: it does not fit its database "
+            "column.")
     return None
 
 
 class FaultGuard:
     """Last line of defence: an error nothing below handled becomes a JSON fault,
-    never a traceback: 503 when the database is down or busy, 400 for input
-    nested too deeply to parse, else a logged 500 that names the request id."""
+    never a traceback: the database's state or refusal (database_fault), 400 for
+    input nested too deeply to parse, else a logged 500 naming the request id."""
 
     def __init__(self, app):
         self.app = app
@@ -62,13 +80,13 @@ class FaultGuard:
 
     def _fault(self, environ: dict, exc: Exception):
         req_id = environ.get(request_id.ENV_REQUEST_ID, "")
-        unavailable = database_fault(exc)
-        if unavailable is not None:
+        known = database_fault(exc)
+        if known is not None:
             LOG.warning("%s %s (request %s): %s", environ.get("REQUEST_METHOD"),
                         environ.get("PATH_INFO"), req_id, exc)
-            headers = ({"Retry-After": str(unavailable.retry_after)}
-                       if unavailable.retry_after else None)
-            return util.fault_response(503, unavailable.message, headers=headers)
+            retry_after = getattr(known, "retry_after", None)
+            headers = {"Retry-After": str(retry_after)} if retry_after else None
+            return util.fault_response(known.status, known.message, headers=headers)
         LOG.exception("unexpected error in %s %s (request %s)",
                       environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), req_id)
         return util.fault_response(

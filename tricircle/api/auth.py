@@ -17,10 +17,12 @@ _IDENTITY_HEADERS = ("HTTP_X_USER_ID", "HTTP_X_USER_NAME", "HTTP_X_PROJECT_ID",
 
 
 class NoAuth:
-    """Development-only auth: the token ``user:project`` names the caller.
+    """Development-only auth: the token ``user:project[:roles]`` names the caller.
 
-    The user ``admin`` gets the admin role, everybody else member and reader.
-    A request without a token is refused with 401, as it would be with Keystone.
+    Without roles, the user ``admin`` gets the admin role, everybody else member
+    and reader; ``roles`` (comma-separated) gives exactly those, e.g.
+    ``carol:demo:reader`` for a reader who is no member. A request without a
+    token is refused with 401, as it would be with Keystone.
     """
 
     def __init__(self, app):
@@ -34,8 +36,9 @@ class NoAuth:
             response = util.fault_response(401, "Authentication required: send "
                                            "X-Auth-Token: <user>:<project>.")
             return response(environ, start_response)
-        user, _, project = token.partition(":")
-        roles = ["admin", "member", "reader"] if user == "admin" else ["member", "reader"]
+        user, _, rest = token.partition(":")
+        project, _, named_roles = rest.partition(":")
+        roles = [role for role in named_roles.split(",") if role] or _default_roles(user)
         environ.update({
             "HTTP_X_USER_ID": user,
             "HTTP_X_USER_NAME": user,
@@ -44,6 +47,10 @@ class NoAuth:
             "HTTP_X_IDENTITY_STATUS": "Confirmed",
         })
         return self.app(environ, start_response)
+
+
+def _default_roles(user: str) -> list[str]:
+    return ["admin", "member", "reader"] if user == "admin" else ["member", "reader"]
 
 
 class PublicPaths:

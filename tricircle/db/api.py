@@ -31,11 +31,29 @@ def configure() -> None:
     if not _configured:
         # sqlite_fk makes SQLite enforce the foreign keys MariaDB and
         # PostgreSQL enforce anyway, so all three behave alike.
-        context_manager.configure(sqlite_fk=True, **dict(CONF.database.items()))
+        options = dict(CONF.database.items())
+        options["connection"] = with_full_utf8(options["connection"])
+        context_manager.configure(sqlite_fk=True, **options)
         _configured = True
         engine = context_manager.writer.get_engine()
         if engine.dialect.name == "sqlite":
             _begin_writers_immediately(engine)
+
+
+def with_full_utf8(url: str | None) -> str | None:
+    """A MySQL/MariaDB URL that names no charset gets utf8mb4.
+
+    oslo.db would otherwise connect with "utf8", MySQL's 3-byte subset, and
+    every character outside the Basic Multilingual Plane (an emoji in a name)
+    would fail the insert instead of being stored.
+    """
+    if not url:
+        return url
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "mysql" or "charset" in parsed.query:
+        return url
+    return parsed.update_query_dict({"charset": "utf8mb4"}).render_as_string(
+        hide_password=False)
 
 
 def _begin_writers_immediately(engine: sa.engine.Engine) -> None:

@@ -1,5 +1,6 @@
 """The WSGI layers: route table answers, auth, and the last-resort 500."""
 
+import sqlalchemy.exc
 import webob
 
 from tricircle.api import app as api_app
@@ -45,3 +46,33 @@ def test_unexpected_error_is_a_json_500_with_the_request_id():
     message = resp.json["computeFault"]["message"]
     assert resp.headers["x-openstack-request-id"] in message
     assert "secret" not in message
+
+
+def test_noauth_token_may_name_the_roles_exactly():
+    req = webob.Request.blank("/", headers={"X-Auth-Token": "carol:demo:reader"})
+    assert req.get_response(auth.NoAuth(_echo_identity)).text == "carol,demo,reader"
+    req = webob.Request.blank("/", headers={"X-Auth-Token": "carol:demo:"})
+    assert req.get_response(auth.NoAuth(_echo_identity)).text == "carol,demo,member,reader"
+
+
+class _DriverError(Exception):
+    def __init__(self, message, pgcode):
+        super().__init__(message)
+        self.pgcode = pgcode
+
+
+def _operational(message, pgcode=""):
+    return sqlalchemy.exc.OperationalError("SELECT 1", {}, _DriverError(message, pgcode))
+
+
+def test_database_errors_are_named_not_500():
+    refused = api_app.database_fault(_operational("connection to server failed", None))
+    assert refused.status == 503 and "unreachable" in refused.message
+    busy = api_app.database_fault(_operational("database is locked"))
+    assert busy.status == 503 and busy.retry_after
+    too_long = api_app.database_fault(
+        sqlalchemy.exc.DataError("INSERT", {}, _DriverError("Data too long", "22001")))
+    assert too_long.status == 400
+    # A server that answered with an error of its own is not "unreachable".
+    assert api_app.database_fault(_operational("syntax error", "42601")) is None
+    assert api_app.database_fault(RuntimeError("boom")) is None
