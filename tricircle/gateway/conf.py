@@ -111,3 +111,16 @@ routing_cache_opts = [
 ]
 CONF.register_opts(routing_cache_opts, group=gateway_group)
 gateway_opts.extend(routing_cache_opts)  # the sample generator lists gateway_opts
+
+# Central quota's cache of Keystone's unified limits (tricircle.gateway.unified_limits).
+limits_cache_opts = [
+    cfg.IntOpt("limits_cache_seconds", default=0, min=0,
+               help="Seconds each tricircle-api process keeps the unified limits it read "
+               "from Keystone (the registered limits of a service, the limits of a "
+               "project) before reading them again. A limit changed in Keystone applies "
+               "to creates after at most this many seconds: until then a process may "
+               "admit creates up to the old limit. Usage is never cached: it is counted "
+               "in the regions for every create. 0: read on every create."),
+]
+CONF.register_opts(limits_cache_opts, group=gateway_group)
+gateway_opts.extend(limits_cache_opts)  # the sample generator lists gateway_opts

@@ -14,9 +14,11 @@ what it made. A ``max_count`` is capped by arithmetic on one read of limits and
 usage, and the flavor is read as Nova reads ``flavorRef``, failing closed.
 """
 
+import concurrent.futures
 import dataclasses
 import functools
 import logging
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -34,6 +36,9 @@ from tricircle.objects.pod import Region
 LOG = logging.getLogger(__name__)
 # Where a create's check leaves what the region must count once it is done.
 _EXPECTED = "tricircle.quota.expected"
+# A create's reads that run beside its limits and usage count (the flavor).
+_side_calls = concurrent.futures.ThreadPoolExecutor(max_workers=8,
+                                                    thread_name_prefix="quota")
 
 
 def enabled() -> bool:
@@ -187,15 +192,6 @@ def _volume_deltas(call: Call, region: Region, entity: dict) -> dict[str, int]:
     return {"snapshots": 1, "gigabytes": size}
 
 
-def _fits(call: Call, service_type: str, deltas: dict[str, int],
-          count: Callable) -> limit_exc.ProjectOverLimit | None:
-    try:
-        unified_limits.enforce(service_type, call.context.project_id, deltas, count)
-    except limit_exc.ProjectOverLimit as exc:
-        return exc
-    return None
-
-
 def _how_many_fit(known: dict[str, tuple[int, int]], per_server: dict[str, int],
                   wanted: int) -> int:
     """How many of ``wanted`` servers fit the limits: arithmetic, not a loop."""
@@ -206,35 +202,43 @@ def _how_many_fit(known: dict[str, tuple[int, int]], per_server: dict[str, int],
     return fit
 
 
-def _over(project: str, known: dict[str, tuple[int, int]],
-          deltas: dict[str, int]) -> limit_exc.ProjectOverLimit:
-    """The refusal of ``deltas``: every limit they would cross."""
-    return limit_exc.ProjectOverLimit(project, [
-        limit_exc.OverLimitInfo(name, limit_value, used, deltas[name])
-        for name, (limit_value, used) in sorted(known.items())
-        if 0 <= limit_value < used + deltas.get(name, 0)])
+def _limits_and_flavor(call: Call, region: Region, flavor_ref: object,
+                       count: unified_limits.RequestUsage,
+                       ) -> tuple[dict[str, tuple[int, int]], dict]:
+    """Limits, usage and the flavor, read at once: the flavor from the region while
+    Keystone and the regions are asked. A flavor that cannot be read is the
+    answer even when the limits could not be read either."""
+    flavor_id_of(flavor_ref)  # a malformed flavorRef is a 400 before anything is asked
+    flavor_read = _side_calls.submit(_flavor, call, region, flavor_ref)
+    names = _server_deltas({"vcpus": 0, "ram": 0}, 1)
+    try:
+        known = unified_limits.limits_and_usage(call.service.service_type,
+                                                call.context.project_id, names, count)
+    finally:
+        flavor = flavor_read.result()
+    return known, flavor
 
 
 def _check_servers(call: Call, region: Region, entity: dict,
                    count: unified_limits.RequestUsage) -> bool:
     """Lower max_count to what fits (as Nova does) from one read of limits and usage;
     refuse when not even min_count fits. True when ``entity`` was changed."""
-    flavor = _flavor(call, region, entity.get("flavorRef"))
     low = _count_field(entity, "min_count", 1)
     high = _count_field(entity, "max_count", low)
     if low > high:
         raise GatewayError(400, "min_count must be <= max_count")
-    project, service_type = call.context.project_id, call.service.service_type
+    known, flavor = _limits_and_flavor(call, region, entity.get("flavorRef"), count)
+    project = call.context.project_id
     per_server = _server_deltas(flavor, 1)
-    known = unified_limits.limits_and_usage(service_type, project, per_server, count)
     number = _how_many_fit(known, per_server, high)
     if number < low:
-        raise nova_fault(_over(project, known, _server_deltas(flavor, high)))
+        raise nova_fault(unified_limits.over_limit(project, known,
+                                                   _server_deltas(flavor, high)))
     deltas = _server_deltas(flavor, number)
-    over = _fits(call, service_type, deltas, count)  # oslo.limit has the last word
+    over = unified_limits.over_limit(project, known, deltas)  # what the arithmetic left
     if over is not None:
         raise nova_fault(over)
-    _expect(call, region, count, deltas)
+    _expect(call, region, count, known, deltas)
     if number != high:
         entity["max_count"] = number
     return number != high
@@ -256,10 +260,12 @@ def check_volume_deltas(call: Call, region: Region, deltas: dict[str, int],
                         count: unified_limits.RequestUsage | None = None) -> None:
     """Refuse (Cinder's 413) what would take the caller over its volume limits."""
     count = count or _counter(call)
-    over = _fits(call, call.service.service_type, deltas, count)
-    if over is not None:
-        raise cinder_fault(over)
-    _expect(call, region, count, deltas)
+    try:
+        known = unified_limits.enforce(call.service.service_type, call.context.project_id,
+                                       deltas, count)
+    except limit_exc.ProjectOverLimit as exc:
+        raise cinder_fault(exc) from None
+    _expect(call, region, count, known, deltas)
 
 
 def check_restore(call: Call, region: Region, backup_id: str) -> None:
@@ -282,10 +288,10 @@ class _Expected:
 
 
 def _expect(call: Call, region: Region, count: unified_limits.RequestUsage,
-            deltas: dict[str, int]) -> None:
+            known: dict[str, tuple[int, int]], deltas: dict[str, int]) -> None:
     project = call.context.project_id
-    if project not in count.regions:
-        return  # nothing limited, nothing counted: no need to wait for the count
+    if not known or project not in count.regions:
+        return  # nothing limited: no need to wait for the region's count
     added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
              if value > 0}
     before = count.regions[project].get(region.region_name, {})
@@ -300,12 +306,9 @@ def _settled(call: Call, expected: _Expected) -> bool:
                                    for name, value in expected.deltas.items())
 
 
-def _settle(call: Call, response: webob.Response) -> None:
+def _settle(call: Call, expected: _Expected) -> None:
     """Wait (bounded) until the region counts the create it accepted, so the next
     create of the project, checked once the lease is free, sees it."""
-    expected = call.req.environ.get(_EXPECTED)
-    if expected is None or not 200 <= response.status_int < 300:
-        return
     deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
     pause = 0.05
     while not _settled(call, expected):
@@ -316,6 +319,38 @@ def _settle(call: Call, response: webob.Response) -> None:
             return
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
+
+
+def _settle_then_give_back(call: Call, expected: _Expected, holder: str) -> None:
+    try:
+        _settle(call, expected)
+    except Exception:  # a thread of its own: nothing above it would log this
+        LOG.exception("central quota: waiting for region %s to count a create failed",
+                      expected.region.region_name)
+    finally:
+        quota_lock.give_back(call.context.project_id, call.service.service_type, holder)
+
+
+def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
+                        holder: str) -> webob.Response:
+    """The create's answer, with the lease kept until the region counts it.
+
+    The client has its answer while the region catches up: the wait is paid
+    only by the project's next create, which needs the lease, not by this one.
+    """
+    project, service_type = call.context.project_id, call.service.service_type
+    try:
+        response = handler(call)
+    except BaseException:
+        quota_lock.give_back(project, service_type, holder)
+        raise
+    expected = call.req.environ.get(_EXPECTED)
+    if expected is None or not 200 <= response.status_int < 300:
+        quota_lock.give_back(project, service_type, holder)
+    else:
+        threading.Thread(target=_settle_then_give_back, args=(call, expected, holder),
+                         name="quota-settle", daemon=True).start()
+    return response
 
 
 def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
@@ -331,16 +366,14 @@ def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
         if not project:
             raise GatewayError(403, "Creating needs a token scoped to a project.")
         try:
-            with quota_lock.held(project, call.service.service_type,
-                                 CONF.gateway.quota_lease_seconds,
-                                 CONF.gateway.quota_lease_wait):
-                response = handler(call)
-                _settle(call, response)
-                return response
+            holder = quota_lock.take(project, call.service.service_type,
+                                     CONF.gateway.quota_lease_seconds,
+                                     CONF.gateway.quota_lease_wait)
         except quota_lock.Busy:
             raise GatewayError(503, "Other creates of this project are being checked "
                                "against the central quota; try again later.",
                                headers={"Retry-After": "5"}) from None
+        return _answer_then_settle(call, handler, holder)
     return under_lease
 
 

@@ -8,8 +8,10 @@ exceed its limit by spreading resources over regions. What the gateway does
 with the answers (refuse a create, show /limits) is in tricircle.gateway.quota.
 """
 
+import concurrent.futures
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from oslo_limit import exception as limit_exc
@@ -40,9 +42,11 @@ class Unavailable(Exception):
 
 
 def reset() -> None:
-    """Forget the enforcers (tests; a changed [oslo_limit] endpoint)."""
+    """Forget the enforcers and the cached limits (tests; a changed [oslo_limit]
+    endpoint)."""
     with _lock:
         _enforcers.clear()
+    CACHE.clear()
 
 
 def _callback(project_id: str | None, names) -> dict[str, int]:
@@ -137,12 +141,11 @@ def _with_counter(count: Counter, action: Callable):
         _local.counter = None
 
 
-def _run(service_type: str, count: Counter, action: Callable):
-    """``action(enforcer)`` with ``count`` as the usage callback; Keystone failing is
-    a 503 (refusing is safer than letting a create past an unread limit)."""
+def _run(service_type: str, action: Callable):
+    """``action(enforcer)``; Keystone failing is a 503 (refusing is safer than letting
+    a create past an unread limit)."""
     try:
-        found = enforcer(service_type)
-        return _with_counter(count, lambda: action(found))
+        return action(enforcer(service_type))
     except (limit_exc.ProjectOverLimit, GatewayError):
         raise
     except Exception as exc:  # Unavailable, Keystone refusing or down, ...
@@ -151,49 +154,148 @@ def _run(service_type: str, count: Counter, action: Callable):
                            "Keystone; try again later.") from None
 
 
-def _limited(found: limit.Enforcer, project: str, names) -> set[str]:
-    """The names Keystone has a limit for, registered or of the project.
+# -- the limits, read once per create (or per limits_cache_seconds) ----------------
 
-    oslo.limit counts a resource without any limit as limited to 0; the gateway
-    leaves it to the regions instead, so switching central quota on before
-    limits are registered, or limiting only servers, blocks nothing else.
+class LimitsCache:
+    """Values read from Keystone, each kept for ``seconds`` from its read.
+
+    A reader that misses asks Keystone itself; two requests missing at once both
+    ask (no lock is held across a Keystone call). ``clock`` is for tests.
     """
+
+    most_entries = 10000  # past this, expired entries are dropped on the next store
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple[float, dict[str, int]]] = {}
+
+    def get(self, key: tuple, read: Callable[[], dict[str, int]],
+            seconds: float) -> dict[str, int]:
+        if seconds <= 0:
+            return read()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > self.clock():
+            return entry[1]
+        value = read()
+        with self._lock:
+            if len(self._entries) >= self.most_entries:
+                now = self.clock()
+                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
+            self._entries[key] = (self.clock() + seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CACHE = LimitsCache()
+# Keystone is read in these threads while the request's thread counts usage.
+_keystone_pool = concurrent.futures.ThreadPoolExecutor(max_workers=8,
+                                                       thread_name_prefix="limits")
+
+
+def _limit_reads(found: limit.Enforcer, service_type: str,
+                 project: str) -> list[concurrent.futures.Future]:
+    """The registered limits of the service and the limits of ``project``, read at once
+    (two Keystone calls, none while the cache holds both answers). No task of the
+    pool waits for another, so the bounded pool cannot deadlock."""
+    seconds = CONF.gateway.limits_cache_seconds
+    return [_keystone_pool.submit(CACHE.get, (service_type, None),
+                                  lambda: dict(found.get_registered_limits(None)), seconds),
+            _keystone_pool.submit(CACHE.get, (service_type, project),
+                                  lambda: dict(found.get_project_limits(project, None)),
+                                  seconds)]
+
+
+def _joined(reads: list[concurrent.futures.Future]) -> dict[str, int]:
+    registered, own = (read.result() for read in reads)
+    return {**registered, **own}  # a project's own limit wins over the registered one
+
+
+def limits_of(found: limit.Enforcer, service_type: str, project: str) -> dict[str, int]:
+    """{unified name: limit} of ``project`` (-1: unlimited); a name Keystone has no
+    limit for is absent."""
+    return _joined(_limit_reads(found, service_type, project))
+
+
+def _flat(found: limit.Enforcer) -> bool:
+    """Flat model: a project's limits are its own (the gateway does the arithmetic).
+    Other models (strict-two-level) are left to oslo.limit, uncached."""
+    return found.model.name == "flat"
+
+
+def _known(found: limit.Enforcer, service_type: str, project: str, names,
+           count: Counter) -> dict[str, tuple[int, int]]:
+    """{unified name: (limit, usage)} of the names of ``names`` Keystone limits.
+
+    The limits are read from Keystone while the regions count the usage, so a
+    create waits for the slower of the two, not for both. The regions are asked
+    even when no name turns out to be limited (no limit registered at all): that
+    count is wasted, never wrong.
+    """
+    names = list(names)
+    if not _flat(found):
+        return _known_by_oslo_limit(found, project, names, count)
+    reads = _limit_reads(found, service_type, project)
+    used = count(project, names)
+    found_limits = _joined(reads)
+    return {name: (found_limits[name], used[name]) for name in names
+            if name in found_limits}
+
+
+def _known_by_oslo_limit(found: limit.Enforcer, project: str, names: list[str],
+                         count: Counter) -> dict[str, tuple[int, int]]:
     have = {name for name, _ in found.get_registered_limits(None)}
     have |= {name for name, _ in found.get_project_limits(project, None)}
-    return have & set(names)
+    limited = [name for name in names if name in have]
+    if not limited:
+        return {}
+    result = _with_counter(count, lambda: found.calculate_usage(project, limited))
+    return {name: (result[name].limit, result[name].usage) for name in limited}
+
+
+def over_limit(project: str, known: dict[str, tuple[int, int]],
+               deltas: dict[str, int]) -> limit_exc.ProjectOverLimit | None:
+    """The refusal of ``deltas`` (every limit they would cross), None when they fit;
+    the arithmetic of oslo.limit's flat model (limit -1: unlimited)."""
+    overs = [limit_exc.OverLimitInfo(name, limit_value, used, deltas.get(name, 0))
+             for name, (limit_value, used) in sorted(known.items())
+             if 0 <= limit_value < used + deltas.get(name, 0)]
+    return limit_exc.ProjectOverLimit(project, overs) if overs else None
 
 
 def enforce(service_type: str, project: str, deltas: dict[str, int],
-            count: Counter) -> None:
-    """Raise ProjectOverLimit when ``deltas`` would take ``project`` over a limit."""
-    def check(found: limit.Enforcer) -> None:
-        limited = _limited(found, project, deltas)
-        if limited:
-            found.enforce(project, {k: v for k, v in deltas.items() if k in limited})
-    _run(service_type, count, check)
+            count: Counter) -> dict[str, tuple[int, int]]:
+    """Raise ProjectOverLimit when ``deltas`` would take ``project`` over a limit;
+    else the {unified name: (limit, usage)} checked (empty: nothing is limited)."""
+    def check(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
+        known = _known(found, service_type, project, deltas, count)
+        if not _flat(found) and known:
+            _with_counter(count, lambda: found.enforce(
+                project, {k: v for k, v in deltas.items() if k in known}))
+        over = over_limit(project, known, deltas)
+        if over is not None:
+            raise over
+        return known
+    return _run(service_type, check)
 
 
 def limits_and_usage(service_type: str, project: str, names,
                      count: Counter) -> dict[str, tuple[int, int]]:
     """{unified name: (limit, usage)} of the names of ``names`` Keystone limits
-    (limit -1: unlimited), read once: a fixed number of Keystone calls and one
-    usage count, whatever the request asks for."""
-    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
-        limited = sorted(_limited(found, project, names))
-        result = found.calculate_usage(project, limited) if limited else {}
-        return {name: (result[name].limit, result[name].usage) for name in limited}
-    return _run(service_type, count, read)
+    (limit -1: unlimited), read once: at most two Keystone calls and one usage
+    count, whatever the request asks for."""
+    return _run(service_type,
+                lambda found: _known(found, service_type, project, names, count))
 
 
 def report(service_type: str, project: str, count: Counter) -> dict[str, tuple[int, int]]:
     """{unified name: (limit, usage)} of ``project``; -1 is unlimited (also when
     Keystone has no limit for the resource)."""
     names = [r.unified_name for r in of_service(service_type)]
-
-    def read(found: limit.Enforcer) -> dict[str, tuple[int, int]]:
-        limited = [name for name in names if name in _limited(found, project, names)]
-        result = found.calculate_usage(project, limited) if limited else {}
-        used = count(project, names)  # counted once per request: no second fan-out
-        return {name: (result[name].limit if name in result else -1, used[name])
-                for name in names}
-    return _run(service_type, count, read)
+    known = limits_and_usage(service_type, project, names, count)
+    used = count(project, names)  # counted once per request: no second fan-out
+    return {name: (known[name][0] if name in known else -1, used[name]) for name in names}

@@ -76,11 +76,11 @@ def give_back(session: Session, project_id: str, service_type: str, holder: str)
         .values(holder=None, expires_at=None))
 
 
-@contextlib.contextmanager
-def held(project_id: str, service_type: str, lease_seconds: float,
-         wait_seconds: float) -> Iterator[None]:
-    """Hold the lease of (``project_id``, ``service_type``) for the ``with`` block;
-    Busy when it could not be taken within ``wait_seconds``."""
+def take(project_id: str, service_type: str, lease_seconds: float,
+         wait_seconds: float) -> str:
+    """Take the lease of (``project_id``, ``service_type``) for ``lease_seconds``,
+    waiting up to ``wait_seconds`` for it; the holder to give it back with. Busy
+    when it stayed taken."""
     holder = uuidutils.generate_uuid()
     deadline = time.monotonic() + wait_seconds
     pause = _FIRST_PAUSE
@@ -89,6 +89,15 @@ def held(project_id: str, service_type: str, lease_seconds: float,
             raise Busy(f"quota lease of {project_id} ({service_type}) is held")
         time.sleep(pause)
         pause = min(pause * 2, _LONGEST_PAUSE)
+    return holder
+
+
+@contextlib.contextmanager
+def held(project_id: str, service_type: str, lease_seconds: float,
+         wait_seconds: float) -> Iterator[None]:
+    """Hold the lease of (``project_id``, ``service_type``) for the ``with`` block;
+    Busy when it could not be taken within ``wait_seconds``."""
+    holder = take(project_id, service_type, lease_seconds, wait_seconds)
     try:
         yield
     finally:
