@@ -3,12 +3,22 @@
 First match wins; the last rule forwards anything else to the default region.
 """
 
-import json
-
 import webob
 
-from tricircle.gateway import create, default, lists, quota, routed, store, zones
-from tricircle.gateway.call import Call, GatewayError
+from tricircle.gateway import (
+    attachments,
+    cinder_lists,
+    create,
+    default,
+    lists,
+    quota,
+    routed,
+    rules,
+    store,
+    transfers,
+    zones,
+)
+from tricircle.gateway.call import Call, parse_json
 from tricircle.gateway.rules import CreateCheck, Service, rule
 
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
@@ -18,10 +28,7 @@ def restore(call: Call) -> webob.Response:
     """POST /backups/{id}/restore. Without a volume_id Cinder makes a new volume of
     the backup's size in the backup's region: it is checked against the central
     quota and its routing recorded. With one, it is a backup action like any other."""
-    try:
-        body = json.loads(call.req.body or b"null")
-    except ValueError:
-        body = None  # the region answers with its own validation error
+    body = parse_json(call.req.body)
     asked = body.get("restore") if isinstance(body, dict) else None
     if not isinstance(asked, dict) or asked.get("volume_id") is not None:
         return routed.by_id(call)
@@ -30,36 +37,27 @@ def restore(call: Call) -> webob.Response:
     reply = call.send(region)
     data = reply.json()
     made = data.get("restore") if isinstance(data, dict) else None
-    if 200 <= reply.status < 300 and isinstance(made, dict) and isinstance(
-            made.get("volume_id"), str):
+    if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
+            made.get("volume_id")):
         store.record("volume", made["volume_id"], region.pod_id, call.context.project_id)
     return call.respond(reply)
 
 
-def transfer_accept(call: Call) -> webob.Response:
-    """POST .../{id}/accept of a volume transfer: the accepting project gains the
-    volume and its gigabytes. Its size cannot be read before the accept (the
-    transfer and its volume are the giving project's), so with central quota on
-    the gateway refuses rather than let a volume past the limit; without, it is
-    forwarded to the default region."""
-    if not quota.enabled():
-        return default.forward(call)
-    raise GatewayError(403, "Volume transfers cannot be accepted through the gateway "
-                       "while central quota is on: the size of the volume is not known "
-                       "before it is accepted. Ask an administrator to accept it in "
-                       "its region.")
-
-
 def _resource_rules(collection: str, resource_type: str, placed: str,
-                    parents: tuple = (), check: CreateCheck | None = None) -> tuple:
-    """List, detail list, create and by-id rules of one Cinder resource."""
+                    parents: tuple = (), check: CreateCheck | None = None,
+                    key: str | None = None, serialized: bool = False) -> tuple:
+    """List, detail list, create and by-id rules of one Cinder resource under the
+    URL ``collection``, whose lists' JSON key is ``key`` (default: the same) and
+    whose create's is ``resource_type``; ``serialized`` runs the create under the
+    project's quota lease."""
+    key = key or collection
+    merged = dict(resource_type=resource_type, collection=key,
+                  note="every region at once, merged")
     return (
-        rule("GET", f"/{collection}", lists.merge, resource_type=resource_type,
-             collection=collection, note="every region at once, merged"),
-        rule("GET", f"/{collection}/detail", lists.merge, resource_type=resource_type,
-             collection=collection, note="every region at once, merged"),
-        rule("POST", f"/{collection}", quota.serialized(create.placed) if check else
-             create.placed, resource_type=resource_type, collection=resource_type,
+        rule("GET", f"/{collection}", cinder_lists.merge, **merged),
+        rule("GET", f"/{collection}/detail", cinder_lists.merge, **merged),
+        rule("POST", f"/{collection}", quota.serialized(create.placed) if serialized
+             else create.placed, resource_type=resource_type, collection=resource_type,
              parents=parents, check=check, note=placed),
         rule(None, f"/{collection}/{{id}}", routed.by_id, resource_type=resource_type,
              note=f"the region of the {resource_type}'s routing (adopted when unknown)"),
@@ -68,25 +66,53 @@ def _resource_rules(collection: str, resource_type: str, placed: str,
     )
 
 
+def _merged(collection: str, key: str, note: str = "every region at once, merged "
+            "(admin views)") -> tuple:
+    """GET of a list that has no routed resources behind it, from every region."""
+    return (rule("GET", f"/{collection}", lists.merge, collection=key, note=note),)
+
+
+_ZONE_NOTE = "availability_zone / project binding / default region"
+_TRANSFER_NOTE = "the region of volume_id; the routing is recorded"
+_ACCEPT_NOTE = ("the transfer's region whoever asks (Cinder checks the auth_key); the "
+                "volume's routing then names the accepting project. With central quota "
+                "refused (403): the volume's size is unknown before the accept")
+
 RULES = (
+    rule("GET", "/volumes/summary", cinder_lists.summary,
+         note="every region at once: total_count and total_size summed, metadata "
+         "values joined"),
     *_resource_rules("volumes", "volume",
                      "the region of snapshot_id / source_volid / backup_id, else "
                      "availability_zone / project binding / default region; central quota "
                      "checked under the project's lease",
                      (("snapshot_id", "snapshot"), ("source_volid", "volume"),
-                      ("backup_id", "backup")), quota.check_create),
+                      ("backup_id", "backup")), quota.check_create, serialized=True),
     *_resource_rules("snapshots", "snapshot", "the region of volume_id; central quota "
                      "checked under the project's lease", (("volume_id", "volume"),),
-                     quota.check_create),
+                     quota.check_create, serialized=True),
     rule("POST", "/backups/{id}/restore", quota.serialized(restore),
          resource_type="backup", note="the backup's region; without a volume_id a new "
          "volume: central quota checked under the project's lease, its routing recorded"),
-    *(rule("POST", f"/{transfers}/{{id}}/accept", transfer_accept,
-           note="with central quota refused (403): the volume's size is unknown before "
-           "the accept; else " + DEFAULT_NOTE)
-      for transfers in ("os-volume-transfer", "volume-transfers")),
     *_resource_rules("backups", "backup", "the region of volume_id",
                      (("volume_id", "volume"),)),
+    *(rule("POST", f"/{url}/{{id}}/accept", transfers.accept, note=_ACCEPT_NOTE)
+      for url in ("os-volume-transfer", "volume-transfers")),
+    *_resource_rules("volume-transfers", "transfer", _TRANSFER_NOTE,
+                     (("volume_id", "volume"),), key="transfers"),
+    *_resource_rules("os-volume-transfer", "transfer", _TRANSFER_NOTE,
+                     (("volume_id", "volume"),), key="transfers"),
+    *_resource_rules("attachments", "attachment", "the region of volume_uuid; a server "
+                     "(instance_uuid) routed to another region is a 409",
+                     (("volume_uuid", "volume"),), attachments.same_region),
+    rule("POST", "/groups/action", default.forward,
+         note="create-from-src: " + DEFAULT_NOTE),
+    *_resource_rules("groups", "group", _ZONE_NOTE),
+    *_resource_rules("group_snapshots", "group_snapshot", "the region of group_id",
+                     (("group_id", "group"),)),
+    *_resource_rules("messages", "message", "no create: Cinder makes messages itself"),
+    *_merged("os-services", "services"),
+    *_merged("scheduler-stats/get_pools", "pools"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
     rule(None, "/types", default.forward, note=DEFAULT_NOTE),
@@ -104,10 +130,14 @@ KNOWN_NAMES = frozenset({
     "volumes", "snapshots", "backups", "types", "limits", "extensions", "attachments",
     "messages", "groups", "group_types", "group_snapshots", "qos-specs", "workers",
     "clusters", "manageable_volumes", "manageable_snapshots", "scheduler-stats",
-    "capabilities", "consistencygroups", "cgsnapshots", "default-types"})
+    "capabilities", "consistencygroups", "cgsnapshots", "default-types",
+    "volume-transfers", "resource_filters"})
 
 SERVICE = Service(
     name="volume", service_type="volumev3", version="v3", rules=RULES,
     unavailable_key="serviceUnavailable", microversion_name="volume",
     show_paths={"volume": "/volumes/{id}", "snapshot": "/snapshots/{id}",
-                "backup": "/backups/{id}"}, known_names=KNOWN_NAMES)
+                "backup": "/backups/{id}", "transfer": "/os-volume-transfer/{id}",
+                "attachment": "/attachments/{id}", "group": "/groups/{id}",
+                "group_snapshot": "/group_snapshots/{id}", "message": "/messages/{id}"},
+    known_names=KNOWN_NAMES)

@@ -13,7 +13,10 @@ import uuid
 
 from cheroot import wsgi
 
-_COLLECTIONS = {"compute": ("servers",), "volume": ("volumes", "snapshots", "backups")}
+_COLLECTIONS = {"compute": ("servers", "os-server-groups"),
+                "volume": ("volumes", "snapshots", "backups")}
+# Collections whose JSON keys are not the path's name: (list key, item key).
+_JSON_KEYS = {"os-server-groups": ("server_groups", "server_group")}
 _VERSIONS = {"compute": ("v2.1", "2.1"), "volume": ("v3", "3.0")}
 # Top-level names that are no project id (Nova serves them without one).
 _NOT_PROJECTS = ("flavors", "os-availability-zone", "limits", "os-quota-sets")
@@ -32,6 +35,9 @@ class FakeRegion:
         self.items: dict[str, dict[str, dict]] = {c: {} for c in _COLLECTIONS[kind]}
         self.requests: list[dict] = []
         self.arrived: list[str] = []  # every request's path, hanging ones included
+        # Path below the version and project ("os-hypervisors/detail") → (status,
+        # body) the region answers to a GET of it: admin views set by a test.
+        self.canned: dict[str, tuple[int, dict]] = {}
         self.hang = threading.Event()
         self.trickle = 0.0  # seconds between the bytes of each answer's body, if set
         self._release = threading.Event()
@@ -108,10 +114,14 @@ class FakeRegion:
         rest = parts[1:]
         if self.kind == "compute":  # Nova serves os-volumes_boot exactly as servers
             rest = ["servers" if p == "os-volumes_boot" else p for p in rest]
-        if rest[0] not in self.items and rest[0] not in _NOT_PROJECTS:
+        if (rest[0] not in self.items and rest[0] not in _NOT_PROJECTS
+                and "/".join(rest) not in self.canned):
             if rest[0] != project and project != "admin":
                 return 403, {"forbidden": {"code": 403, "message": "project mismatch"}}, []
             rest = rest[1:]
+        canned = self._canned(method, rest, project)
+        if canned is not None:
+            return canned
         prefix = "/".join(parts[: len(parts) - len(rest)])
         if rest[0] == "flavors":
             return self._flavors(rest)
@@ -120,6 +130,16 @@ class FakeRegion:
         if rest[0] == "os-quota-sets":
             return self._quota_set(rest)
         return self._resource(method, rest, prefix, project, environ, body)
+
+    def _canned(self, method, rest, project):
+        """A canned GET answer for ``rest``, with or without a project in front."""
+        if method != "GET":
+            return None
+        for below in (rest, rest[1:] if rest and rest[0] == project else None):
+            if below and "/".join(below) in self.canned:
+                status, body = self.canned["/".join(below)]
+                return status, body, []
+        return None
 
     def _flavors(self, rest):
         if len(rest) == 1:
@@ -195,6 +215,7 @@ class FakeRegion:
 
     def _resource(self, method, rest, prefix, project, environ, body):
         collection, singular = rest[0], rest[0][:-1]
+        list_key, singular = _JSON_KEYS.get(collection, (collection, singular))
         store = self.items[collection]
         if len(rest) == 1 and method == "POST":
             try:
@@ -216,9 +237,11 @@ class FakeRegion:
             else:
                 shown = self._show(item, prefix, collection)
             location = f"{self.root}/{prefix}/{collection}/{item['id']}"
-            return 202, {singular: shown}, [("Location", location)]
+            status = 200 if collection == "os-server-groups" else 202  # as Nova answers
+            return status, {singular: shown}, [("Location", location)]
         if len(rest) == 1 or rest[1:] == ["detail"]:
-            return self._list(collection, prefix, project, environ, len(rest) == 2)
+            return self._list(collection, prefix, project, environ, len(rest) == 2,
+                              list_key)
         item = store.get(rest[1])
         if item is None or item["tenant_id"] != project and not project == "admin":
             return self._fault(404, "itemNotFound", f"{singular} {rest[1]} not found")
@@ -232,6 +255,11 @@ class FakeRegion:
         if rest[2:] == ["action"] and method == "POST":
             item.setdefault("actions", []).append(json.loads(body))
             return 202, None, []
+        if rest[2:] == ["os-volume_attachments"] and method == "POST":
+            volume_id = json.loads(body)["volumeAttachment"]["volumeId"]
+            item.setdefault("attached", []).append(volume_id)
+            return 200, {"volumeAttachment": {"id": volume_id, "volumeId": volume_id,
+                                              "serverId": item["id"]}}, []
         if rest[2:] == ["os-volume_attachments"]:
             return 200, {"volumeAttachments": []}, []
         return self._fault(404, "itemNotFound", "no such path")
@@ -252,7 +280,7 @@ class FakeRegion:
     def _show(self, item, prefix, collection):
         return dict(item, links=self._links(prefix, collection, item["id"]))
 
-    def _list(self, collection, prefix, project, environ, detail):
+    def _list(self, collection, prefix, project, environ, detail, list_key=None):
         from urllib.parse import parse_qs
         query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         if "limit" in query and not query["limit"].isdigit():
@@ -273,9 +301,10 @@ class FakeRegion:
         shown = [self._show(i, prefix, collection) if detail else
                  {"id": i["id"], "name": i["name"],
                   "links": self._links(prefix, collection, i["id"])} for i in page]
-        body = {collection: shown}
+        list_key = list_key or collection
+        body = {list_key: shown}
         if len(page) == limit and page:
-            body[f"{collection}_links"] = [{"rel": "next", "href": (
+            body[f"{list_key}_links"] = [{"rel": "next", "href": (
                 f"{self.root}/{prefix}/{collection}?limit={limit}&marker={page[-1]['id']}")}]
         return 200, body, []
 
@@ -346,3 +375,75 @@ class FakeLimits:
         return [_Obj(resource_name=name, resource_limit=value, project_id=project)
                 for (service, project, name), value in self.project.items()
                 if service == service_id and project == project_id]
+
+
+class FakeCinder(FakeRegion):
+    """A FakeRegion of kind 'volume' that also serves Cinder's other families:
+    volumes/summary, with_count, transfers (accept moves the volume to the
+    accepting project), attachments, groups, group snapshots, messages,
+    os-services and scheduler-stats/get_pools.
+    """
+
+    _TRANSFERS = ("os-volume-transfer", "volume-transfers")
+
+    def __init__(self, name: str, max_version: str = "3.70", az: str = "nova"):
+        super().__init__(name, "volume", max_version, az)
+        for collection in ("transfers", "attachments", "groups", "group_snapshots",
+                           "messages"):
+            self.items[collection] = {}
+
+    def _resource(self, method, rest, prefix, project, environ, body):
+        if rest[0] in self._TRANSFERS:
+            if rest[2:] == ["accept"] and method == "POST":
+                return self._accept(rest[1], project, json.loads(body or b"{}"))
+            rest = ["transfers", *rest[1:]]
+            if len(rest) == 1 and method == "POST":
+                body = self._with_auth_key(body)
+        if rest == ["volumes", "summary"]:
+            return self._summary(project)
+        if rest[0] == "os-services":
+            return 200, {"services": [{"binary": "cinder-volume", "host": f"{self.name}@lvm",
+                                       "zone": self.az, "status": "enabled"}]}, []
+        if rest == ["scheduler-stats", "get_pools"]:
+            return 200, {"pools": [{"name": f"{self.name}@lvm#lvm"}]}, []
+        if rest[0] == "attachments" and len(rest) == 1 and method == "POST":
+            data = json.loads(body)
+            data.get("attachment", {}).setdefault("name", "attachment")
+            body = json.dumps(data).encode()
+        status, data, extra = super()._resource(method, rest, prefix, project, environ,
+                                                body)
+        if status == 200 and "with_count" in environ.get("QUERY_STRING", ""):
+            data["count"] = len([i for i in self.items[rest[0]].values()
+                                 if i["tenant_id"] == project])
+        return status, data, extra
+
+    @staticmethod
+    def _with_auth_key(body):
+        data = json.loads(body)
+        if isinstance(data.get("transfer"), dict):
+            data["transfer"]["auth_key"] = uuid.uuid4().hex[:16]
+        return json.dumps(data).encode()
+
+    def _accept(self, transfer_id, project, body):
+        transfer = self.items["transfers"].get(transfer_id)
+        if transfer is None:
+            return self._fault(404, "itemNotFound", f"Transfer {transfer_id} not found")
+        if (body.get("accept") or {}).get("auth_key") != transfer["auth_key"]:
+            return self._fault(400, "badRequest", "Invalid auth key")
+        self.items["volumes"][transfer["volume_id"]]["tenant_id"] = project
+        del self.items["transfers"][transfer_id]
+        return 202, {"transfer": {"id": transfer_id, "name": transfer["name"],
+                                  "volume_id": transfer["volume_id"]}}, []
+
+    def _summary(self, project):
+        volumes = [v for v in self.items["volumes"].values() if v["tenant_id"] == project]
+        metadata: dict = {}
+        for volume in volumes:
+            for key, value in (volume.get("metadata") or {}).items():
+                metadata.setdefault(key, [])
+                if value not in metadata[key]:
+                    metadata[key].append(value)
+        return 200, {"volume-summary": {
+            "total_count": len(volumes),
+            "total_size": sum(int(v.get("size") or 0) for v in volumes),
+            "metadata": metadata}}, []
