@@ -3,7 +3,16 @@
 First match wins; the last rule forwards anything else to the default region.
 """
 
-from tricircle.gateway import create, default, everywhere, lists, quota, routed, zones
+from tricircle.gateway import (
+    create,
+    default,
+    everywhere,
+    lists,
+    placement,
+    quota,
+    routed,
+    zones,
+)
 from tricircle.gateway.rules import Service, rule
 
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
@@ -24,12 +33,23 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
              collection="servers", note=alias_note + "as GET /servers"),
         rule("POST", f"/{collection}", quota.serialized(create.placed),
              resource_type="server", collection="server", check=quota.check_create,
-             note=alias_note + "region from availability_zone / project binding / "
-             "default region; central quota checked under the project's lease; the "
-             "routing is recorded"),
+             note=alias_note + "the one region of its volumes, snapshots, server "
+             "group (the group hint) and bound ports, which must agree with "
+             "availability_zone (else 409 naming the regions); else availability_zone "
+             "/ project binding / default region; central quota checked under the "
+             "project's lease; the routing is recorded"),
         rule(None, f"/{collection}/{{id}}", routed.by_id, resource_type="server",
              note=alias_note + "the region of the server's routing (adopted when "
              "unknown)"),
+        rule("POST", f"/{collection}/{{id}}/os-volume_attachments",
+             placement.attach_volume, resource_type="server", note=alias_note
+             + "the server's region; a volume of another region is a 409 naming it"),
+        rule("GET", f"/{collection}/{{id}}/os-instance-actions", routed.instance_actions,
+             resource_type="server", note=alias_note + "the server's region; once the "
+             "server is deleted (no routing), the region that has its actions"),
+        rule("GET", f"/{collection}/{{id}}/os-instance-actions/*",
+             routed.instance_actions, resource_type="server", note=alias_note
+             + "as /servers/{id}/os-instance-actions"),
         rule(None, f"/{collection}/{{id}}/*", routed.by_id, resource_type="server",
              note=alias_note + "actions, os-volume_attachments, metadata, ips, ...: as "
              "/servers/{id}"),
@@ -39,6 +59,14 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
 RULES = (
     *_server_rules("servers"),
     *_server_rules("os-volumes_boot", "Nova's alias of /servers, handled as it: "),
+    rule("GET", "/os-server-groups", lists.merge, resource_type="server_group",
+         collection="server_groups", note="every region at once, merged"),
+    rule("POST", "/os-server-groups", create.placed, resource_type="server_group",
+         collection="server_group", note="region from the project binding / default "
+         "region (a group is made before the servers that use it); the routing is "
+         "recorded"),
+    rule(None, "/os-server-groups/{id}", routed.by_id, resource_type="server_group",
+         note="the region of the group's routing (adopted when unknown)"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
     rule("GET", "/os-availability-zone/detail", zones.availability_zones, note="as above"),
@@ -66,4 +94,5 @@ SERVICE = Service(
     name="compute", service_type="compute", version="v2.1", rules=RULES,
     unavailable_key="computeFault", microversion_name="compute",
     legacy_microversion_header="X-OpenStack-Nova-API-Version",
-    show_paths={"server": "/servers/{id}"}, known_names=KNOWN_NAMES)
+    show_paths={"server": "/servers/{id}",
+                "server_group": "/os-server-groups/{id}"}, known_names=KNOWN_NAMES)

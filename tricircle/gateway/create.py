@@ -1,9 +1,10 @@
 """Creates placed in a region: next to their source, else by the scheduler.
 
 The region of a create is the region of what it is made from (a volume's
-snapshot, a server's volumes), else the scheduler's choice by availability
-zone, binding and default region. The rule's ``check`` (the central quota)
-runs once the region is known; the new resource's routing is recorded.
+snapshot; a server's volumes, snapshots, group and ports: placement.py), else
+the scheduler's choice by availability zone, binding and default region. The
+rule's ``check`` (the central quota) runs once the region is known; the new
+resource's routing is recorded.
 """
 
 import json
@@ -11,7 +12,7 @@ import json
 import webob
 
 from tricircle.common import exceptions
-from tricircle.gateway import rules, scheduler, store
+from tricircle.gateway import placement, rules, scheduler, store
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
@@ -37,31 +38,10 @@ def _parent_region(call: Call, entity: dict) -> Region | None:
     return None
 
 
-def _volumes_of_server(call: Call, entity: dict) -> Region | None:
-    """The one region all volumes a new server boots from or attaches live in."""
-    found: Region | None = None
-    for mapping in entity.get("block_device_mapping_v2") or []:
-        if not isinstance(mapping, dict) or mapping.get("source_type") != "volume":
-            continue
-        volume_id = mapping.get("uuid")
-        # Not an id: Nova refuses the body with its own 400, no lookup needed.
-        if not rules.is_routed_id(volume_id):
-            continue
-        routing = store.find("volume", volume_id, call.scope)
-        region = TABLE.get(routing["pod_id"]) if routing else None
-        if region is None:
-            continue
-        if found is not None and region.pod_id != found.pod_id:
-            raise GatewayError(409, f"Volume {volume_id} is in region {region.region_name}, "
-                               f"another volume of this server in {found.region_name}.")
-        found = region
-    return found
-
-
-def _place(call: Call, entity: dict, regions: list[Region]) -> Region:
+def _place(call: Call, body: dict, entity: dict, regions: list[Region]) -> Region:
     zone, _ = zone_of(entity)
     if call.rule.resource_type == "server":
-        parent = _volumes_of_server(call, entity)
+        parent = placement.region_of(placement.ties(call, body, entity), zone)
     else:
         parent = _parent_region(call, entity)
     if parent is not None:
@@ -92,7 +72,7 @@ def placed(call: Call) -> webob.Response:
         if region is None:
             raise GatewayError(503, "no region is configured")
         return call.respond(call.send(region))
-    region = _place(call, entity, regions)
+    region = _place(call, body, entity, regions)
     check = call.rule.check
     changed = check(call, region, entity) if check is not None else False
     zone, host_part = zone_of(entity)

@@ -90,3 +90,28 @@ def by_id(call: Call) -> webob.Response:
             "GET", "DELETE"):
         store.forget(resource_type, top_id, region.pod_id)  # gone from the region
     return call.respond(reply)
+
+
+def instance_actions(call: Call) -> webob.Response:
+    """GET /servers/{id}/os-instance-actions[/...]: the server's region, also once the
+    server is deleted. Nova keeps the actions of a deleted server, but its routing
+    is gone with the 404 of the last show, so the regions are asked for the
+    actions themselves (nothing is recorded: the server is not there to adopt)."""
+    top_id = call.args["id"]
+    if not rules.is_routed_id(top_id):
+        raise not_found("server", top_id)
+    routing = store.find("server", top_id, call.scope)
+    region = TABLE.get(routing["pod_id"]) if routing else None
+    if region is not None:
+        return call.respond(call.send(region))
+    results = proxy.fan_out(TABLE.with_service(call.service.service_type), call.send)
+    answers = [reply for _, reply in results if isinstance(reply, proxy.Reply)]
+    for reply in answers:
+        if reply.status == 200:
+            return call.respond(reply)
+    if len(answers) < len(results):
+        raise unreachable([r.region_name for r, reply in results
+                           if not isinstance(reply, proxy.Reply)])
+    if answers:
+        return call.respond(answers[0])  # every region's 404 (or 403) is the same
+    raise not_found("server", top_id)
