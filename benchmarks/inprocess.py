@@ -64,9 +64,9 @@ def scratch_database(backend: str) -> Iterator[str]:
         engine.dispose()
 
 
-def configure(database_url: str, **overrides) -> None:
-    """Config of a fresh process on ``database_url`` (noauth), migrated;
-    ``overrides`` as {"group.option": value}."""
+def configure(database_url: str, migrate: bool = True, **overrides) -> None:
+    """Config of a fresh process on ``database_url`` (noauth), migrated unless told
+    otherwise; ``overrides`` as {"group.option": value}."""
     conf = config.CONF
     conf.reset()
     config.register_opts(conf)
@@ -79,7 +79,8 @@ def configure(database_url: str, **overrides) -> None:
         conf.set_override(option, value, group or None)
     db_api.reset()
     policy.reset()
-    migration.upgrade()
+    if migrate:
+        migration.upgrade()
 
 
 @contextlib.contextmanager
