@@ -205,10 +205,13 @@ def test_client_proxy_headers_do_not_reach_regions(gw, fakes):
               "X-Real-IP": "6.6.6.6"}
     alice = gw.as_user("alice", "demo")
     one = nova(fakes, "RegionOne")
+    path = f"/compute/v2.1/servers/{ids['RegionOne']}"
     for name, value in forged.items():
-        resp = alice.get(f"/compute/v2.1/servers/{ids['RegionOne']}", headers={name: value})
+        one.requests.clear()
+        resp = alice.get(path, headers={name: value})
         assert resp.status_int == 200
-        sent = one.requests[-1]["headers"]
-        expect_no_leak(repr(sent), [value], f"{name} forwarded to the region")
+        sent = next(r["headers"] for r in one.requests
+                    if r["method"] == "GET" and r["path"] == path)
+        expect_no_leak(" ".join(sent.values()), [value], f"{name} forwarded to the region")
         assert name.lower() not in sent
         assert sent["x-auth-token"] == "alice:demo"  # the rest still goes
