@@ -184,11 +184,18 @@ class TricircleL3Plugin(l3_router_plugin.L3RouterPlugin):
     def delete_floatingip(self, context, id):
         before = self.get_floatingip(context, id)
         super().delete_floatingip(context, id)
-        self._queue_floatingip(before)
+        self._queue_floatingip(before, deleted=True)
 
-    def _queue_floatingip(self, floatingip: dict) -> None:
+    def _queue_floatingip(self, floatingip: dict, deleted: bool = False) -> None:
         """Ask the external network's region to bring the router's floating IPs in line."""
         router_id = floatingip.get("router_id")
+        if not router_id and deleted:
+            # Disassociated already (its port went): a bottom floating IP left
+            # behind is known by its routing, which resource_recycle follows.
+            helper.queue("resource_recycle", floatingip["project_id"],
+                         {"project_id": floatingip["project_id"]},
+                         f"a bottom floating IP of {floatingip['id']} may stay until the "
+                         "project's next resource_recycle")
         if not router_id:
             return
         network = _core().get_network(_admin(), floatingip["floating_network_id"])

@@ -374,16 +374,23 @@ def delete_floatingips(neutron: Neutron, pod_id: str, bottom_id: str, keep=()) -
 
 
 def _local_port(neutron: Neutron, region: pod_obj.Region, top_port: dict) -> str:
-    """The id of ``top_port`` in ``region``: the port itself, else its shadow (made
-    here now if missing, the network copied here on the way)."""
+    """The id of ``top_port`` in ``region``: the port itself (copied here if it lives
+    in no other region), else its shadow (made here now if missing, the network
+    copied here on the way)."""
     if neutron.find("port", id=top_port["id"]):
+        return top_port["id"]
+    home = (top_port.get(shadow.PROFILE) or {}).get("region")
+    if home in (None, region.region_name):
+        # Made centrally and not used elsewhere: the region copies it on this lookup.
+        if neutron.get("port", top_port["id"]) is None:
+            raise Incomplete(f"port {top_port['id']} cannot be copied into "
+                             f"{region.region_name}")
         return top_port["id"]
     neutron.get("network", top_port["network_id"])  # copied here on Tricircle's lookup
     for port in neutron.find("port", network_id=top_port["network_id"],
                              device_owner=constants.DEVICE_OWNER_SHADOW):
         if (port.get(shadow.PROFILE) or {}).get("shadow_of") == top_port["id"]:
             return port["id"]
-    home = (top_port.get(shadow.PROFILE) or {}).get("region")
     pods = {pod.region_name: pod for pod in pod_obj.regional()}
     if home not in pods:
         raise Incomplete(f"port {top_port['id']} is in no region Tricircle knows: no "
