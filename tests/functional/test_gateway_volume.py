@@ -7,10 +7,12 @@ import uuid
 
 import pytest
 
-from tests.functional.test_gateway import GW, cinder, gw, routings  # noqa: F401
+from tests.functional import test_gateway
+from tests.functional.test_gateway import cinder, routings
 from tests.unit.gateway.fakes import FakeCinder, FakeRegion
 from tricircle.gateway import proxy
 
+gw = test_gateway.gw  # the app with both regions' endpoints, on every database
 V3 = "/volume/v3/demo"
 
 

@@ -28,6 +28,9 @@ JOB_TYPES: dict[str, tuple[str, ...]] = {
     "qos_update": ("pod_id", "policy_id"),
     "qos_delete": ("pod_id", "policy_id"),
     "sync_qos_rule": ("rule_id",),
+    # A global resource of the gateway (volume_type, group_type, qos_spec,
+    # default_type) made alike, by name, in every region (tricircle.xjob.global_sync).
+    "global_sync": ("resource_type", "name"),
 }
 
 # device_owner of a shadow port: a region's stand-in for a VM port bound in

@@ -10,6 +10,7 @@ from tricircle.gateway import (
     cinder_lists,
     create,
     default,
+    global_names,
     lists,
     quota,
     routed,
@@ -72,6 +73,21 @@ def _merged(collection: str, key: str, note: str = "every region at once, merged
     return (rule("GET", f"/{collection}", lists.merge, collection=key, note=note),)
 
 
+def _global_rules(collection: str, what: str) -> tuple:
+    """Rules of a global resource: lists and shows from the default region (its
+    ids), writes to every region by name (tricircle.gateway.global_names)."""
+    write_note = (f"the default region first, then every other region by the {what}'s "
+                  "name; a region that misses it: X-Tricircle-Partial and a "
+                  "global_sync job")
+    return (
+        rule("GET", f"/{collection}", global_names.listed, note=DEFAULT_NOTE
+             + "; for an admin X-Tricircle-Drift names regions whose entries differ"),
+        rule("POST", f"/{collection}", global_names.write, note=write_note),
+        rule("POST PUT DELETE", f"/{collection}/*", global_names.write, note=write_note),
+        rule(None, f"/{collection}/*", default.forward, note=DEFAULT_NOTE),
+    )
+
+
 _ZONE_NOTE = "availability_zone / project binding / default region"
 _TRANSFER_NOTE = "the region of volume_id; the routing is recorded"
 _ACCEPT_NOTE = ("the transfer's region whoever asks (Cinder checks the auth_key); the "
@@ -115,8 +131,15 @@ RULES = (
     *_merged("scheduler-stats/get_pools", "pools"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
-    rule(None, "/types", default.forward, note=DEFAULT_NOTE),
-    rule(None, "/types/*", default.forward, note=DEFAULT_NOTE),
+    *_global_rules("types", "volume type"),
+    *_global_rules("group_types", "group type"),
+    *(rule("GET", f"/qos-specs/{{id}}/{action}", global_names.write, note="a write "
+           "(GET) in every region: the type by its name there")
+      for action in ("associate", "disassociate", "disassociate_all")),
+    *_global_rules("qos-specs", "QoS spec"),
+    rule("PUT DELETE", "/default-types/{project}", global_names.default_type,
+         note="the default region, then every other region (the type by its name); "
+         "a region that misses it: X-Tricircle-Partial and a global_sync job"),
     rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
          "volumes, gigabytes and snapshots are the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets,

@@ -77,3 +77,13 @@ def configure_route(job: Job) -> None:
     """Give every bottom router of ``router_id`` the routes to the other regions'
     subnets and to the exit region (see tricircle.xjob.routers)."""
     routers.configure_route(job.resource["router_id"])
+
+
+@handler("global_sync")
+def global_sync(job: Job) -> None:
+    """Make the global Cinder resource ``name`` (a ``resource_type``: volume_type,
+    group_type, qos_spec, default_type) in every region what it is in the default
+    region (see tricircle.xjob.global_sync)."""
+    # Imported here: this handler is appended below the import block other handlers share.
+    from tricircle.xjob import global_sync as sync_module
+    sync_module.sync(job.resource["resource_type"], job.resource["name"])

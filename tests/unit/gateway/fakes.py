@@ -447,3 +447,111 @@ class FakeCinder(FakeRegion):
             "total_count": len(volumes),
             "total_size": sum(int(v.get("size") or 0) for v in volumes),
             "metadata": metadata}}, []
+
+
+# Cinder's global resources in FakeGlobalCinder: URL name → (item key, list key,
+# the field holding their specs). Each region gives them its own ids.
+_GLOBAL_KINDS = {"types": ("volume_type", "volume_types", "extra_specs"),
+                 "group_types": ("group_type", "group_types", "group_specs"),
+                 "qos-specs": ("qos_specs", "qos_specs", "specs")}
+
+
+class FakeGlobalCinder(FakeCinder):
+    """A FakeCinder that also keeps volume types, group types, QoS specs (with their
+    specs and associations) and default types, alike for every project, each
+    region with ids of its own. ``down_for_writes`` makes every write a 503."""
+
+    def __init__(self, name: str, max_version: str = "3.70", az: str = "nova"):
+        super().__init__(name, max_version, az)
+        for url in _GLOBAL_KINDS:
+            self.items[url] = {}
+        self.items["default-types"] = {}
+        self.down_for_writes = False
+
+    def named(self, url: str, name: str) -> dict | None:
+        return next((i for i in self.items[url].values() if i["name"] == name), None)
+
+    def _resource(self, method, rest, prefix, project, environ, body):
+        if rest[0] not in _GLOBAL_KINDS and rest[0] != "default-types":
+            return super()._resource(method, rest, prefix, project, environ, body)
+        if self.down_for_writes and method != "GET":
+            return self._fault(503, "serviceUnavailable", "down for writes")
+        data = json.loads(body) if body else {}
+        if rest[0] == "default-types":
+            return self._default_type(method, rest, data)
+        from urllib.parse import parse_qs
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        return self._global(method, rest, data, query)
+
+    def _global(self, method, rest, data, query):
+        url, (key, list_key, specs) = rest[0], _GLOBAL_KINDS[rest[0]]
+        store = self.items[url]
+        if len(rest) == 1 and method == "GET":
+            return 200, {list_key: list(store.values())}, []
+        if len(rest) == 1 and method == "POST":
+            wanted = dict(data.get(key) or {})
+            if "name" not in wanted:
+                return self._fault(400, "badRequest", f"{key} needs a name")
+            if self.named(url, wanted["name"]):
+                return self._fault(409, "conflictingRequest", f"{wanted['name']} exists")
+            item = {"id": str(uuid.uuid4()), "name": wanted.pop("name")}
+            if url == "qos-specs":
+                item.update(consumer=wanted.pop("consumer", "back-end"), specs=wanted,
+                            associations=[])
+            else:
+                item.update(description=wanted.get("description"),
+                            is_public=wanted.get("is_public", True),
+                            **{specs: dict(wanted.get(specs) or {})})
+            store[item["id"]] = item
+            return 200, {key: item}, []
+        item = store.get(rest[1]) or self.named(url, rest[1])
+        if item is None:
+            return self._fault(404, "itemNotFound", f"{key} {rest[1]} could not be found.")
+        below = rest[2:]
+        if not below:
+            if method == "GET":
+                return 200, {key: item}, []
+            if method == "DELETE":
+                del store[item["id"]]
+                return 202, None, []
+            if method == "PUT" and url == "qos-specs":
+                item["specs"].update(data.get(key) or {})
+            elif method == "PUT":
+                item.update({k: v for k, v in (data.get(key) or {}).items()
+                             if k in ("name", "description", "is_public")})
+            return 200, {key: item}, []
+        if below == ["delete_keys"]:
+            for name in data.get("keys") or []:
+                item["specs"].pop(name, None)
+            return 202, None, []
+        if below == ["associate"]:
+            if query.get("vol_type_id") not in self.items["types"]:
+                return self._fault(404, "itemNotFound", "no such volume type")
+            item["associations"].append(query["vol_type_id"])
+            return 202, None, []
+        if below[0] == specs and method == "POST":
+            item[specs].update(data.get(specs) or {})
+            return 200, {specs: item[specs]}, []
+        if below[0] == specs and method == "DELETE" and len(below) == 2:
+            item[specs].pop(below[1], None)
+            return 202, None, []
+        if below[0] == specs and method == "GET":
+            return 200, {specs: item[specs]}, []
+        return self._fault(404, "itemNotFound", "no such path")
+
+    def _default_type(self, method, rest, data):
+        project = rest[1] if len(rest) > 1 else None
+        if method == "PUT" and project:
+            asked = (data.get("default_type") or {}).get("volume_type")
+            found = self.items["types"].get(asked) or self.named("types", str(asked))
+            if found is None:
+                return self._fault(404, "itemNotFound", f"Volume type {asked} not found")
+            self.items["default-types"][project] = found["id"]
+        elif method == "DELETE" and project:
+            self.items["default-types"].pop(project, None)
+            return 204, None, []
+        if project not in self.items["default-types"]:
+            return self._fault(404, "itemNotFound", "no default type")
+        return 200, {"default_type": {"project_id": project,
+                                      "volume_type_id": self.items["default-types"][
+                                          project]}}, []
