@@ -63,7 +63,7 @@ def servers_in_both_regions(gw) -> dict[str, str]:
 
 
 def test_calls_stuck_on_a_hanging_region_leave_everyone_else_answering(gw, fakes, server):
-    overrides(max_calls_per_region=3, read_timeout=30, call_deadline=30)
+    overrides(max_calls_per_region=3, slot_wait=0.1, read_timeout=30, call_deadline=30)
     ids = servers_in_both_regions(gw)
     two = nova(fakes, "RegionTwo")
     two.arrived.clear()

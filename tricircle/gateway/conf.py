@@ -62,6 +62,11 @@ gateway_opts = [
                "Cinder) at once; one more is refused at once with 503 'region ... is "
                "busy', so a hanging region cannot hold every thread of tricircle-api. "
                "Keep it below [api]/threads divided by the services a region has."),
+    cfg.FloatOpt("slot_wait", default=2.0, min=0.0,
+                 help="Seconds a call waits for one of max_calls_per_region's slots "
+                 "before it is refused as busy: long enough to ride out a burst to a slow "
+                 "region, short enough that callers of a hanging one give their threads "
+                 "back soon."),
     cfg.FloatOpt("call_deadline", default=90.0, min=0.1,
                  help="Seconds a routed call to a region may take in all (connecting, "
                  "waiting, reading the answer); a region still answering then is cut "

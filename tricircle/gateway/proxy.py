@@ -183,15 +183,19 @@ class Slots:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._in_flight: dict[tuple[str, str], int] = {}
 
     def take(self, key: tuple[str, str]) -> bool:
+        """A slot, waiting at most ``[gateway]/slot_wait`` for one: a region that is
+        merely slow under load queues its callers briefly, a hanging one refuses them."""
         with self._lock:
-            count = self._in_flight.get(key, 0)
-            if count >= CONF.gateway.max_calls_per_region:
+            free = self._lock.wait_for(
+                lambda: self._in_flight.get(key, 0) < CONF.gateway.max_calls_per_region,
+                timeout=CONF.gateway.slot_wait)
+            if not free:
                 return False
-            self._in_flight[key] = count + 1
+            self._in_flight[key] = self._in_flight.get(key, 0) + 1
             return True
 
     def give_back(self, key: tuple[str, str]) -> None:
@@ -201,6 +205,7 @@ class Slots:
                 self._in_flight[key] = count
             else:
                 self._in_flight.pop(key, None)
+            self._lock.notify_all()
 
     def in_flight(self, key: tuple[str, str]) -> int:
         with self._lock:

@@ -220,6 +220,7 @@ def test_half_open_breaker_admits_one_trial_until_it_ends():
 def test_a_region_with_every_slot_taken_is_busy_without_a_connection():
     key = proxy.breaker_key(REGION, "compute")
     config.CONF.set_override("max_calls_per_region", 2, "gateway")
+    config.CONF.set_override("slot_wait", 0.0, "gateway")
     try:
         assert proxy.SLOTS.take(key) and proxy.SLOTS.take(key)
         try:
@@ -235,6 +236,22 @@ def test_a_region_with_every_slot_taken_is_busy_without_a_connection():
         proxy.SLOTS.give_back(key)
         proxy.SLOTS.give_back((REGION.pod_id, "volumev3"))
         config.CONF.clear_override("max_calls_per_region", "gateway")
+        config.CONF.clear_override("slot_wait", "gateway")
+
+
+def test_a_call_waits_briefly_for_a_slot_that_comes_free():
+    key = proxy.breaker_key(REGION, "compute")
+    config.CONF.set_override("max_calls_per_region", 1, "gateway")
+    config.CONF.set_override("slot_wait", 30.0, "gateway")
+    try:
+        assert proxy.SLOTS.take(key)
+        threading.Timer(0.2, proxy.SLOTS.give_back, (key,)).start()
+        assert proxy.SLOTS.take(key)  # the slot given back, not a refusal
+        assert proxy.SLOTS.in_flight(key) == 1
+    finally:
+        proxy.SLOTS.give_back(key)
+        config.CONF.clear_override("max_calls_per_region", "gateway")
+        config.CONF.clear_override("slot_wait", "gateway")
 
 
 def test_client_proxy_headers_are_not_forwarded():
