@@ -1,6 +1,7 @@
 """tricircle-lab: bring the lab up, look at it, and take it down.
 
     tricircle-lab up                 build (once) and start everything; idempotent
+    tricircle-lab horizon            up, then Horizon on http://127.0.0.1:28080/
     tricircle-lab status             each process: pid, port, answering?
     eval "$(tricircle-lab env)"      the stock `openstack` CLI as the lab's admin
     tricircle-lab env --user demo    ... as the demo tenant (also: alt)
@@ -19,7 +20,7 @@ import shutil
 import sys
 import time
 
-from tricircle.lab import LabError, catalog, infra, procs, services, venv
+from tricircle.lab import LabError, catalog, horizon, infra, procs, services, venv
 from tricircle.lab.layout import (
     CENTRAL_NEUTRON_PORT,
     CENTRAL_REGION,
@@ -209,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="build and start the lab (idempotent)")
+    commands.add_parser("horizon", help="`up`, then Horizon with Tricircle's dashboard")
     stop = commands.add_parser("down", help="stop every process `up` started")
     stop.add_argument("--purge", action="store_true",
                       help="also drop the lab_* databases and the lab's state folder")
@@ -240,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             with exclusive(layout):
                 up(layout, say)
+        elif args.command == "horizon":
+            with exclusive(layout):
+                up(layout, say)
+                horizon.up(layout, say)
         elif args.command == "down":
             with exclusive(layout):
                 down(layout, args.purge, say)
