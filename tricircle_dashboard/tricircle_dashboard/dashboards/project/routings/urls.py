@@ -1,0 +1,5 @@
+from django.urls import re_path
+
+from tricircle_dashboard.dashboards.project.routings import views
+
+urlpatterns = [re_path(r"^$", views.IndexView.as_view(), name="index")]
