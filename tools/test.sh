@@ -8,8 +8,19 @@ cd "$(dirname "$0")/.."
 TRICIRCLE_EXTRAS=server,test source tools/venv.sh
 
 ruff check .
+# The lab boots (a cold build takes minutes) while the tiers that need no lab run.
+lab_log=$(mktemp -t tricircle-lab-up.XXXXXX)
+if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ]; then
+    tricircle-lab up > "$lab_log" 2>&1 &
+    lab_pid=$!
+fi
 pytest -m "not integration" tests "$@"
 if [ "${TRICIRCLE_SKIP_LAB:-0}" != 1 ] && [ -d tests/integration ]; then
+    if ! wait "$lab_pid"; then
+        tail -n 60 "$lab_log" >&2
+        echo "tricircle-lab up failed; full log: $lab_log" >&2
+        exit 1
+    fi
     rc=0
     pytest -m integration tests/integration "$@" || rc=$?
     # 5 = no integration test collected yet; anything else is a failure.
