@@ -45,3 +45,10 @@ def test_every_tricircle_option_is_documented():
     for group, options in opts.list_opts():
         for option in options:
             assert option.help, f"[{group}] {option.name} has no help text"
+
+
+def test_dashboard_policy_copy_is_what_the_code_generates():
+    # Horizon checks the dashboard's panels against its own copy of our rules.
+    result = subprocess.run([sys.executable, str(TOP / "tools" / "dashboard_policies.py"),
+                             "--check"], capture_output=True, text=True, cwd=TOP)
+    assert result.returncode == 0, result.stdout + result.stderr
