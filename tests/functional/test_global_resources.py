@@ -1,15 +1,15 @@
-"""Global Cinder resources through the gateway: volume types, QoS specs and default
-types written to every region and matched by name (each region has its own ids),
-drift shown to admins, and a region that missed a write repaired by xjob's
-global_sync job, as often as it runs."""
+"""Global resources through the gateway: volume types, QoS specs and default types
+written to every region and matched by name (each region has its own ids),
+drift shown to admins; flavors and key pairs; and a region that missed a write
+repaired by xjob's global_sync job, as often as it runs."""
 
 import threading
 
 import pytest
 
 from tests.functional import test_gateway
-from tests.functional.test_gateway import cinder
-from tests.unit.gateway.fakes import FakeGlobalCinder, FakeRegion
+from tests.functional.test_gateway import cinder, nova
+from tests.unit.gateway.fakes import FakeGlobalCinder, FakeGlobalNova
 from tricircle.gateway import proxy
 from tricircle.xjob import handlers
 from tricircle.xjob.registry import Job
@@ -20,8 +20,8 @@ V3 = "/volume/v3/admin"
 
 @pytest.fixture
 def fakes():
-    made = {("compute", "RegionOne"): FakeRegion("RegionOne", "compute", "2.96", "az1"),
-            ("compute", "RegionTwo"): FakeRegion("RegionTwo", "compute", "2.90", "az2"),
+    made = {("compute", "RegionOne"): FakeGlobalNova("RegionOne", "2.96", "az1"),
+            ("compute", "RegionTwo"): FakeGlobalNova("RegionTwo", "2.90", "az2"),
             ("volume", "RegionOne"): FakeGlobalCinder("RegionOne", "3.70", "az1"),
             ("volume", "RegionTwo"): FakeGlobalCinder("RegionTwo", "3.66", "az2")}
     yield made
@@ -151,3 +151,63 @@ def test_a_member_cannot_write_types_in_another_project(gw):
     resp = gw.as_user("alice", "demo").post(f"{V3}/types",
                                             {"volume_type": {"name": "x"}})
     assert resp.status_int == 403
+
+
+def test_a_private_types_access_is_repaired_by_the_job(gw, fakes):
+    type_id = make_type(gw, is_public=False).json["volume_type"]["id"]
+    two = cinder(fakes, "RegionTwo")
+    two.down_for_writes = True
+    resp = gw.post(f"{V3}/types/{type_id}/action", {"addProjectAccess": {"project": "p1"}})
+    assert resp.status_int == 202 and resp.headers["X-Tricircle-Partial"] == "RegionTwo"
+    two.down_for_writes = False
+    run_sync("volume_type", "gold")
+    assert two.named("types", "gold")["access"] == ["p1"]
+    gw.post(f"{V3}/types/{type_id}/action", {"removeProjectAccess": {"project": "p1"}})
+    assert two.named("types", "gold")["access"] == []
+
+
+def test_a_flavor_that_missed_a_region_is_made_there_by_the_job(gw, fakes):
+    two = nova(fakes, "RegionTwo")
+    two.down_for_writes = True
+    made = gw.post("/compute/v2.1/flavors", {"flavor": {
+        "name": "big", "ram": 4096, "vcpus": 4, "disk": 40,
+        "os-flavor-access:is_public": False}})
+    assert made.status_int == 200 and made.headers["X-Tricircle-Partial"] == "RegionTwo"
+    flavor_id = made.json["flavor"]["id"]
+    gw.post(f"/compute/v2.1/flavors/{flavor_id}/os-extra_specs",
+            {"extra_specs": {"hw:cpu_policy": "dedicated"}})
+    gw.post(f"/compute/v2.1/flavors/{flavor_id}/action",
+            {"addTenantAccess": {"tenant": "demo"}})
+    assert [j["resource"] for j in sync_jobs(gw)] == [
+        {"resource_type": "flavor", "name": flavor_id}]
+    two.down_for_writes = False
+    for _ in range(2):  # redone: the same flavor, once
+        run_sync("flavor", flavor_id)
+        copy = two.flavors[flavor_id]
+        assert (copy["name"], copy["ram"], copy["vcpus"]) == ("big", 4096, 4)
+        assert copy["extra_specs"] == {"hw:cpu_policy": "dedicated"}
+        assert copy["access"] == ["demo"]
+    two.down_for_writes = True
+    gw.delete(f"/compute/v2.1/flavors/{flavor_id}")
+    two.down_for_writes = False
+    run_sync("flavor", flavor_id)
+    assert flavor_id not in two.flavors
+
+
+def test_a_generated_key_pair_missed_by_a_region_is_imported_there_by_the_job(gw, fakes):
+    alice = gw.as_user("alice", "demo")
+    two = nova(fakes, "RegionTwo")
+    two.down_for_writes = True
+    made = alice.post("/compute/v2.1/os-keypairs", {"keypair": {"name": "k"}})
+    assert made.status_int == 200 and made.headers["X-Tricircle-Partial"] == "RegionTwo"
+    assert [j["resource"] for j in sync_jobs(gw)] == [
+        {"resource_type": "keypair", "name": "alice%2Fk"}]
+    two.down_for_writes = False
+    run_sync("keypair", "alice%2Fk")
+    one = nova(fakes, "RegionOne").keypairs[("alice", "k")]
+    assert two.keypairs[("alice", "k")]["public_key"] == one["public_key"]
+    two.down_for_writes = True
+    alice.delete("/compute/v2.1/os-keypairs/k")
+    two.down_for_writes = False
+    run_sync("keypair", "alice%2Fk")
+    assert ("alice", "k") not in two.keypairs

@@ -1,10 +1,14 @@
-"""Writes to what every region must hold alike: flavors, key pairs, volume types.
+"""Writes to what every region must hold alike: flavors and key pairs.
 
 The default region answers first: its status and body are the caller's, and
 an error there stops the write. The other regions then get the same request
 at once. Two requests are adjusted so that every region ends up with the same
 thing: a flavor created without an id gets one id here, and a key pair the
-first region generated is imported, not generated again, elsewhere.
+first region generated is imported, not generated again, elsewhere. A region
+that misses the write is repaired by a ``global_sync`` job (a flavor by its
+id, a key pair by its user and name; tricircle.xjob.global_sync), since
+repeating the request would stop at the default region's 409 or 404.
+Volume types and the other global Cinder resources are global_names'.
 """
 
 import json
@@ -13,7 +17,7 @@ import uuid
 
 import webob
 
-from tricircle.gateway import default, proxy
+from tricircle.gateway import default, global_names, proxy
 from tricircle.gateway.call import PARTIAL_HEADER, Call, parse_json
 from tricircle.gateway.regions import TABLE
 
@@ -22,8 +26,8 @@ LOG = logging.getLogger(__name__)
 
 def write(call: Call) -> webob.Response:
     """The write in the default region, then in every other one at once; a region
-    that misses it is named in X-Tricircle-Partial and logged, and the same
-    request repeated later brings it in line."""
+    that misses it is named in X-Tricircle-Partial and logged, and a global_sync
+    job is queued to bring it in line."""
     regions = TABLE.with_service(call.service.service_type)
     first_region = default.pick(call, regions)
     body = _with_shared_id(call)
@@ -40,7 +44,30 @@ def write(call: Call) -> webob.Response:
         LOG.warning("%s %s reached %s but not %s", call.req.method, call.path,
                     first_region.region_name, ", ".join(missed))
         response.headers[PARTIAL_HEADER] = ", ".join(missed)
+        target = _sync_target(call, first)
+        if target is not None:
+            global_names.queue_sync(call, *target)
     return response
+
+
+def _sync_target(call: Call, first: proxy.Reply) -> tuple[str, str] | None:
+    """(kind, name) of the global_sync job that repairs this write: ("flavor",
+    flavor id) or ("keypair", "user id/key name"); None when the default
+    region's answer does not say which."""
+    parts = call.path.strip("/").split("/")
+    kind, key = ("flavor", "id") if parts[0] == "flavors" else ("keypair", "name")
+    if len(parts) > 1:
+        name = parts[1]
+    else:
+        data = first.json()
+        made = data.get(kind) if isinstance(data, dict) else None
+        name = made.get(key) if isinstance(made, dict) else None
+    if not isinstance(name, str) or not name:
+        return None
+    if kind == "flavor":
+        return kind, name
+    user = call.req.GET.get("user_id") or call.context.user_id
+    return (kind, f"{user}/{name}") if user else None
 
 
 def _json_body(call: Call) -> dict | None:

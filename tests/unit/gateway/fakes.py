@@ -529,6 +529,19 @@ class FakeGlobalCinder(FakeCinder):
                 return self._fault(404, "itemNotFound", "no such volume type")
             item["associations"].append(query["vol_type_id"])
             return 202, None, []
+        if below == ["os-volume-type-access"]:
+            return 200, {"volume_type_access": [
+                {"volume_type_id": item["id"], "project_id": project}
+                for project in item.setdefault("access", [])]}, []
+        if below == ["action"] and method == "POST":
+            for verb, change in data.items():
+                project = (change or {}).get("project")
+                access = item.setdefault("access", [])
+                if verb == "addProjectAccess" and project not in access:
+                    access.append(project)
+                elif verb == "removeProjectAccess" and project in access:
+                    access.remove(project)
+            return 202, None, []
         if below[0] == specs and method == "POST":
             item[specs].update(data.get(specs) or {})
             return 200, {specs: item[specs]}, []
@@ -555,3 +568,105 @@ class FakeGlobalCinder(FakeCinder):
         return 200, {"default_type": {"project_id": project,
                                       "volume_type_id": self.items["default-types"][
                                           project]}}, []
+
+
+class FakeGlobalNova(FakeRegion):
+    """A FakeRegion of kind 'compute' whose flavors (with extra specs and access)
+    and key pairs (per user; an admin names one with ?user_id=) can be written.
+    ``down_for_writes`` makes every write to them a 503."""
+
+    _NAMES = ("flavors", "os-keypairs")
+
+    def __init__(self, name: str, max_version: str = "2.96", az: str = "nova"):
+        super().__init__(name, "compute", max_version, az)
+        self.flavors = {fid: {"id": fid, "name": f"f{fid}", "vcpus": v, "ram": r,
+                              "disk": d, "os-flavor-access:is_public": True,
+                              "extra_specs": {}, "access": []}
+                        for fid, (v, r, d) in FLAVORS.items()}
+        self.keypairs: dict[tuple[str, str], dict] = {}
+        self.down_for_writes = False
+
+    def _route(self, method, path, environ, body, headers):
+        parts = [p for p in path.split("/") if p][2:]
+        if len(parts) > 1 and parts[0] not in self._NAMES and parts[1] in self._NAMES:
+            parts = parts[1:]
+        if not parts or parts[0] not in self._NAMES:
+            return super()._route(method, path, environ, body, headers)
+        if self.down_for_writes and method != "GET":
+            return self._fault(503, "computeFault", "down for writes")
+        from urllib.parse import parse_qs
+        query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        data = json.loads(body) if body else {}
+        if parts[0] == "flavors":
+            return self._flavor(method, parts[1:], data)
+        user = query.get("user_id") or headers.get("x-auth-token", "").partition(":")[0]
+        return self._keypair(method, parts[1:], data, user)
+
+    def _flavor(self, method, below, data):
+        if not below or below == ["detail"]:
+            if method == "POST":
+                wanted = dict(data.get("flavor") or {})
+                if wanted.get("id") in self.flavors:
+                    return self._fault(409, "conflictingRequest", "flavor exists")
+                wanted.setdefault("os-flavor-access:is_public", True)
+                flavor = dict(wanted, extra_specs={}, access=[])
+                self.flavors[flavor["id"]] = flavor
+                return 200, {"flavor": self._public(flavor)}, []
+            return 200, {"flavors": [self._public(f) for f in self.flavors.values()]}, []
+        flavor = self.flavors.get(below[0])
+        if flavor is None:
+            return self._fault(404, "itemNotFound", f"Flavor {below[0]} could not be found.")
+        rest = below[1:]
+        if not rest and method == "DELETE":
+            del self.flavors[below[0]]
+            return 202, None, []
+        if not rest:
+            return 200, {"flavor": self._public(flavor)}, []
+        if rest[0] == "os-extra_specs":
+            if method == "POST":
+                flavor["extra_specs"].update(data.get("extra_specs") or {})
+            elif method == "DELETE":
+                flavor["extra_specs"].pop(rest[1], None)
+                return 202, None, []
+            return 200, {"extra_specs": flavor["extra_specs"]}, []
+        if rest == ["os-flavor-access"]:
+            return 200, {"flavor_access": [{"flavor_id": flavor["id"], "tenant_id": t}
+                                           for t in flavor["access"]]}, []
+        if rest == ["action"]:
+            for verb, change in data.items():
+                tenant = (change or {}).get("tenant")
+                if verb == "addTenantAccess" and tenant not in flavor["access"]:
+                    flavor["access"].append(tenant)
+                elif verb == "removeTenantAccess" and tenant in flavor["access"]:
+                    flavor["access"].remove(tenant)
+            return 200, {"flavor_access": []}, []
+        return self._fault(404, "itemNotFound", "no such path")
+
+    @staticmethod
+    def _public(flavor):
+        return {k: v for k, v in flavor.items() if k not in ("extra_specs", "access")}
+
+    def _keypair(self, method, below, data, user):
+        if not below and method == "POST":
+            wanted = dict(data.get("keypair") or {})
+            owner = wanted.pop("user_id", None) or user
+            if (owner, wanted.get("name")) in self.keypairs:
+                return self._fault(409, "conflictingRequest", "Key pair exists")
+            made = {"name": wanted["name"], "type": wanted.get("type", "ssh"),
+                    "public_key": wanted.get("public_key")
+                    or f"ssh-ed25519 FAKE{uuid.uuid4().hex}", "user_id": owner}
+            self.keypairs[(owner, made["name"])] = made
+            shown = dict(made)
+            if not wanted.get("public_key"):
+                shown["private_key"] = "PRIVATE"
+            return 200, {"keypair": shown}, []
+        if not below:
+            return 200, {"keypairs": [{"keypair": k} for (u, _), k in self.keypairs.items()
+                                      if u == user]}, []
+        keypair = self.keypairs.get((user, below[0]))
+        if keypair is None:
+            return self._fault(404, "itemNotFound", f"Keypair {below[0]} not found")
+        if method == "DELETE":
+            del self.keypairs[(user, below[0])]
+            return 202, None, []
+        return 200, {"keypair": keypair}, []
