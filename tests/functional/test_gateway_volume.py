@@ -174,6 +174,10 @@ def test_groups_and_group_snapshots_live_where_they_were_made(gw, fakes):
     assert snap.json["group_snapshot"]["id"] in cinder(
         fakes, "RegionTwo").items["group_snapshots"]
     assert alice.get(f"{V3}/groups/{group_id}").status_int == 200
+    # A volume made in the group goes to the group's region, whatever the default.
+    volume = alice.post(f"{V3}/volumes", {"volume": {"name": "in-g", "size": 1,
+                                                     "group_id": group_id}})
+    assert volume.json["volume"]["id"] in cinder(fakes, "RegionTwo").items["volumes"]
     assert [g["id"] for g in alice.get(f"{V3}/groups/detail").json["groups"]] == [
         group_id]
 

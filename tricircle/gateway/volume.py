@@ -99,11 +99,12 @@ RULES = (
          note="every region at once: total_count and total_size summed, metadata "
          "values joined"),
     *_resource_rules("volumes", "volume",
-                     "the region of snapshot_id / source_volid / backup_id, else "
+                     "the region of snapshot_id / source_volid / backup_id / group_id, else "
                      "availability_zone / project binding / default region; central quota "
                      "checked under the project's lease",
                      (("snapshot_id", "snapshot"), ("source_volid", "volume"),
-                      ("backup_id", "backup")), quota.check_create, serialized=True),
+                      ("backup_id", "backup"), ("group_id", "group")), quota.check_create,
+                     serialized=True),
     *_resource_rules("snapshots", "snapshot", "the region of volume_id; central quota "
                      "checked under the project's lease", (("volume_id", "volume"),),
                      quota.check_create, serialized=True),
