@@ -126,6 +126,13 @@ def test_qos_specs_and_their_association_by_name_in_every_region(gw, fakes):
     gw.put(f"{V3}/qos-specs/{qos_id}", {"qos_specs": {"write_iops": "50"}})
     assert two.named("qos-specs", "fast")["specs"] == {"read_iops": "100",
                                                        "write_iops": "50"}
+    # A missed disassociation is repaired by the job.
+    two.down_for_writes = True
+    gw.get(f"{V3}/qos-specs/{qos_id}/disassociate?vol_type_id={type_id}")
+    two.down_for_writes = False
+    assert two.named("qos-specs", "fast")["associations"]
+    run_sync("qos_spec", "fast")
+    assert two.named("qos-specs", "fast")["associations"] == []
 
 
 def test_default_type_names_the_type_by_name_to_other_regions(gw, fakes):

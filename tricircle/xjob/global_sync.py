@@ -7,7 +7,8 @@ create, update or delete alike and can run any number of times.
 
 Cinder gives its global resources ids of its own in each region, so they are
 matched by name: volume_type and group_type (description, is_public, specs,
-and a private type's project access), qos_spec (consumer, specs),
+and a private type's project access), qos_spec (consumer, specs, the types
+it is associated with),
 default_type (a project's default type, named by the type's name). Nova's
 are matched by what every region shares: flavor by its id (fields, extra
 specs, a private flavor's access), keypair by "user id/name" (its public key;
@@ -92,7 +93,29 @@ def _read_cinder(source: _Api, name: str, kind: str) -> dict | None:
     found = _find(source, kind, name)
     if found is not None and kind == "volume_type" and not found.get("is_public", True):
         found = dict(found, access=_type_access(source, found["id"]))
+    if found is not None and kind == "qos_spec":
+        found = dict(found, associated=_associated(source, found["id"]))
     return found
+
+
+def _associated(cinder: _Api, qos_id: str) -> set[str]:
+    """The names of the volume types a QoS spec is associated with."""
+    _, data = cinder.call("GET", f"/qos-specs/{qos_id}/associations")
+    return {a.get("name") for a in data.get("qos_associations") or []
+            if a.get("association_type") == "volume_type"}
+
+
+def _associate_like(cinder: _Api, qos_id: str, wanted: set[str]) -> None:
+    """Associate the QoS spec with the types of those names here, and only them."""
+    have = _associated(cinder, qos_id)
+    for verb, names in (("associate", wanted - have), ("disassociate", have - wanted)):
+        for type_name in sorted(names):
+            found = _find(cinder, "volume_type", type_name)
+            if found is None:  # its own global_sync job makes the type
+                raise RemoteError(cinder.name, 404, f"no volume type {type_name}",
+                                  cinder.region.region_name)
+            query = urllib.parse.urlencode({"vol_type_id": found["id"]})
+            cinder.call("GET", f"/qos-specs/{qos_id}/{verb}?{query}")
 
 
 def _make_like(cinder: _Api, name: str, source: dict | None, kind: str) -> None:
@@ -120,6 +143,7 @@ def _make_like(cinder: _Api, name: str, source: dict | None, kind: str) -> None:
             cinder.call("PUT", f"/{url}/{target['id']}", {key: changed})
         if gone:
             cinder.call("PUT", f"/{url}/{target['id']}/delete_keys", {"keys": gone})
+        _associate_like(cinder, target["id"], source.get("associated") or set())
         return
     fields = {f: source.get(f) for f in ("description", "is_public")
               if target.get(f) != source.get(f)}

@@ -474,7 +474,9 @@ class FakeGlobalCinder(FakeCinder):
     def _resource(self, method, rest, prefix, project, environ, body):
         if rest[0] not in _GLOBAL_KINDS and rest[0] != "default-types":
             return super()._resource(method, rest, prefix, project, environ, body)
-        if self.down_for_writes and method != "GET":
+        # Cinder's QoS associate and disassociate are writes sent as GETs.
+        writes = method != "GET" or rest[-1] in ("associate", "disassociate")
+        if self.down_for_writes and writes:
             return self._fault(503, "serviceUnavailable", "down for writes")
         data = json.loads(body) if body else {}
         if rest[0] == "default-types":
@@ -524,11 +526,19 @@ class FakeGlobalCinder(FakeCinder):
             for name in data.get("keys") or []:
                 item["specs"].pop(name, None)
             return 202, None, []
-        if below == ["associate"]:
+        if below in (["associate"], ["disassociate"]):
             if query.get("vol_type_id") not in self.items["types"]:
                 return self._fault(404, "itemNotFound", "no such volume type")
-            item["associations"].append(query["vol_type_id"])
+            if below == ["disassociate"]:
+                item["associations"].remove(query["vol_type_id"])
+            elif query["vol_type_id"] not in item["associations"]:
+                item["associations"].append(query["vol_type_id"])
             return 202, None, []
+        if below == ["associations"]:
+            return 200, {"qos_associations": [
+                {"association_type": "volume_type", "id": type_id,
+                 "name": self.items["types"][type_id]["name"]}
+                for type_id in item["associations"]]}, []
         if below == ["os-volume-type-access"]:
             return 200, {"volume_type_access": [
                 {"volume_type_id": item["id"], "project_id": project}
