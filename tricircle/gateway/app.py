@@ -5,6 +5,8 @@ tricircle.api.app mounts it next to the admin API under the prefixes of
 
 A path is split and checked once (rules.segments): what the rule matches is
 what the region gets, each segment percent-encoded again (Call.region_path).
+A microversion is checked once too: ``latest`` is pinned to the highest one
+every region serves, one above it refused (microversions.py).
 """
 
 import urllib.parse
@@ -13,7 +15,7 @@ import webob
 
 from tricircle.common import exceptions
 from tricircle.common.context import RequestContext
-from tricircle.gateway import compute, rules, versions, volume
+from tricircle.gateway import compute, microversions, rules, versions, volume
 from tricircle.gateway.call import Call, GatewayError, fault, shown
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.rules import Service
@@ -93,6 +95,7 @@ class GatewayApp:
                 raise GatewayError(403, f"Project {shown(project)} in the URL is not the "
                                    "project of the token.")
         path = "/" + "/".join(tail)
+        microversions.pin(req, service)
         rule, args = service.find(req.method, path)
         _check_project_args(args, context)
         call = Call(req, service, rule, args, project, path, context, root)

@@ -14,7 +14,7 @@ from typing import Any
 import webob
 
 from tricircle.common.context import RequestContext
-from tricircle.gateway import proxy, rules
+from tricircle.gateway import az_names, proxy, rules
 from tricircle.gateway.rules import Rule, Service
 from tricircle.objects.pod import Region
 
@@ -105,6 +105,11 @@ class Call:
                           proxy.forward_headers(self.req), timeout, self.request_id)
 
     def respond(self, reply: proxy.Reply, data: Any = None) -> webob.Response:
+        """``reply`` as the caller's answer; ``data`` (a body the gateway built, such
+        as a merged list) replaces its body and has its zone names shown already."""
+        if data is None:
+            data = reply.json()
+            az_names.show_az_names(data, reply.region, self.service.name)
         return proxy.to_response(reply, self.service.service_type, self.gateway_root, data)
 
 

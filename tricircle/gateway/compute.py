@@ -4,6 +4,7 @@ First match wins; the last rule forwards anything else to the default region.
 """
 
 from tricircle.gateway import (
+    admin_views,
     create,
     default,
     everywhere,
@@ -11,6 +12,7 @@ from tricircle.gateway import (
     placement,
     quota,
     routed,
+    tenant_usage,
     zones,
 )
 from tricircle.gateway.rules import Service, rule
@@ -56,6 +58,56 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
     )
 
 
+MERGED_NOTE = ("every region at once, concatenated; limit bounds the whole, a marker is "
+               "refused (ids are region-local)")
+LOCAL_NOTE = ("the one region that shows the id; an id two regions show is a 409 "
+              "naming them")
+
+
+def _admin_rules() -> tuple:
+    """Region-local admin views (admin_views.py) and usage (tenant_usage.py)."""
+    return (
+        rule("GET", "/os-simple-tenant-usage", tenant_usage.all_tenants,
+             note="every region, summed per tenant_id; server_usages concatenated"),
+        rule("GET", "/os-simple-tenant-usage/{project}", tenant_usage.one_tenant,
+             note="every region, summed"),
+        rule("GET", "/os-hypervisors", admin_views.merged, collection="hypervisors",
+             note=MERGED_NOTE),
+        rule("GET", "/os-hypervisors/detail", admin_views.merged,
+             collection="hypervisors", note=MERGED_NOTE),
+        rule("GET", "/os-hypervisors/statistics", admin_views.summed,
+             collection="hypervisor_statistics", note="every region, each number summed"),
+        rule("GET", "/os-hypervisors/{id}/search", admin_views.merged,
+             collection="hypervisors", note="(before 2.53) " + MERGED_NOTE),
+        rule("GET", "/os-hypervisors/{id}/servers", admin_views.merged,
+             collection="hypervisors", note="(before 2.53) " + MERGED_NOTE),
+        rule("GET", "/os-hypervisors/{id}", admin_views.region_local,
+             resource_type="hypervisor", note=LOCAL_NOTE),
+        rule("GET", "/os-hypervisors/{id}/*", admin_views.region_local,
+             resource_type="hypervisor", note=LOCAL_NOTE),
+        rule("GET", "/os-services", admin_views.merged, collection="services",
+             note=MERGED_NOTE),
+        rule("PUT", "/os-services/enable", admin_views.by_host,
+             note="(before 2.53) the one region running services on the body's host"),
+        rule("PUT", "/os-services/disable", admin_views.by_host, note="as above"),
+        rule("PUT", "/os-services/disable-log-reason", admin_views.by_host,
+             note="as above"),
+        rule("PUT", "/os-services/force-down", admin_views.by_host, note="as above"),
+        rule(None, "/os-services/{id}", admin_views.by_uuid, note="(2.53+, a UUID) "
+             "every region; the one that has the service answers"),
+        rule("GET", "/os-aggregates", admin_views.merged, collection="aggregates",
+             note=MERGED_NOTE),
+        rule("POST", "/os-aggregates", default.forward, note=DEFAULT_NOTE
+             + " (an aggregate belongs to one region's hosts)"),
+        rule(None, "/os-aggregates/{id}", admin_views.region_local,
+             resource_type="aggregate", note=LOCAL_NOTE),
+        rule(None, "/os-aggregates/{id}/*", admin_views.region_local,
+             resource_type="aggregate", note=LOCAL_NOTE),
+        rule("GET", "/os-migrations", admin_views.merged, collection="migrations",
+             note=MERGED_NOTE),
+    )
+
+
 RULES = (
     *_server_rules("servers"),
     *_server_rules("os-volumes_boot", "Nova's alias of /servers, handled as it: "),
@@ -68,8 +120,9 @@ RULES = (
     rule(None, "/os-server-groups/{id}", routed.by_id, resource_type="server_group",
          note="the region of the group's routing (adopted when unknown)"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
-         note="one zone per az_name of the pods table"),
-    rule("GET", "/os-availability-zone/detail", zones.availability_zones, note="as above"),
+         note="one zone per az_name of the pods table (which every body shows)"),
+    rule("GET", "/os-availability-zone/detail", zones.detail,
+         note="admins: every region's zones and hosts, named by the pods table"),
     rule("POST PUT DELETE", "/flavors", everywhere.write, note=EVERYWHERE_NOTE
          + "; a flavor created without an id gets one id for every region"),
     rule("POST PUT DELETE", "/flavors/*", everywhere.write, note=EVERYWHERE_NOTE),
@@ -84,6 +137,7 @@ RULES = (
     rule("POST PUT DELETE", "/os-keypairs/*", everywhere.write, note=EVERYWHERE_NOTE),
     rule(None, "/os-keypairs", default.forward, note=DEFAULT_NOTE),
     rule(None, "/os-keypairs/*", default.forward, note=DEFAULT_NOTE),
+    *_admin_rules(),
     rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
 
@@ -95,4 +149,6 @@ SERVICE = Service(
     unavailable_key="computeFault", microversion_name="compute",
     legacy_microversion_header="X-OpenStack-Nova-API-Version",
     show_paths={"server": "/servers/{id}",
-                "server_group": "/os-server-groups/{id}"}, known_names=KNOWN_NAMES)
+                "server_group": "/os-server-groups/{id}",
+                "hypervisor": "/os-hypervisors/{id}", "aggregate": "/os-aggregates/{id}"},
+    known_names=KNOWN_NAMES)

@@ -11,13 +11,14 @@ records with status UNKNOWN, as Nova does for a down cell.
 
 import datetime
 import functools
+import json
 import logging
 import urllib.parse
 from typing import Any
 
 import webob
 
-from tricircle.gateway import proxy, rules
+from tricircle.gateway import az_names, proxy, rules
 from tricircle.gateway.call import (
     PARTIAL_HEADER,
     Call,
@@ -34,9 +35,24 @@ from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
 DOWN_CELL_MICROVERSION = (2, 69)
-# Nova's sort keys whose JSON field has another name.
-_SORT_FIELDS = {"display_name": "name", "created_at": "created", "updated_at": "updated",
-                "uuid": "id"}
+# Nova's documented sort keys whose JSON field (of a detail list) has another name.
+# Cinder's sort keys are its fields' names (created_at is created_at there).
+_NOVA_SORT_FIELDS = {
+    "display_name": "name", "created_at": "created", "updated_at": "updated",
+    "uuid": "id", "access_ip_v4": "accessIPv4", "access_ip_v6": "accessIPv6",
+    "auto_disk_config": "OS-DCF:diskConfig", "availability_zone":
+    "OS-EXT-AZ:availability_zone", "display_description": "description",
+    "host": "OS-EXT-SRV-ATTR:host", "hostname": "OS-EXT-SRV-ATTR:hostname",
+    "kernel_id": "OS-EXT-SRV-ATTR:kernel_id", "launch_index":
+    "OS-EXT-SRV-ATTR:launch_index", "launched_at": "OS-SRV-USG:launched_at",
+    "node": "OS-EXT-SRV-ATTR:hypervisor_hostname", "power_state":
+    "OS-EXT-STS:power_state", "project_id": "tenant_id", "ramdisk_id":
+    "OS-EXT-SRV-ATTR:ramdisk_id", "root_device_name": "OS-EXT-SRV-ATTR:root_device_name",
+    "task_state": "OS-EXT-STS:task_state", "terminated_at": "OS-SRV-USG:terminated_at",
+    "vm_state": "OS-EXT-STS:vm_state"}
+# Nova's order without sort keys: newest first (created_at desc, then id desc).
+_NOVA_DEFAULT_QUERY = (("sort_key", "created_at"), ("sort_dir", "desc"))
+_NOVA_DEFAULT_SPEC = [("created", True), ("id", True)]
 # Pages fetched from one region to find the items after a marker of another region.
 _MAX_SKIP_PAGES = 20
 
@@ -61,8 +77,17 @@ def _limit(call: Call) -> int | None:
     return limit
 
 
+def _default_order(call: Call) -> bool:
+    """Whether the list is Nova's detailed server list without sort keys: it is
+    merged in Nova's default order, which needs the created field of detail."""
+    return (call.service.name == "compute" and call.rule.resource_type == "server"
+            and call.path.endswith("/detail") and "sort_key" not in call.req.GET)
+
+
 def _sort_spec(call: Call) -> list[tuple[str, bool]]:
     """[(json field, descending)] from sort_key/sort_dir (Nova) or sort=k:dir (Cinder)."""
+    if _default_order(call):
+        return list(_NOVA_DEFAULT_SPEC)
     keys = call.req.GET.getall("sort_key")
     dirs = call.req.GET.getall("sort_dir")
     spec = [(k, (dirs[i] if i < len(dirs) else "desc") == "desc")
@@ -71,18 +96,30 @@ def _sort_spec(call: Call) -> list[tuple[str, bool]]:
         for part in item.split(","):
             key, _, direction = part.partition(":")
             spec.append((key, direction != "asc"))
-    return [(_SORT_FIELDS.get(k, k), desc) for k, desc in spec if k]
+    fields = _NOVA_SORT_FIELDS if call.service.name == "compute" else {}
+    return [(fields.get(k, k), desc) for k, desc in spec if k]
 
 
-def _query(call: Call, marker: str | None) -> str:
-    params = [(k, v) for k, v in call.req.GET.items() if k != "marker"]
+def _query(call: Call, region: Region, marker: str | None) -> str:
+    """The caller's query for ``region``: its own marker, its own name of the zone."""
+    params = []
+    for key, value in call.req.GET.items():
+        if key == "marker":
+            continue
+        if key == "availability_zone":
+            if not region.pod_az_name:
+                continue  # the region's only zone is the pod's: no filter needed
+            value = region.pod_az_name
+        params.append((key, value))
+    if _default_order(call):
+        params += _NOVA_DEFAULT_QUERY  # each region sorts its page as the merge does
     if marker:
         params.append(("marker", marker))
     return urllib.parse.urlencode(params)
 
 
 def _fetch(call: Call, region: Region, marker: str | None) -> proxy.Reply:
-    return call.send(region, "GET", None, _query(call, marker), b"",
+    return call.send(region, "GET", None, _query(call, region, marker), b"",
                      CONF.gateway.list_timeout)
 
 
@@ -95,6 +132,7 @@ def _page(call: Call, reply: proxy.Reply) -> _Page | None:
         return None
     proxy.rewrite_links(data, reply.region.root(call.service.service_type),
                         call.gateway_root)
+    az_names.show_az_names(data, reply.region, call.service.name)
     return _Page(data[collection], bool(data.get(f"{collection}_links")), reply)
 
 
@@ -191,17 +229,36 @@ def _after_marker(call: Call, region: Region, spec: list, index: int,
     return kept, True, reply
 
 
-def merge(call: Call) -> webob.Response:
-    """GET of a collection across every region."""
+def _regions(call: Call) -> list[Region]:
+    """The regions a list asks: those of the availability_zone filter, else all."""
     regions = TABLE.with_service(call.service.service_type)
     if not regions:
         raise GatewayError(503, "no region is configured")
+    zone = call.req.GET.get("availability_zone")
+    return az_names.in_zone(regions, zone) if zone else regions
+
+
+def _empty(call: Call) -> webob.Response:
+    """A list with nothing in it: a filter no region can match."""
+    response = webob.Response(status=200, content_type="application/json", charset=None)
+    response.body = json.dumps({call.rule.collection: []}).encode()
+    return response
+
+
+def merge(call: Call) -> webob.Response:
+    """GET of a collection across every region (those of an availability_zone filter)."""
+    regions = _regions(call)
+    if not regions:
+        return _empty(call)
     limit, spec = _limit(call), _sort_spec(call)
     marker = call.req.GET.get("marker")
     start, marker_key = 0, None
     if marker:
         marker_region, answer = _marker_region(call, marker)
-        start = next(i for i, r in enumerate(regions) if r.pod_id == marker_region.pod_id)
+        start = next((i for i, r in enumerate(regions)
+                      if r.pod_id == marker_region.pod_id), None)
+        if start is None:  # the marker is outside the availability_zone asked for
+            raise GatewayError(400, f"marker [{shown(marker)}] not found")
         if spec:
             marker_key = (_marker_item(call, marker_region, answer, marker), start)
 

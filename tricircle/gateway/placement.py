@@ -75,12 +75,15 @@ def _volume_ties(call: Call, entity: dict) -> list[Tie]:
 
 
 def _located(call: Call, resource_type: str, top_id: str, refusal: str) -> Region:
-    """The region of an input; one nobody has is the create's 400, as in Nova."""
+    """The region of an input; one nobody shows the caller is the create's 400, as in
+    Nova (the id is not repeated: it may be another project's)."""
     try:
         region, _ = locate(call, resource_type, top_id)
     except GatewayError as exc:
         if exc.status == 404:
-            raise GatewayError(400, f"{refusal}: {exc.message}") from None
+            kind = resource_type.replace("_", " ")
+            raise GatewayError(400, f"{refusal}: a {kind} it names could not be "
+                               "found.") from None
         raise
     return region
 

@@ -393,9 +393,14 @@ def _central(call: Call, project: str) -> dict[str, tuple[int, int]]:
 
 
 def limits(call: Call) -> webob.Response:
-    """GET /limits: the default region's answer with the central numbers in it."""
-    if not enabled() or call.req.method != "GET":
+    """GET /limits: with central quota the default region's answer with the central
+    numbers in it; without, every region's limits and usage summed (region_sums)."""
+    if call.req.method != "GET":
         return default.forward(call)
+    if not enabled():
+        # Imported here: region_sums asks the regions through admin_views.
+        from tricircle.gateway import region_sums
+        return region_sums.limits(call)
     reply = default.ask(call)
     data = reply.json()
     absolute = (data.get("limits") or {}).get("absolute") if isinstance(data, dict) else None
@@ -409,10 +414,19 @@ def limits(call: Call) -> webob.Response:
 
 
 def quota_sets(call: Call) -> webob.Response:
-    """GET os-quota-sets/{project}[/detail|?usage=true]: central limits (and usage).
-    Other methods change the default region's own quota, as without central quota."""
-    if not enabled() or call.req.method != "GET":
+    """GET os-quota-sets/{project}[/detail|?usage=true]: with central quota the central
+    limits (and usage), which a PUT or DELETE cannot change (a 400 naming the
+    command that can); without, every region's quota summed, and other methods
+    change the default region's own quota."""
+    if enabled() and call.req.method in ("PUT", "POST", "DELETE"):
+        raise GatewayError(400, "Quotas are Keystone unified limits here (central "
+                           "quota): change them with 'openstack limit set' or "
+                           "'openstack registered limit set', not with quota set.")
+    if call.req.method != "GET":
         return default.forward(call)
+    if not enabled():
+        from tricircle.gateway import region_sums
+        return region_sums.quota_set(call)
     reply = default.ask(call)
     data = reply.json()
     quota_set = data.get("quota_set") if isinstance(data, dict) else None

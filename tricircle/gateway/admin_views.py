@@ -1,0 +1,188 @@
+"""Admin views over every region: hypervisors, services, aggregates, migrations.
+
+Their lists are every region's answer concatenated (region by region, in
+the regions' order). They are region-local things: before microversion 2.53
+hypervisors and services have integer ids, aggregates always do, so the same
+id can name one thing in each region. A request about one id goes to the one
+region that shows it; an id that two regions show is a 409 naming them (the
+gateway cannot tell which one is meant), so an id never reaches the wrong
+region. Service ids (2.53+) are UUIDs: the region that has one answers.
+
+Paging is each region's own (its markers mean nothing elsewhere): ``limit``
+bounds the merged list, a ``marker`` is refused, and no next link is given.
+"""
+
+import logging
+from typing import Any
+
+import webob
+
+from tricircle.gateway import proxy
+from tricircle.gateway.call import (
+    PARTIAL_HEADER,
+    Call,
+    GatewayError,
+    parse_json,
+    shown,
+    unreachable,
+)
+from tricircle.gateway.conf import CONF
+from tricircle.gateway.regions import TABLE
+from tricircle.gateway.rules import is_routed_id
+from tricircle.objects.pod import Region
+
+LOG = logging.getLogger(__name__)
+
+
+def refuse_marker(call: Call) -> None:
+    if "marker" in call.req.GET:
+        raise GatewayError(400, f"marker is not supported on {shown(call.path)} through "
+                           "the gateway: its ids are region-local; use limit alone.")
+
+
+def answers(call: Call, path: str | None = None, query: str | None = None,
+            ) -> tuple[list[tuple[Region, proxy.Reply]], list[str]]:
+    """Every region's answer to this GET (or to ``path``), and the regions down."""
+    regions = TABLE.with_service(call.service.service_type)
+    if not regions:
+        raise GatewayError(503, "no region is configured")
+    results = proxy.fan_out(regions, lambda region: call.send(
+        region, "GET", path, query, b"", CONF.gateway.list_timeout))
+    answered, down = [], []
+    for region, reply in results:
+        if not isinstance(reply, proxy.Reply) or reply.status >= 500:
+            down.append(region.region_name)
+        else:
+            answered.append((region, reply))
+    if not answered:
+        raise unreachable(down)
+    return answered, down
+
+
+def with_partial(response: webob.Response, down: list[str], call: Call) -> webob.Response:
+    if down:
+        LOG.warning("%s answered without region %s", call.path, ", ".join(down))
+        response.headers[PARTIAL_HEADER] = ", ".join(down)
+    return response
+
+
+def _items(reply: proxy.Reply, key: str) -> list | None:
+    data = reply.json()
+    items = data.get(key) if isinstance(data, dict) else None
+    return items if reply.status == 200 and isinstance(items, list) else None
+
+
+def merged(call: Call) -> webob.Response:
+    """GET of a region-local collection (rule.collection is its JSON key): every
+    region's items; a region's refusal (a member's 403, a bad filter) is the answer."""
+    refuse_marker(call)
+    key = call.rule.collection
+    answered, down = answers(call)
+    items: list[Any] = []
+    for region, reply in answered:
+        found = _items(reply, key)
+        if found is None:
+            return call.respond(reply)
+        proxy.rewrite_links(found, region.root(call.service.service_type),
+                            call.gateway_root)
+        items += found
+    limit = call.req.GET.get("limit")
+    if limit is not None and limit.isdigit():
+        items = items[:int(limit)]
+    return with_partial(call.respond(answered[0][1], {key: items}), down, call)
+
+
+def _numbers_added(total: dict, part: dict) -> None:
+    for name, value in part.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            total[name] = total.get(name, 0) + value
+        else:
+            total.setdefault(name, value)
+
+
+def summed(call: Call) -> webob.Response:
+    """GET of one object of numbers (os-hypervisors/statistics): added up per field."""
+    key = call.rule.collection
+    answered, down = answers(call)
+    total: dict = {}
+    for _, reply in answered:
+        data = reply.json()
+        part = data.get(key) if isinstance(data, dict) else None
+        if reply.status != 200 or not isinstance(part, dict):
+            return call.respond(reply)
+        _numbers_added(total, part)
+    return with_partial(call.respond(answered[0][1], {key: total}), down, call)
+
+
+def _holders(call: Call, show_path: str) -> tuple[list[tuple[Region, proxy.Reply]],
+                                                  proxy.Reply]:
+    """The regions whose show of ``show_path`` is a 200 (with their answers), and
+    one answer to pass on when none is."""
+    answered, down = answers(call, show_path, "")
+    holders = [(region, reply) for region, reply in answered if reply.status == 200]
+    if not holders and down:
+        raise unreachable(down)  # it may be in the region that did not answer
+    return holders, answered[0][1]
+
+
+def _ambiguous(call: Call, family: str, wanted: str, regions: list[Region]) -> GatewayError:
+    names = ", ".join(r.region_name for r in regions)
+    return GatewayError(409, f"{family} {shown(wanted)} exists in regions {names}: its "
+                        "ids are region-local; use the region's own endpoint (or, for "
+                        "hypervisors, microversion 2.53 or later, whose ids are UUIDs).")
+
+
+def region_local(call: Call) -> webob.Response:
+    """A request about one region-local id (a hypervisor, an aggregate): every region
+    is asked to show it; the one region that has it gets the request."""
+    family, wanted = call.path.split("/")[1], call.args["id"]
+    show_path = call.service.show_paths[call.rule.resource_type].format(id=wanted)
+    holders, first = _holders(call, show_path)
+    if not holders:
+        return call.respond(first)  # the region's own 404 (or a member's 403)
+    if len(holders) > 1:
+        raise _ambiguous(call, family, wanted, [region for region, _ in holders])
+    region, reply = holders[0]
+    if call.req.method == "GET" and call.path == show_path and not call.req.query_string:
+        return call.respond(reply)  # the lookup asked exactly this
+    return call.respond(call.send(region))
+
+
+def by_uuid(call: Call) -> webob.Response:
+    """PUT/DELETE /os-services/{id} (2.53+, a UUID, unique across regions): every
+    region is sent the request; the one that has the service answers for it."""
+    if not is_routed_id(call.args["id"]):
+        raise GatewayError(404, f"Service {shown(call.args['id'])} could not be found: "
+                           "service ids are UUIDs (microversion 2.53 or later).")
+    regions = TABLE.with_service(call.service.service_type)
+    results = proxy.fan_out(regions, call.send)
+    replies = [reply for _, reply in results if isinstance(reply, proxy.Reply)]
+    for reply in replies:
+        if reply.status != 404:
+            return call.respond(reply)
+    if len(replies) < len(results):
+        raise unreachable([r.region_name for r, reply in results
+                           if not isinstance(reply, proxy.Reply)])
+    return call.respond(replies[0])
+
+
+def by_host(call: Call) -> webob.Response:
+    """PUT /os-services/{enable,disable,...} (before 2.53): the body names a host;
+    sent to the one region whose services run on it."""
+    body = parse_json(call.req.body)
+    host = body.get("host") if isinstance(body, dict) else None
+    if not isinstance(host, str) or not host:
+        raise GatewayError(400, "Invalid input for field/attribute host.")
+    answered, down = answers(call, "/os-services", "")
+    holders = [region for region, reply in answered
+               if any(isinstance(i, dict) and i.get("host") == host
+                      for i in _items(reply, "services") or [])]
+    if len(holders) == 1:
+        return call.respond(call.send(holders[0]))
+    if len(holders) > 1:
+        names = ", ".join(r.region_name for r in holders)
+        raise GatewayError(409, f"Host {shown(host)} runs services in regions {names}; "
+                           "use the services' ids (microversion 2.53 or later).")
+    if down:
+        raise unreachable(down)
+    raise GatewayError(404, f"Host {shown(host)} could not be found.")
