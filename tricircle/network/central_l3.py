@@ -27,6 +27,7 @@ from neutron.services.l3_router import l3_router_plugin
 from neutron_lib import constants as n_const
 from neutron_lib import context as n_context
 from neutron_lib import exceptions as n_exc
+from neutron_lib.api import validators
 from neutron_lib.api.validators import availability_zone as az_validator
 from neutron_lib.exceptions import availability_zone as az_exc
 from neutron_lib.plugins import directory
@@ -275,8 +276,11 @@ class TricircleL3Plugin(l3_router_plugin.L3RouterPlugin):
 
     @staticmethod
     def _check_gateway(router: dict, gateway) -> None:
-        if not gateway or not gateway.get("network_id"):
+        if not validators.is_attr_set(gateway) or not gateway \
+                or not gateway.get("network_id"):
             return
+        if not validators.is_attr_set(router.get(routers.HINTS)):
+            router = dict(router, **{routers.HINTS: []})
         try:
             network = _core().get_network(_admin(), gateway["network_id"])
         except n_exc.NetworkNotFound:
