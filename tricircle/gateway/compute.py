@@ -20,8 +20,10 @@ from tricircle.gateway.rules import Service, rule
 DEFAULT_NOTE = "forwarded to [gateway]/default_region"
 EVERYWHERE_NOTE = ("the default region first (its answer is the caller's), then every "
                    "other region; one that misses it is named in X-Tricircle-Partial")
-QUOTA_NOTE = (DEFAULT_NOTE + "; with central quota a GET shows the central limits "
-              "(and usage) of instances, cores and RAM")
+QUOTA_NOTE = ("a GET: every region's quota summed (per-item quotas: the least); with "
+              "central quota the central limits (and usage) of instances, cores and RAM, "
+              "and a PUT or DELETE is a 400 pointing at openstack limit set; other "
+              "methods: " + DEFAULT_NOTE)
 
 
 def _server_rules(collection: str, alias_note: str = "") -> tuple:
@@ -128,8 +130,9 @@ RULES = (
     rule("POST PUT DELETE", "/flavors/*", everywhere.write, note=EVERYWHERE_NOTE),
     rule(None, "/flavors", default.forward, note=DEFAULT_NOTE),
     rule(None, "/flavors/*", default.forward, note=DEFAULT_NOTE),
-    rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
-         "instances, cores and RAM are the central limits and usage"),
+    rule(None, "/limits", quota.limits, note="every region's limits and usage summed "
+         "(per-item limits: the least); with central quota the default region's, its "
+         "instances, cores and RAM the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
     rule("POST PUT DELETE", "/os-keypairs", everywhere.write, note=EVERYWHERE_NOTE
