@@ -83,8 +83,8 @@ def _id_of(call: Call, region: Region, kind: Kind, name: str) -> str | None:
 
 def _name_of(call: Call, region: Region, kind: Kind, item_id: str) -> str | None:
     """The name of the default region's entry ``item_id``."""
-    reply = call.send(region, "GET", f"/{kind.url}/{urllib.parse.quote(item_id)}", "",
-                      b"")
+    # Segments are percent-encoded by Call.region_path, once.
+    reply = call.send(region, "GET", f"/{kind.url}/{item_id}", "", b"")
     data = reply.json()
     item = data.get(kind.key) if isinstance(data, dict) else None
     return item.get("name") if reply.status == 200 and isinstance(item, dict) else None

@@ -73,7 +73,7 @@ def _merged(collection: str, key: str, note: str = "every region at once, merged
     return (rule("GET", f"/{collection}", lists.merge, collection=key, note=note),)
 
 
-def _global_rules(collection: str, what: str) -> tuple:
+def _global_rules(collection: str, what: str, resource_type: str) -> tuple:
     """Rules of a global resource: lists and shows from the default region (its
     ids), writes to every region by name (tricircle.gateway.global_names)."""
     write_note = (f"the default region first, then every other region by the {what}'s "
@@ -83,7 +83,12 @@ def _global_rules(collection: str, what: str) -> tuple:
         rule("GET", f"/{collection}", global_names.listed, note=DEFAULT_NOTE
              + "; for an admin X-Tricircle-Drift names regions whose entries differ"),
         rule("POST", f"/{collection}", global_names.write, note=write_note),
-        rule("POST PUT DELETE", f"/{collection}/*", global_names.write, note=write_note),
+        # resource_type names the show path (SERVICE.show_paths) the write reads
+        # the name with; there is no routing of these.
+        rule("POST PUT DELETE", f"/{collection}/{{id}}", global_names.write,
+             resource_type=resource_type, note=write_note),
+        rule("POST PUT DELETE", f"/{collection}/{{id}}/*", global_names.write,
+             resource_type=resource_type, note=write_note),
         rule(None, f"/{collection}/*", default.forward, note=DEFAULT_NOTE),
     )
 
@@ -132,12 +137,13 @@ RULES = (
     *_merged("scheduler-stats/get_pools", "pools"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
-    *_global_rules("types", "volume type"),
-    *_global_rules("group_types", "group type"),
-    *(rule("GET", f"/qos-specs/{{id}}/{action}", global_names.write, note="a write "
-           "(GET) in every region: the type by its name there")
+    *_global_rules("types", "volume type", "volume_type"),
+    *_global_rules("group_types", "group type", "group_type"),
+    *(rule("GET", f"/qos-specs/{{id}}/{action}", global_names.write,
+           resource_type="qos_spec", note="a write (GET) in every region: the type by "
+           "its name there")
       for action in ("associate", "disassociate", "disassociate_all")),
-    *_global_rules("qos-specs", "QoS spec"),
+    *_global_rules("qos-specs", "QoS spec", "qos_spec"),
     rule("PUT DELETE", "/default-types/{project}", global_names.default_type,
          note="the default region, then every other region (the type by its name); "
          "a region that misses it: X-Tricircle-Partial and a global_sync job"),
@@ -163,5 +169,7 @@ SERVICE = Service(
     show_paths={"volume": "/volumes/{id}", "snapshot": "/snapshots/{id}",
                 "backup": "/backups/{id}", "transfer": "/os-volume-transfer/{id}",
                 "attachment": "/attachments/{id}", "group": "/groups/{id}",
-                "group_snapshot": "/group_snapshots/{id}", "message": "/messages/{id}"},
+                "group_snapshot": "/group_snapshots/{id}", "message": "/messages/{id}",
+                "volume_type": "/types/{id}", "group_type": "/group_types/{id}",
+                "qos_spec": "/qos-specs/{id}"},
     known_names=KNOWN_NAMES)
