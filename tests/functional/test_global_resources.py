@@ -12,7 +12,7 @@ from tests.functional.test_gateway import cinder, nova
 from tests.unit.gateway.fakes import FakeGlobalCinder, FakeGlobalNova
 from tricircle.gateway import proxy
 from tricircle.xjob import handlers
-from tricircle.xjob.registry import Job
+from tricircle.xjob.registry import Incomplete, Job
 
 gw = test_gateway.gw  # the app with both regions' endpoints, on every database
 V3 = "/volume/v3/admin"
@@ -218,3 +218,12 @@ def test_a_generated_key_pair_missed_by_a_region_is_imported_there_by_the_job(gw
     two.down_for_writes = False
     run_sync("keypair", "alice%2Fk")
     assert ("alice", "k") not in two.keypairs
+
+
+def test_the_job_fails_naming_a_region_it_could_not_reach_so_it_is_retried(gw, fakes):
+    make_type(gw)
+    two = cinder(fakes, "RegionTwo")
+    two.stop()
+    with pytest.raises(Incomplete) as failed:
+        run_sync("volume_type", "gold")
+    assert "RegionTwo" in str(failed.value)
