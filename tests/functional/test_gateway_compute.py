@@ -7,7 +7,8 @@ import uuid
 
 from tests.functional.test_gateway import boot, cinder, fakes, gw, nova  # noqa: F401
 from tricircle.common import config
-from tricircle.gateway import regions
+from tricircle.common.neutron import RemoteError
+from tricircle.gateway import placement, regions
 
 SERVERS = "/compute/v2.1/servers"
 
@@ -403,3 +404,30 @@ def test_quota_set_under_central_quota_points_at_openstack_limit_set(gw, fakes):
         config.CONF.clear_override("central_quota", "gateway")
     assert resp.status_int == 400 and "openstack limit set" in message(resp)
     assert not any(r["method"] == "PUT" for r in nova(fakes, "RegionOne").requests)
+
+
+def test_a_network_hinted_to_one_region_places_the_server(gw, fakes, monkeypatch):
+    hinted, anywhere, broken = (str(uuid.uuid4()) for _ in range(3))
+    networks = {hinted: {"id": hinted, "project_id": "demo",
+                         "availability_zone_hints": ["az2"]},
+                anywhere: {"id": anywhere, "project_id": "demo",
+                           "availability_zone_hints": []}}
+
+    def central_network(network_id):
+        if network_id == broken:
+            raise RemoteError("CentralRegion Neutron", None, "unreachable")
+        return networks.get(network_id)
+
+    monkeypatch.setattr(placement, "central_network", central_network)
+    config.CONF.set_override("place_by_network_hints", True, "gateway")
+    alice = gw.as_user("alice", "demo")
+    try:
+        there = boot_with(alice, networks=[{"uuid": hinted}, {"uuid": anywhere}])
+        refused = boot_with(alice, networks=[{"uuid": hinted}], availability_zone="az1")
+        unhinted = boot_with(alice, networks=[{"uuid": anywhere}, {"uuid": broken}])
+    finally:
+        config.CONF.clear_override("place_by_network_hints", "gateway")
+    assert there.json["server"]["id"] in nova(fakes, "RegionTwo").items["servers"]
+    assert refused.status_int == 409 and hinted in message(refused)
+    # No hint (or central Neutron down): the default region, as without networks.
+    assert unhinted.json["server"]["id"] in nova(fakes, "RegionOne").items["servers"]

@@ -129,3 +129,15 @@ limits_cache_opts = [
 ]
 CONF.register_opts(limits_cache_opts, group=gateway_group)
 gateway_opts.extend(limits_cache_opts)  # the sample generator lists gateway_opts
+
+# Server placement by the networks of a create (tricircle.gateway.placement).
+placement_opts = [
+    cfg.BoolOpt("place_by_network_hints", default=False,
+                help="Place a new server by the availability_zone_hints of the networks "
+                "its body names, read from central Neutron (the network endpoint of "
+                "[tricircle]/central_region_name) with the [client] account. Turn it on "
+                "where central Neutron runs with Tricircle's plugin; when central Neutron "
+                "cannot be read, the hints are not used and the create goes on."),
+]
+CONF.register_opts(placement_opts, group=gateway_group)
+gateway_opts.extend(placement_opts)  # the sample generator lists gateway_opts

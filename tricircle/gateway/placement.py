@@ -2,8 +2,9 @@
 
 A server boots from or attaches volumes (block_device_mapping_v2 with
 source_type volume or snapshot, the legacy block_device_mapping), joins a
-server group (the ``group`` scheduler hint), plugs into ports, and may name an
-availability zone. Each of these lives in one region; the server has to be
+server group (the ``group`` scheduler hint), plugs into ports and networks
+(a network hinted to one region, when ``[gateway]/place_by_network_hints``
+is on), and may name an availability zone. Each of these lives in one region; the server has to be
 there too. This module collects the regions those inputs name; when they
 disagree the create is a 409 naming every region, so the caller learns which
 inputs to change instead of getting an opaque 400 from the wrong region.
@@ -13,16 +14,20 @@ located and adopted (routed.locate in Cinder), not ignored.
 """
 
 import dataclasses
+import logging
 from collections.abc import Iterator
 
 import webob
 
+from tricircle.common.neutron import RemoteError
 from tricircle.gateway import routed, rules, store
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
+from tricircle.gateway.conf import CONF
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
 from tricircle.objects.pod import Region
 
+LOG = logging.getLogger(__name__)
 # The body keys Nova reads scheduler hints from (beside "server", not in it).
 HINT_KEYS = ("os:scheduler_hints", "OS-SCH-HNT:scheduler_hints")
 
@@ -124,9 +129,49 @@ def _port_ties(call: Call, entity: dict) -> list[Tie]:
     return ties
 
 
+def central_network(network_id: str) -> dict | None:
+    """The network as central Neutron has it (the [client] account), None when it
+    has no such network. Raises RemoteError when central Neutron cannot answer."""
+    from tricircle.network import helper  # only where network hints are on
+
+    return helper.central().get("network", network_id)
+
+
+def _hinted_regions(hints: list, regions: list[Region]) -> list[Region]:
+    """The regions a network's availability_zone_hints allow (AZ or region names)."""
+    return [r for r in regions if r.az_name in hints or r.region_name in hints]
+
+
+def _network_ties(call: Call, entity: dict) -> list[Tie]:
+    """Networks hinted to exactly one region tie the server to it; a network the
+    caller does not own and is not shared is left to Nova to refuse."""
+    networks = entity.get("networks")
+    if not CONF.gateway.place_by_network_hints or not isinstance(networks, list):
+        return []
+    regions = TABLE.with_service(call.service.service_type)
+    ties = []
+    for item in networks:
+        network_id = item.get("uuid") if isinstance(item, dict) else None
+        if not rules.is_routed_id(network_id):
+            continue
+        try:
+            network = central_network(network_id)
+        except RemoteError as exc:
+            LOG.warning("network hints of %s not used: %s", network_id, exc)
+            return ties
+        if not network or not (network.get("shared") or call.context.is_admin_role
+                               or network.get("project_id") == call.context.project_id):
+            continue
+        hinted = _hinted_regions(network.get("availability_zone_hints") or [], regions)
+        if len(hinted) == 1:
+            ties.append(Tie(f"network {network_id}", hinted[0]))
+    return ties
+
+
 def ties(call: Call, body: dict, entity: dict) -> list[Tie]:
     """Every input of a server create that names the region it must be in."""
-    return [*_volume_ties(call, entity), *_group_tie(call, body), *_port_ties(call, entity)]
+    return [*_volume_ties(call, entity), *_group_tie(call, body), *_port_ties(call, entity),
+            *_network_ties(call, entity)]
 
 
 def conflict(found: list[Tie], zone: str | None = None) -> GatewayError:
