@@ -4,6 +4,12 @@ call, at 2, 10, 50 and 100 regions.
     flock ~/.cache/tricircle/lab.lock .venv/bin/python benchmarks/fanout.py --lab
     .venv/bin/python benchmarks/fanout.py [--latency-ms 20]   # without the lab
 
+or, to hold the lab lock only while the lab is measured:
+
+    flock ~/.cache/tricircle/lab.lock .venv/bin/python benchmarks/fanout.py --lab \
+        --profile-only /tmp/lab-profile.json
+    .venv/bin/python benchmarks/fanout.py --profile /tmp/lab-profile.json
+
 The regions are simulated (benchmarks/regionsim.py, in a process of their own):
 with ``--lab`` their latencies and list sizes are drawn from RegionOne's Nova
 and Cinder as measured at the start of this run (one server and one volume are
@@ -25,6 +31,7 @@ sized for a few regions.
 import argparse
 import concurrent.futures
 import contextlib
+import dataclasses
 import json
 import subprocess
 import sys
@@ -102,8 +109,7 @@ def lab_profile(requests_per_kind: int) -> regionsim.Profile:
 def simulator(count: int, profile: regionsim.Profile):
     """``count`` simulated regions in a process of their own: {name: description}."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as saved:
-        json.dump({"latencies": profile.latencies, "servers": profile.servers,
-                   "volumes": profile.volumes, "item_bytes": profile.item_bytes}, saved)
+        json.dump(dataclasses.asdict(profile), saved)
     process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("regionsim.py")),
                                 "--regions", str(count), "--profile", saved.name],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -206,10 +212,20 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0,
                         help="every simulated call's latency without --lab")
     parser.add_argument("--samples", type=int, default=50, help="requests per figure")
+    parser.add_argument("--profile-only", metavar="FILE",
+                        help="with --lab: write the lab's profile to FILE and stop")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="the profile written by --profile-only")
     args = parser.parse_args()
     if args.lab:
         profile = lab_profile(max(20, args.samples // 2))
         source = "lab RegionOne, measured now"
+        if args.profile_only:
+            Path(args.profile_only).write_text(json.dumps(dataclasses.asdict(profile)))
+            return
+    elif args.profile:
+        profile = regionsim.Profile(**json.loads(Path(args.profile).read_text()))
+        source = f"lab RegionOne as measured into {args.profile}"
     else:
         profile = regionsim.Profile({k: [args.latency_ms / 1000] for k in regionsim.KINDS})
         source = f"fixed {args.latency_ms} ms"

@@ -1,0 +1,93 @@
+"""A tricircle-api of this tree beside the lab's own, for benchmarks that need options
+the lab does not set (a limits cache, processes and threads, ...).
+
+It runs under the lab venv's uWSGI with the packaged etc/tricircle/
+tricircle-api-uwsgi.ini's settings (but uWSGI's HTTP router, as the lab's
+services, for keep-alive), the lab's tricircle.conf (its database,
+Keystone, RabbitMQ) and a second config file with the benchmark's options, on
+127.0.0.1:29999. Nothing of the lab is changed: the lab's tricircle-api keeps
+serving on its own port. Use it under the lab lock, like the lab.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import requests
+
+from tricircle.lab.layout import Layout
+
+SOURCE = Path(__file__).resolve().parents[1]
+PORT = 29999
+URL = f"http://127.0.0.1:{PORT}"
+
+
+def _lab_conf() -> Path:
+    return Layout.default().etc / "tricircle" / "tricircle.conf"
+
+
+def _uwsgi() -> str:
+    uwsgi = Layout.default().bin("uwsgi")
+    if not uwsgi.exists():
+        raise SystemExit("no uwsgi in the lab venv: run tricircle-lab up first")
+    return str(uwsgi)
+
+
+def _overrides(options: dict[str, str], log_file: Path) -> str:
+    groups: dict[str, list[str]] = {"DEFAULT": [f"log_file = {log_file}"],
+                                    "api": [f"bind_port = {PORT}"]}
+    for name, value in options.items():
+        group, _, option = name.rpartition(".")
+        groups.setdefault(group or "DEFAULT", []).append(f"{option} = {value}")
+    return "".join(f"[{group}]\n" + "\n".join(lines) + "\n\n"
+                   for group, lines in groups.items())
+
+
+def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"own tricircle-api exited; see {log}")
+        with contextlib.suppress(requests.RequestException):  # uWSGI still loading
+            if requests.get(f"{URL}/healthcheck", timeout=2).status_code == 200:
+                return
+        time.sleep(0.3)
+    raise SystemExit(f"own tricircle-api not ready after {timeout:.0f}s; see {log}")
+
+
+@contextlib.contextmanager
+def running(options: dict[str, str] | None = None, processes: int = 4,
+            threads: int = 8) -> Iterator[subprocess.Popen]:
+    """tricircle-api of this tree on URL with ``options`` ({"group.option": value})
+    over the lab's configuration, stopped at the end of the ``with`` block."""
+    work = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    log = work / "uwsgi.log"
+    extra = work / "bench.conf"
+    extra.write_text(_overrides(options or {}, work / "tricircle-api.log"))
+    argv = [_uwsgi(), "--module", "tricircle.wsgi:application",
+            # uWSGI's HTTP router, as the lab's services run: it keeps client
+            # connections alive (http-socket closes each one).
+            "--http", f"127.0.0.1:{PORT}", "--http-keepalive", "--http-auto-chunked",
+            "--master", "--processes", str(processes), "--threads", str(threads),
+            "--enable-threads", "--lazy-apps", "--need-app", "--die-on-term",
+            "--harakiri", "120", "--buffer-size", "65535", "--thunder-lock",
+            "--listen", "1024", "--logto", str(log)]
+    env = {**os.environ, "PYTHONPATH": str(SOURCE),
+           "TRICIRCLE_CONFIG_FILES": f"{_lab_conf()},{extra}"}
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        _wait_ready(process, log)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
