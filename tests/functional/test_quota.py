@@ -47,7 +47,7 @@ def test_off_by_default_nothing_asks_keystone(gw, fakes, monkeypatch):
     alice = gw.as_user("alice", "demo")
     assert boot(alice, az="az1").status_int == 202
     shown = alice.get("/compute/v2.1/limits").json["limits"]["absolute"]
-    assert shown["maxTotalInstances"] == 10  # the default region's own quota
+    assert shown["maxTotalInstances"] == 20  # the regions' own quotas (10 each), summed
     assert limits.calls == 0
 
 
