@@ -24,6 +24,7 @@ from tricircle.lab.layout import (
     HOST,
     KEYSTONE_PORT,
     LAB_FILES,
+    REGIONS,
     SOURCE,
     TRICIRCLE_API_PORT,
     Layout,
@@ -197,7 +198,8 @@ def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
     ctx.copy_from_venv("etc/neutron/api-paste.ini", etc)
     conf = ctx.render("neutron.conf", etc / "neutron.conf", name=name, region=region_name,
                       etc=etc, data=data, port=port,
-                      core_plugin=plugins or "ml2", service_plugins="router",
+                      core_plugin=plugins or "ml2",
+                      service_plugins=_l3_plugin(central) if plugins else "router",
                       extra=_tricircle_sections(ctx, region_name) if plugins else "",
                       notify_nova=str(notify_nova).lower(),
                       transport_url=infra.transport_url(ctx.layout, vhost),
@@ -241,10 +243,19 @@ def _tricircle_plugins(central: bool) -> str:
     return f"tricircle.network.{role}_plugin.TricirclePlugin"
 
 
+def _l3_plugin(central: bool) -> str:
+    """Tricircle's L3 service plugin: routers across regions (central), floating IPs
+    for other regions' ports (local)."""
+    role = "central" if central else "local"
+    return f"tricircle.network.{role}_l3.TricircleL3Plugin"
+
+
 def _tricircle_sections(ctx: Context, region_name: str) -> str:
     # The plugins call as Tricircle's own account, the one xjob uses too: a
     # region tells Tricircle's pushes from its users' requests by that account.
-    local = "" if region_name == CENTRAL_REGION else f"local_region_name = {region_name}\n"
+    # An external network made centrally without a hint lives in the first region.
+    local = (f"default_external_region = {REGIONS[0].name}\n" if region_name == CENTRAL_REGION
+             else f"local_region_name = {region_name}\n")
     return (f"\n[client]\n{ctx.service_auth}\nusername = tricircle\n\n"
             f"[tricircle]\ncentral_region_name = {CENTRAL_REGION}\n{local}")
 
