@@ -13,7 +13,10 @@ LOG = logging.getLogger(__name__)
 _IDENTITY_HEADERS = ("HTTP_X_USER_ID", "HTTP_X_USER_NAME", "HTTP_X_PROJECT_ID",
                      "HTTP_X_PROJECT_NAME", "HTTP_X_ROLES", "HTTP_X_ROLE",
                      "HTTP_X_TENANT_ID", "HTTP_X_TENANT", "HTTP_X_IDENTITY_STATUS",
-                     "HTTP_X_SERVICE_ROLES", "HTTP_X_DOMAIN_ID", "HTTP_X_SYSTEM_SCOPE")
+                     "HTTP_X_SERVICE_ROLES", "HTTP_X_DOMAIN_ID", "HTTP_X_SYSTEM_SCOPE",
+                     "HTTP_X_DOMAIN_NAME", "HTTP_X_USER_DOMAIN_ID",
+                     "HTTP_X_PROJECT_DOMAIN_ID", "HTTP_X_IS_ADMIN_PROJECT",
+                     "HTTP_OPENSTACK_SYSTEM_SCOPE")
 
 
 class NoAuth:
