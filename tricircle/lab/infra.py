@@ -63,6 +63,8 @@ def _wait_port(port: int, what: str, timeout: float = 60) -> None:
 
 # --- MariaDB ---------------------------------------------------------------
 
+MIN_CONNECTIONS = 600
+
 def ensure_mariadb(layout: Layout, say) -> None:
     if not _listening(MYSQL_PORT):
         if not os.path.exists("/usr/sbin/mariadbd"):
@@ -81,6 +83,11 @@ def ensure_mariadb(layout: Layout, say) -> None:
             _wait_port(MYSQL_PORT, "MariaDB")
     password = passwords(layout)["db"]
     with _admin_connection() as cursor:
+        # The lab's services hold about a hundred pooled connections at rest, so
+        # MariaDB's default of 151 leaves too little for the test tiers beside it.
+        cursor.execute("SELECT @@GLOBAL.max_connections")
+        if cursor.fetchone()[0] < MIN_CONNECTIONS:
+            cursor.execute(f"SET GLOBAL max_connections = {MIN_CONNECTIONS}")
         for host in ("127.0.0.1", "localhost"):
             cursor.execute(f"CREATE USER IF NOT EXISTS '{LAB_USER}'@'{host}'")
             cursor.execute(f"ALTER USER '{LAB_USER}'@'{host}' IDENTIFIED BY %s", (password,))
