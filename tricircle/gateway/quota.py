@@ -279,12 +279,18 @@ def check_restore(call: Call, region: Region, backup_id: str) -> None:
 
 @dataclasses.dataclass
 class _Expected:
-    """What the region must count once a create it accepted is done."""
+    """What the region must count once a create it accepted is done, and how to ask
+    it: copied out of the request, whose environ the WSGI server may reuse once the
+    answer is sent (uWSGI does), while a thread still waits for the count."""
 
     region: Region
     project: str
     before: dict[str, int]  # usage name → the region's count at the check
     deltas: dict[str, int]  # usage name → what the create adds
+    service_type: str
+    token: str
+    token_project: str
+    request_id: str | None
 
 
 def _expect(call: Call, region: Region, count: unified_limits.RequestUsage,
@@ -295,23 +301,24 @@ def _expect(call: Call, region: Region, count: unified_limits.RequestUsage,
     added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
              if value > 0}
     before = count.regions[project].get(region.region_name, {})
-    call.req.environ[_EXPECTED] = _Expected(region, project, dict(before), added)
+    call.req.environ[_EXPECTED] = _Expected(
+        region, project, dict(before), added, call.service.service_type,
+        call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id)
 
 
-def _settled(call: Call, expected: _Expected) -> bool:
-    now = usage.of_region(expected.region, call.service.service_type,
-                          call.req.headers.get("X-Auth-Token", ""),
-                          call.context.project_id, expected.project, call.request_id)
+def _settled(expected: _Expected) -> bool:
+    now = usage.of_region(expected.region, expected.service_type, expected.token,
+                          expected.token_project, expected.project, expected.request_id)
     return now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
                                    for name, value in expected.deltas.items())
 
 
-def _settle(call: Call, expected: _Expected) -> None:
+def _settle(expected: _Expected) -> None:
     """Wait (bounded) until the region counts the create it accepted, so the next
     create of the project, checked once the lease is free, sees it."""
     deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
     pause = 0.05
-    while not _settled(call, expected):
+    while not _settled(expected):
         if time.monotonic() + pause > deadline:
             LOG.warning("region %s does not count the create of %s yet; the project's "
                         "next create is checked without it", expected.region.region_name,
@@ -321,14 +328,14 @@ def _settle(call: Call, expected: _Expected) -> None:
         pause = min(pause * 2, 0.5)
 
 
-def _settle_then_give_back(call: Call, expected: _Expected, holder: str) -> None:
+def _settle_then_give_back(expected: _Expected, holder: str) -> None:
     try:
-        _settle(call, expected)
+        _settle(expected)
     except Exception:  # a thread of its own: nothing above it would log this
         LOG.exception("central quota: waiting for region %s to count a create failed",
                       expected.region.region_name)
     finally:
-        quota_lock.give_back(call.context.project_id, call.service.service_type, holder)
+        quota_lock.give_back(expected.token_project, expected.service_type, holder)
 
 
 def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
@@ -348,7 +355,7 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     if expected is None or not 200 <= response.status_int < 300:
         quota_lock.give_back(project, service_type, holder)
     else:
-        threading.Thread(target=_settle_then_give_back, args=(call, expected, holder),
+        threading.Thread(target=_settle_then_give_back, args=(expected, holder),
                          name="quota-settle", daemon=True).start()
     return response
 
