@@ -2,18 +2,33 @@
 gateway and directly to the region, in the same run, and the ratio.
 
     .venv/bin/tricircle-lab up
-    .venv/bin/python benchmarks/gateway.py [--requests 200] [--volumes 4]
+    flock ~/.cache/tricircle/lab.lock .venv/bin/python benchmarks/gateway.py \
+        [--requests 200] [--volumes 4] [--creates 15] \
+        [--own-api [--set gateway.limits_cache_seconds=10 ...]] [--admin-views]
 
 Prints p50/p95 latency (ms) and requests/s (one client, keep-alive) of:
 GET /servers/{id} (routed), GET /servers/detail (fan-out over both regions vs
 each region alone), POST and DELETE /volumes; then the routed GET with 1, 10
 and 100 registered pods (the extra pods are Keystone regions whose endpoints
 point at RegionOne), to show a routed call does not cost more with more pods.
-Everything it creates is deleted at the end.
+
+``--creates N``: POST /servers and POST /volumes with central quota on, N each
+through the gateway and directly, alternating, with Keystone limits registered
+in CentralRegion for the run (generous: nothing is refused) and demo's own
+quota in each region lifted for the run (restored after).
+
+``--admin-views``: only GET os-simple-tenant-usage and os-hypervisors/detail
+(admin) through the gateway vs the slowest region alone.
+
+``--own-api`` runs every figure against a tricircle-api of this tree started
+beside the lab's (benchmarks/own_api.py: uWSGI, the lab's configuration plus
+each ``--set group.option=value``), so options the lab does not set can be
+measured. Everything it creates is deleted at the end.
 """
 
 import argparse
 import concurrent.futures
+import contextlib
 import statistics
 import sys
 import time
@@ -23,11 +38,21 @@ import requests
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
+from benchmarks import own_api  # noqa: E402
 from tricircle.lab import catalog  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout  # noqa: E402
 
 GATEWAY = catalog.GATEWAY
+# Registered for --creates when missing: far above what the run makes.
+BENCH_LIMITS = {"compute": {"servers": 10000, "class:VCPU": 100000,
+                            "class:MEMORY_MB": 100000000},
+                "block-storage": {"volumes": 10000, "gigabytes": 100000, "snapshots": 10000}}
+VOLUME_SERVICE_TYPES = ("block-storage", "volumev3")  # [gateway]'s default order
+NOVA_QUOTAS = ("instances", "cores", "ram")
+CINDER_QUOTAS = ("volumes", "gigabytes")
+NETWORKS_NONE = {"OpenStack-API-Version": "compute 2.37",
+                 "X-OpenStack-Nova-API-Version": "2.37"}
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -78,6 +103,7 @@ class Bench:
         self.cinder = {r.name: self.demo.endpoint_for("block-storage", region_name=r.name)
                        for r in REGIONS}
         self.servers: list[tuple[str, str]] = []
+        self.gateway = GATEWAY
 
     def boot_servers(self, per_region: int = 3) -> None:
         for region in REGIONS:
@@ -100,7 +126,7 @@ class Bench:
     def routed_get(self) -> None:
         server = self.servers[0][1]  # a RegionOne server
         direct = f"{self.nova[REGIONS[0].name]}/servers/{server}"
-        through = f"{GATEWAY}/compute/v2.1/servers/{server}"
+        through = f"{self.gateway}/compute/v2.1/servers/{server}"
         timed(self.http, "GET", through, 20)  # warm: adoption, endpoint cache, pools
         timed(self.http, "GET", direct, 20)
         gateway, plain = [], []
@@ -111,7 +137,7 @@ class Bench:
         return percentiles(gateway)[0]
 
     def detail_list(self) -> None:
-        through = f"{GATEWAY}/compute/v2.1/servers/detail"
+        through = f"{self.gateway}/compute/v2.1/servers/detail"
         timed(self.http, "GET", through, 10)
         per_region = {name: [] for name in self.nova}
         both = []
@@ -149,7 +175,7 @@ class Bench:
     def volumes(self) -> None:
         """Gateway and direct calls alternate, so both see the same Cinder load."""
         region = REGIONS[0]
-        roots = {"gateway": f"{GATEWAY}/volume/v3/{self.project}",
+        roots = {"gateway": f"{self.gateway}/volume/v3/{self.project}",
                  "direct": self.cinder[region.name]}
         posts = {label: [] for label in roots}
         deletes = {label: [] for label in roots}
@@ -208,7 +234,7 @@ class Bench:
                         "region_name": name, "az_name": f"bench-{name}"}}).json()["pod"]
                     extra_pods.append(pod["pod_id"])
                 server = self.servers[0][1]
-                through = f"{GATEWAY}/compute/v2.1/servers/{server}"
+                through = f"{self.gateway}/compute/v2.1/servers/{server}"
                 timed(self.http, "GET", through, 20)
                 p50, p95, rate = percentiles(timed(self.http, "GET", through,
                                                    self.args.requests))
@@ -223,10 +249,141 @@ class Bench:
             for region in extra_regions:
                 identity.delete_region(region, ignore_missing=True)
 
+    # -- creates with central quota on ------------------------------------------------
+
+    def _service(self, types) -> object:
+        for service_type in types:
+            found = list(self.admin.identity.services(type=service_type))
+            if found:
+                return found[0]
+        raise SystemExit(f"no Keystone service of type {' or '.join(types)}")
+
+    @contextlib.contextmanager
+    def central_limits(self):
+        """Registered limits of CentralRegion for every quota resource, for the run."""
+        identity, made = self.admin.identity, []
+        try:
+            for service_type, limits in BENCH_LIMITS.items():
+                types = (service_type,) if service_type == "compute" else VOLUME_SERVICE_TYPES
+                service = self._service(types)
+                have = {r.resource_name for r in identity.registered_limits(
+                    service_id=service.id, region_id=CENTRAL_REGION)}
+                for name, value in limits.items():
+                    if name not in have:
+                        made.append(identity.create_registered_limit(
+                            service_id=service.id, region_id=CENTRAL_REGION,
+                            resource_name=name, default_limit=value))
+            yield
+        finally:
+            for registered in made:
+                identity.delete_registered_limit(registered, ignore_missing=True)
+
+    @contextlib.contextmanager
+    def region_quotas_lifted(self):
+        """demo's own Nova and Cinder quota in each region unlimited for the run: the
+        gateway's and the direct creates together would pass Nova's default 10."""
+        before = {}
+        for region in REGIONS:
+            conn = catalog.admin_connection(passwords(Layout.default()), region.name)
+            nova = conn.get_compute_quotas(self.project)
+            cinder = conn.get_volume_quotas(self.project)
+            before[region.name] = ({n: nova[n] for n in NOVA_QUOTAS},
+                                   {n: cinder[n] for n in CINDER_QUOTAS})
+            conn.set_compute_quotas(self.project, **{n: -1 for n in NOVA_QUOTAS})
+            conn.set_volume_quotas(self.project, **{n: -1 for n in CINDER_QUOTAS})
+        try:
+            yield
+        finally:
+            for region in REGIONS:
+                conn = catalog.admin_connection(passwords(Layout.default()), region.name)
+                nova, cinder = before[region.name]
+                conn.set_compute_quotas(self.project, **nova)
+                conn.set_volume_quotas(self.project, **cinder)
+
+    def _alternate(self, roots: dict[str, str], path: str, key: str, body, count: int,
+                   headers: dict[str, str]) -> tuple[dict[str, list[float]],
+                                                     dict[str, list[str]]]:
+        """``count`` creates through each root, gateway and direct taking turns, so
+        both see the same load of the region."""
+        samples = {label: [] for label in roots}
+        made = {label: [] for label in roots}
+        for i in range(count):
+            for label, root in roots.items():
+                started = time.perf_counter()
+                response = self.http.post(f"{root}{path}", json=body(label, i),
+                                          headers=headers)
+                samples[label].append(time.perf_counter() - started)
+                if response.status_code not in (200, 202):
+                    raise SystemExit(f"POST {path} ({label}): {response.status_code} "
+                                     f"{response.text[:300]}")
+                made[label].append(response.json()[key]["id"])
+        return samples, made
+
+    def creates(self) -> None:
+        region = REGIONS[0]
+        count = self.args.creates
+        image = self._image()
+
+        def server(label: str, i: int) -> dict:
+            return {"server": {"name": f"bench-create-{label}-{i}", "flavorRef": "1",
+                               "imageRef": image, "networks": "none",
+                               "availability_zone": region.az}}
+
+        def volume(label: str, i: int) -> dict:
+            return {"volume": {"size": 1, "availability_zone": region.az,
+                               "name": f"bench-create-{label}-{i}"}}
+
+        with self.central_limits(), self.region_quotas_lifted():
+            roots = {"gateway": f"{self.gateway}/compute/v2.1", "direct": self.nova[region.name]}
+            self._alternate(roots, "/servers", "server", server, 1, NETWORKS_NONE)  # warm
+            try:
+                posts, servers = self._alternate(roots, "/servers", "server", server, count,
+                                                 NETWORKS_NONE)
+            finally:
+                compute = self._compute(region.name)
+                for server_id in [s.id for s in compute.servers()
+                                  if s.name.startswith("bench-create-")]:
+                    compute.delete_server(server_id, ignore_missing=True)
+            report("POST /servers (central quota)", posts["gateway"], posts["direct"], 1.10)
+            roots = {"gateway": f"{self.gateway}/volume/v3/{self.project}",
+                     "direct": self.cinder[region.name]}
+            made: dict[str, list[str]] = {"gateway": [], "direct": []}
+            try:
+                _, made = self._alternate(roots, "/volumes", "volume", volume, 1, {})
+                posts, more = self._alternate(roots, "/volumes", "volume", volume, count, {})
+                for label in made:
+                    made[label] += more[label]
+            finally:
+                ids = made["gateway"] + made["direct"]
+                self._wait_available(ids)
+                for volume_id in ids:
+                    self.demo.block_storage.delete_volume(volume_id, ignore_missing=True)
+                self._wait_gone(ids)
+            report("POST /volumes (central quota)", posts["gateway"], posts["direct"], 1.10)
+
     def cleanup(self) -> None:
         # Directly in each region: whatever state the gateway was left in.
         for region_name, server in self.servers:
             self._compute(region_name).delete_server(server, ignore_missing=True)
+
+
+def admin_fan_out(bench: Bench) -> None:
+    """The admin views the gateway sums or merges over the regions (usage list,
+    hypervisors) vs the slowest region asked alone, with an admin token; the
+    regions are interleaved per round so drift hits both sides alike."""
+    http = requests.Session()
+    http.headers.update({"X-Auth-Token": bench.admin.auth_token})
+    nova = {r.name: bench.admin.endpoint_for("compute", region_name=r.name) for r in REGIONS}
+    for path in ("/os-simple-tenant-usage", "/os-hypervisors/detail"):
+        through = f"{bench.gateway}/compute/v2.1{path}"
+        timed(http, "GET", through, 5)  # warm: connections, version documents
+        gateway, per_region = [], {name: [] for name in nova}
+        for _ in range(max(1, bench.args.requests // 20)):
+            gateway += timed(http, "GET", through, 20)
+            for name, url in nova.items():
+                per_region[name] += timed(http, "GET", f"{url}{path}", 20)
+        slowest = max(per_region.values(), key=statistics.median)
+        report(f"GET {path} ({len(nova)} regions)", gateway, slowest, 1.20)
 
 
 def main() -> None:
@@ -234,19 +391,40 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--volumes", type=int, default=4,
                         help="volumes per side (gateway and direct); Cinder's default quota is 10")
+    parser.add_argument("--creates", type=int, default=0,
+                        help="POST /servers and /volumes per side with central quota on")
+    parser.add_argument("--only-creates", action="store_true",
+                        help="measure the creates only")
+    parser.add_argument("--own-api", action="store_true",
+                        help="measure a tricircle-api of this tree (benchmarks/own_api.py)")
+    parser.add_argument("--set", action="append", default=[], metavar="GROUP.OPTION=VALUE",
+                        help="an option of the own tricircle-api (with --own-api)")
+    parser.add_argument("--admin-views", action="store_true",
+                        help="only the usage and hypervisor fan-outs vs the slowest region")
     args = parser.parse_args()
+    options = dict(item.split("=", 1) for item in args.set)
     bench = Bench(args)
-    bench.boot_servers()
-    try:
-        print(f"lab gateway {GATEWAY}; {len(bench.servers)} servers, "
-              f"{args.requests} requests per figure\n")
-        bench.routed_get()
-        bench.detail_list()
-        bench.volumes()
-        print()
-        bench.pods_scaling()
-    finally:
-        bench.cleanup()
+    with own_api.running(options) if args.own_api else contextlib.nullcontext():
+        if args.own_api:
+            bench.gateway = own_api.URL
+        print(f"gateway {bench.gateway} {options or ''}; {args.requests} requests per "
+              "figure\n")
+        if args.creates:
+            bench.creates()
+        if args.admin_views:
+            admin_fan_out(bench)
+            return
+        if args.only_creates:
+            return
+        bench.boot_servers()
+        try:
+            bench.routed_get()
+            bench.detail_list()
+            bench.volumes()
+            print()
+            bench.pods_scaling()
+        finally:
+            bench.cleanup()
 
 
 if __name__ == "__main__":
