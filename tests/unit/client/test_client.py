@@ -81,7 +81,7 @@ def test_client_builds_a_tricircle_adapter_with_the_given_options():
     tricircle = client.Client(session=session, region_name="CentralRegion",
                               endpoint_override="http://api:19999", interface="internal")
     adapter = tricircle.http.adapter
-    assert adapter.service_type == "tricircle"
+    assert adapter.service_type == "multi-region-network-automation"
     assert (adapter.region_name, adapter.interface) == ("CentralRegion", "internal")
     assert tricircle.http.base_url == "http://api:19999/v1.0"
     for name in ("pods", "routings", "jobs", "bindings", "usages"):

@@ -4,7 +4,20 @@ import pathlib
 
 import pytest
 
-from tricircle.gateway import compute, create, default, doc, lists, quota, routed, volume, zones
+from tricircle.gateway import (
+    admin_views,
+    cinder_lists,
+    compute,
+    create,
+    default,
+    doc,
+    global_names,
+    lists,
+    quota,
+    routed,
+    volume,
+    zones,
+)
 
 TOP = pathlib.Path(__file__).parents[3]
 
@@ -23,9 +36,9 @@ def _unwrapped(handler):
     ("POST", "/servers/abc/action", routed.by_id, {"id": "abc", "rest": "/action"}),
     ("GET", "/servers/abc/os-volume_attachments/v1", routed.by_id,
      {"id": "abc", "rest": "/os-volume_attachments/v1"}),
-    ("GET", "/os-availability-zone/detail", zones.availability_zones, {}),
+    ("GET", "/os-availability-zone/detail", zones.detail, {}),
     ("GET", "/flavors/1", default.forward, {"rest": "/1"}),
-    ("PUT", "/os-aggregates/1", default.forward, {"rest": "/os-aggregates/1"}),
+    ("PUT", "/os-aggregates/1", admin_views.region_local, {"id": "1"}),
     ("GET", "/limits", quota.limits, {}),
     ("GET", "/os-quota-sets/p1/detail", quota.quota_sets, {"project": "p1"}),
     ("GET", "/os-quota-sets/p1/defaults", default.forward,
@@ -38,12 +51,12 @@ def test_compute_rules(method, path, handler, args):
 
 
 @pytest.mark.parametrize("method, path, handler, resource", [
-    ("GET", "/volumes/detail", lists.merge, "volume"),
+    ("GET", "/volumes/detail", cinder_lists.merge, "volume"),
     ("POST", "/snapshots", create.placed, "snapshot"),
     ("POST", "/backups", create.placed, "backup"),
     ("POST", "/backups/b1/restore", volume.restore, "backup"),
     ("POST", "/volumes/v1/action", routed.by_id, "volume"),
-    ("GET", "/types", default.forward, None),
+    ("GET", "/types", global_names.listed, None),
 ])
 def test_volume_rules(method, path, handler, resource):
     rule, _ = volume.SERVICE.find(method, path)
