@@ -8,7 +8,7 @@ the rules of where what lives are tricircle.network.routers and .routes.
 
 1. Central gone, or the region not needed (no attached network lives there
    and it is not the exit): the bottom router goes, in the order Neutron
-   accepts: floating IPs, gateway, interfaces, router; its routing and its
+   accepts: floating IPs, routes, gateway, interfaces, router; its routing and its
    reservations go after it, and the region's copies of the subnets it was
    on get central's gateway and pools back.
 2. Otherwise central reserves what the region needs (the router's bridge
@@ -16,7 +16,8 @@ the rules of where what lives are tricircle.network.routers and .routes.
    region gets its networks (copied on Tricircle's lookup) and one bottom
    router named by the central id (its id recorded as a routing: the
    routing decides between two runs racing), then, in this order:
-   interfaces that are wrong go, subnet copies get their gateway and pools,
+   interfaces that are wrong go (the routes first, since Neutron keeps an
+   interface a route uses), subnet copies get their gateway and pools,
    missing interfaces come (a port at the wanted address, then
    add_router_interface), the gateway follows central's in the exit region
    (same address, same SNAT choice) and goes elsewhere, and the exit
@@ -299,10 +300,15 @@ def sync_interfaces(neutron: Neutron, bottom_id: str, p: Plan, region: str,
         subnets[p.bridge["id"]] = p.bridge
     changed = False
     current = _interfaces(neutron, bottom_id)
-    for subnet_id, (address, port_id) in current.items():
-        if wanted.get(subnet_id) != address:
-            neutron.action("router", bottom_id, "remove_router_interface", {"port_id": port_id})
-            changed = True
+    going = [port_id for subnet_id, (address, port_id) in current.items()
+             if wanted.get(subnet_id) != address]
+    if going:
+        # Neutron refuses to remove an interface a route goes through; the routes
+        # come back with the configure_route this run queues.
+        clear_routes(neutron, bottom_id)
+    for port_id in going:
+        neutron.action("router", bottom_id, "remove_router_interface", {"port_id": port_id})
+        changed = True
     stretched_ips = {}
     for (_, subnet_id), address in reserved.items():
         stretched_ips.setdefault(subnet_id, []).append(address)
@@ -321,6 +327,13 @@ def sync_interfaces(neutron: Neutron, bottom_id: str, p: Plan, region: str,
             _add_interface(neutron, bottom_id, subnets[subnet_id], address, owner)
             changed = True
     return changed
+
+
+def clear_routes(neutron: Neutron, bottom_id: str) -> None:
+    """Drop the bottom router's extra routes, if it has any."""
+    found = neutron.find("router", id=bottom_id)
+    if found and found[0].get("routes"):
+        neutron.update("router", bottom_id, {"routes": []})
 
 
 def _gateway_body(router: dict) -> dict:
@@ -456,6 +469,7 @@ def teardown(neutron: Neutron, pod_id: str, router_id: str, central: Neutron) ->
     found = found or neutron.find("router", name=router_id)
     for bottom in found:
         delete_floatingips(neutron, pod_id, bottom["id"])
+        clear_routes(neutron, bottom["id"])  # an interface a route uses cannot go
         if bottom.get(GATEWAY):
             neutron.update("router", bottom["id"], {GATEWAY: {}})
         subnets = list(_interfaces(neutron, bottom["id"]))

@@ -4,8 +4,8 @@
 calls: addresses handed out per subnet when a port names none, router member
 actions, and the refusals of a real Neutron that decide the order of a
 teardown (a router with interfaces or a gateway cannot go; an interface or
-gateway in use by a floating IP cannot go; a nexthop must be on a connected
-subnet).
+gateway in use by a floating IP cannot go, nor an interface a route's nexthop
+is on; a nexthop must be on a connected subnet).
 """
 
 import ipaddress
@@ -105,6 +105,12 @@ class L3Neutron(FakeNeutron):
                     raise RemoteError(f"{self.pod_id} Neutron", 400, "subnet already there")
             port.update(device_id=resource_id, device_owner=INTERFACE)
         else:
+            cidrs = [ipaddress.ip_network(self.objects["subnet"][ip["subnet_id"]]["cidr"])
+                     for ip in port["fixed_ips"] if ip["subnet_id"] in self.objects["subnet"]]
+            for route in self.objects["router"][resource_id].get("routes") or []:
+                if any(ipaddress.ip_address(route["nexthop"]) in cidr for cidr in cidrs):
+                    raise RemoteConflict(f"{self.pod_id} Neutron", 409, "interface required "
+                                         "by one or more routes")
             self.objects["port"].pop(body["port_id"])
         return {"port_id": body["port_id"]}
 
