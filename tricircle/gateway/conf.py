@@ -40,8 +40,11 @@ gateway_opts = [
     cfg.IntOpt("fanout_workers", default=32, min=1,
                help="Threads per process that talk to regions concurrently (list "
                "fan-out, lookup of unknown ids, version discovery)."),
-    cfg.IntOpt("pool_connections", default=16, min=1,
-               help="Keep-alive connections kept open per region endpoint."),
+    cfg.IntOpt("pool_connections", default=128, min=1,
+               help="Region endpoints (host and port) whose keep-alive connection pools "
+               "are kept; beyond that the least recently used pool is dropped and its "
+               "next call connects anew. Keep it at least the number of regions times "
+               "their services."),
     cfg.BoolOpt("central_quota", default=False,
                 help="Enforce the Keystone unified limits of CentralRegion (read with "
                 "oslo.limit, see [oslo_limit]) before forwarding a create, against usage "
@@ -72,7 +75,7 @@ gateway_opts = [
                  "waiting, reading the answer); a region still answering then is cut "
                  "off and the call answered with 503. Each call of a list fan-out has "
                  "list_timeout as its deadline."),
-    cfg.IntOpt("fanout_queue_size", default=64, min=0,
+    cfg.IntOpt("fanout_queue_size", default=256, min=0,
                help="Region calls of fan-outs that may wait for a free fan-out thread "
                "(fanout_workers); a region's part of a fan-out beyond that is refused "
                "at once (the list is partial)."),
