@@ -1,8 +1,9 @@
 """Ports on central Neutron (Tricircle's central plugin) against plain ML2, in the
-same run, and how long a VM port waits for its shadow in the other region.
+same run, how long a VM port waits for its shadow in the other region, and
+routers across regions.
 
     .venv/bin/tricircle-lab up
-    .venv/bin/python benchmarks/network.py [--ports 100] [--shadows 3]
+    .venv/bin/python benchmarks/network.py [--ports 100] [--shadows 3] [--routers 20]
 
 The plain ML2 side is a network made directly in RegionOne's Neutron: the
 local plugin hands such a network straight to ML2 (its "is this a central
@@ -11,6 +12,14 @@ Both sides run on the same kind of uWSGI process, so the ratio is the plugin's
 cost. The shadow figure: a server is booted in az2, then servers in az1 through
 RegionOne's Nova; for each, the time from its port turning ACTIVE in RegionOne
 to its shadow port being listed by RegionTwo's Neutron (polled every 50 ms).
+The router figures, medians of ``--routers`` runs: from ``router add subnet``
+of a RegionTwo network (the router already holding a RegionOne one) to the
+routes to each other's subnet listed on both bottom routers; from a floating
+IP's association centrally to the bottom floating IP, with its fixed IP,
+listed by the external network's region (RegionOne); and the latency of
+adding a router interface (add, then remove) on central Neutron against
+RegionOne's own Neutron on a network of its own (stock ML2 and router
+plugin), interleaved in the same run (ratio of medians).
 Prints figures only; everything it creates is deleted at the end.
 """
 
@@ -150,13 +159,138 @@ def shadow_delays(count: int) -> None:
           + f" (median {statistics.median(delays) * 1000:.0f} ms)")
 
 
+def _hinted_subnet(network_api, region: str, name: str):
+    network = network_api.create_network(name=name, availability_zone_hints=[region])
+    cidr = f"10.{uuid.uuid4().int % 200 + 20}.{uuid.uuid4().int % 250}.0/24"
+    return network, network_api.create_subnet(network_id=network.id, ip_version=4,
+                                              name=name, cidr=cidr)
+
+
+def _bottom_routes(region: str, router_id: str) -> set[str]:
+    found = list(connect(region).network.routers(name=router_id))
+    return {route["destination"] for route in (found[0].routes or [])} if found else set()
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def route_delays(runs: int) -> None:
+    central = connect(CENTRAL_REGION, "demo").network
+    one, two = REGIONS
+    (net1, sub1), (net2, sub2) = (_hinted_subnet(central, r.name, f"bench-{r.short}")
+                                  for r in REGIONS)
+    delays, made = [], set()
+    try:
+        for i in range(runs):
+            router = central.create_router(name=f"bench-x{i}")
+            made.add(router.id)
+            central.add_interface_to_router(router, subnet_id=sub1.id)
+            wait_for(lambda: list(connect(one.name).network.routers(  # noqa: B023
+                name=router.id)))  # noqa: B023
+            start = time.perf_counter()
+            central.add_interface_to_router(router, subnet_id=sub2.id)
+            wait_for(lambda: sub2.cidr in _bottom_routes(one.name, router.id)  # noqa: B023
+                     and sub1.cidr in _bottom_routes(two.name, router.id))  # noqa: B023
+            delays.append(time.perf_counter() - start)
+            for subnet in (sub1, sub2):
+                central.remove_interface_from_router(router, subnet_id=subnet.id)
+            central.delete_router(router)
+        for region in REGIONS:  # every bottom router gone before the networks go
+            wait_for(lambda r=region: not {x.name for x in connect(r.name).network.routers()}
+                     & made, timeout=120)
+    finally:
+        for network in (net1, net2):
+            central.delete_network(network)
+    print(f"router add subnet (second region) -> routes on both bottom routers, {runs} "
+          f"runs: median {_median_ms(delays):.0f} ms, max {max(delays) * 1000:.0f} ms")
+
+
+def floatingip_delays(runs: int) -> None:
+    admin, central = connect(CENTRAL_REGION).network, connect(CENTRAL_REGION, "demo").network
+    region = REGIONS[0]
+    physnet = f"bench-{uuid.uuid4().hex[:6]}"
+    external = admin.create_network(name=physnet, is_router_external=True,
+                                    availability_zone_hints=[region.name],
+                                    provider_network_type="flat",
+                                    provider_physical_network=physnet)
+    admin.create_subnet(network_id=external.id, ip_version=4, cidr="10.254.77.0/24",
+                        enable_dhcp=False, name=physnet)
+    network, subnet = _hinted_subnet(central, region.name, f"bench-fip-{region.short}")
+    router = central.create_router(name="bench-fip",
+                                   external_gateway_info={"network_id": external.id})
+    central.add_interface_to_router(router, subnet_id=subnet.id)
+    port = central.create_port(network_id=network.id, name="bench-fip")
+    fip = central.create_ip(floating_network_id=external.id)
+    bottom = connect(region.name).network
+    delays = []
+    try:
+        for _ in range(runs):
+            start = time.perf_counter()
+            central.update_ip(fip, port_id=port.id)
+            wait_for(lambda: any(f.fixed_ip_address for f in bottom.ips(
+                floating_ip_address=fip.floating_ip_address)))
+            delays.append(time.perf_counter() - start)
+            central.update_ip(fip, port_id=None)
+            wait_for(lambda: not list(bottom.ips(floating_ip_address=fip.floating_ip_address)))
+    finally:
+        central.delete_ip(fip)
+        central.delete_port(port)
+        central.remove_interface_from_router(router, subnet_id=subnet.id)
+        central.delete_router(router)
+        wait_for(lambda: not list(bottom.routers(name=router.id)), timeout=120)
+        central.delete_network(network)
+        admin.delete_network(external)
+    print(f"floating IP associated centrally -> bottom floating IP in {region.name}, {runs} "
+          f"runs: median {_median_ms(delays):.0f} ms, max {max(delays) * 1000:.0f} ms")
+
+
+def interface_latency(runs: int) -> None:
+    sides = {"central (Tricircle)": connect(CENTRAL_REGION, "demo").network,
+             "RegionOne plain ML2+router": connect(REGIONS[0].name, "demo").network}
+    made = {}
+    for label, api in sides.items():
+        network = network_with_subnet(api, f"bench-{uuid.uuid4().hex[:6]}")
+        made[label] = (network, next(api.subnets(network_id=network.id)),
+                       api.create_router(name=f"bench-{uuid.uuid4().hex[:6]}"))
+    samples: dict[str, list[float]] = {label: [] for label in sides}
+    try:
+        for _ in range(runs):
+            for label, api in sides.items():
+                _, subnet, router = made[label]
+                start = time.perf_counter()
+                api.add_interface_to_router(router, subnet_id=subnet.id)
+                samples[label].append(time.perf_counter() - start)
+                api.remove_interface_from_router(router, subnet_id=subnet.id)
+    finally:
+        for label, api in sides.items():
+            network, _, router = made[label]
+            api.delete_router(router)
+            api.delete_network(network)
+    medians = {label: _median_ms(values) for label, values in samples.items()}
+    central, plain = medians.values()
+    ratio = central / plain
+    print(f"router interface add, {runs} runs, interleaved: " + ", ".join(
+        f"{label} median {ms:.0f} ms" for label, ms in medians.items())
+        + f"; ratio central/plain {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ports", type=int, default=100)
     parser.add_argument("--shadows", type=int, default=3)
+    parser.add_argument("--routers", type=int, default=20)
+    parser.add_argument("--only", choices=("ports", "shadows", "routers"),
+                        help="run one part only")
     args = parser.parse_args()
-    compare_ports(args.ports)
-    shadow_delays(args.shadows)
+    if args.only in (None, "ports"):
+        compare_ports(args.ports)
+    if args.only in (None, "shadows"):
+        shadow_delays(args.shadows)
+    if args.only in (None, "routers"):
+        interface_latency(args.routers)
+        route_delays(args.routers)
+        floatingip_delays(args.routers)
 
 
 if __name__ == "__main__":
