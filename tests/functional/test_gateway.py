@@ -4,13 +4,12 @@ Each fake region is a real HTTP server in a thread (tests/unit/gateway/fakes.py)
 so forwarding, keep-alive, time-outs and refused connections are real.
 """
 
-import threading
 import time
 import uuid
 
 import pytest
 
-from tests.unit.gateway.fakes import FakeRegion
+from tests.unit.gateway.fakes import FakeRegion, stop_all
 from tricircle.common import config
 from tricircle.gateway import lists, proxy, regions, store
 
@@ -25,12 +24,7 @@ def fakes():
             ("volume", "RegionOne"): FakeRegion("RegionOne", "volume", "3.70", "az1"),
             ("volume", "RegionTwo"): FakeRegion("RegionTwo", "volume", "3.66", "az2")}
     yield made
-    proxy.close()  # idle keep-alive connections would hold the servers' threads
-    stoppers = [threading.Thread(target=fake.stop) for fake in made.values()]
-    for thread in stoppers:
-        thread.start()
-    for thread in stoppers:
-        thread.join()
+    stop_all(made)
 
 
 @pytest.fixture

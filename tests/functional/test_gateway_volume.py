@@ -2,15 +2,13 @@
 summaries and counts summed, transfers, attachments, groups, messages and admin
 views across regions, and Cinder's own answers for bad markers."""
 
-import threading
 import uuid
 
 import pytest
 
 from tests.functional import test_gateway
 from tests.functional.test_gateway import cinder, routings
-from tests.unit.gateway.fakes import FakeCinder, FakeRegion
-from tricircle.gateway import proxy
+from tests.unit.gateway.fakes import FakeCinder, FakeRegion, stop_all
 
 gw = test_gateway.gw  # the app with both regions' endpoints, on every database
 V3 = "/volume/v3/demo"
@@ -25,12 +23,7 @@ def fakes():
             ("volume", "RegionOne"): FakeCinder("RegionOne", "3.70", "az1"),
             ("volume", "RegionTwo"): FakeCinder("RegionTwo", "3.66", "az2")}
     yield made
-    proxy.close()
-    stoppers = [threading.Thread(target=fake.stop) for fake in made.values()]
-    for thread in stoppers:
-        thread.start()
-    for thread in stoppers:
-        thread.join()
+    stop_all(made)
 
 
 def make_volume(client, az, size=1, **extra):

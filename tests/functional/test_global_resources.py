@@ -3,14 +3,12 @@ written to every region and matched by name (each region has its own ids),
 drift shown to admins; flavors and key pairs; and a region that missed a write
 repaired by xjob's global_sync job, as often as it runs."""
 
-import threading
 
 import pytest
 
 from tests.functional import test_gateway
 from tests.functional.test_gateway import cinder, nova
-from tests.unit.gateway.fakes import FakeGlobalCinder, FakeGlobalNova
-from tricircle.gateway import proxy
+from tests.unit.gateway.fakes import FakeGlobalCinder, FakeGlobalNova, stop_all
 from tricircle.xjob import handlers
 from tricircle.xjob.registry import Incomplete, Job
 
@@ -25,12 +23,7 @@ def fakes():
             ("volume", "RegionOne"): FakeGlobalCinder("RegionOne", "3.70", "az1"),
             ("volume", "RegionTwo"): FakeGlobalCinder("RegionTwo", "3.66", "az2")}
     yield made
-    proxy.close()
-    stoppers = [threading.Thread(target=fake.stop) for fake in made.values()]
-    for thread in stoppers:
-        thread.start()
-    for thread in stoppers:
-        thread.join()
+    stop_all(made)
 
 
 def make_type(client, name="gold", **extra):
