@@ -66,6 +66,9 @@ def test_the_core_plugins_named_are_the_packages_entry_points():
     plugins = set(pyproject["project"]["entry-points"]["neutron.core_plugins"])
     named = {i["value"].strip() for i in _inisets() if i["option"] == "core_plugin"}
     assert named == plugins
+    l3 = set(pyproject["project"]["entry-points"]["neutron.service_plugins"])
+    named = {i["value"].strip() for i in _inisets() if i["option"] == "service_plugins"}
+    assert named == l3
 
 
 def test_the_api_runs_under_uwsgi_with_the_packaged_ini():
