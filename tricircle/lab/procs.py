@@ -126,7 +126,8 @@ def ensure(layout: Layout, process: Process) -> bool:
 
 
 def _start(layout: Layout, process: Process) -> None:
-    env = dict(os.environ, TRICIRCLE_LAB_HOME=str(layout.home), **process.env)
+    # The lab's home last: it is how a process is recognised as this lab's (above).
+    env = {**os.environ, **process.env, "TRICIRCLE_LAB_HOME": str(layout.home)}
     log = log_path(layout, process.name)
     if process.wsgi:
         # uwsgi daemonizes and writes its own pid file (the master's pid).
