@@ -1,0 +1,207 @@
+"""Horizon on CentralRegion as the demo tenant and the operator see it."""
+
+import uuid
+
+import pytest
+from keystoneauth1 import loading
+from keystoneauth1 import session as ks_session
+
+from tests.browser.conftest import poll
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+from tricircle.lab.services import KEYSTONE_URL, NEUTRON_PORT
+from tricircleclient.client import Client
+
+AZ1, AZ2 = REGIONS[0].az, REGIONS[1].az
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def demo_cloud(lab):
+    """openstacksdk as demo through CentralRegion, with a central network of its own;
+    everything made through it is deleted afterwards."""
+    cloud = lab.sdk("demo", CENTRAL_REGION)
+    network = cloud.network.create_network(name=unique("web-net"))
+    cloud.network.create_subnet(network_id=network.id, ip_version=4, cidr="10.77.0.0/24",
+                                name=f"{network.name}-subnet")
+    servers, volumes = [], []
+    cloud.test_network, cloud.test_servers, cloud.test_volumes = network, servers, volumes
+    yield cloud
+    for volume in volumes:
+        for attachment in cloud.block_storage.get_volume(volume).attachments or []:
+            cloud.compute.delete_volume_attachment(attachment["server_id"], volume.id)
+    for server in servers:
+        cloud.compute.delete_server(server, ignore_missing=True)
+    for server in servers:
+        cloud.compute.wait_for_delete(server, wait=180)
+    for volume in volumes:
+        cloud.block_storage.wait_for_status(volume, "available", wait=120)
+        cloud.block_storage.delete_volume(volume, ignore_missing=True)
+    cloud.network.delete_network(network, ignore_missing=True)
+
+
+def boot(cloud, name: str, az: str):
+    """A server of the central network in ``az``, ACTIVE, through the gateway."""
+    image = cloud.image.find_image("tiny")
+    flavor = cloud.compute.find_flavor("m1.tiny")
+    server = cloud.compute.create_server(name=name, image_id=image.id, flavor_id=flavor.id,
+                                         networks=[{"uuid": cloud.test_network.id}],
+                                         availability_zone=az)
+    cloud.test_servers.append(server)
+    return cloud.compute.wait_for_server(server, wait=240)
+
+
+def test_demo_is_offered_its_multi_region_panels_and_no_admin_ones(dashboard, passwords):
+    dashboard.login("demo", passwords["demo"])
+    dashboard.open("/project/tricircle_routings/", "demo-routings")
+    assert "Resource Routings" in dashboard.text()
+    links = dashboard.menu_links()
+    assert any("/project/tricircle_jobs/" in link for link in links), links
+    assert not any("/admin/" in link for link in links), links
+    dashboard.open("/admin/tricircle_regions/", "demo-admin-regions-refused")
+    assert "/admin/tricircle_regions/" not in dashboard.driver.current_url or \
+        "RegionTwo" not in dashboard.text()
+
+
+def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
+        dashboard, passwords, demo_cloud):
+    first = boot(demo_cloud, unique("web-az1"), AZ1)
+    name = unique("web-az2")
+    dashboard.login("demo", passwords["demo"])
+    dashboard.open("/project/instances/", "instances-before")
+    dashboard.click("//*[@id='instances__action_launch-ng' or "
+                    "(self::a or self::button)[normalize-space()='Launch Instance']]")
+    dashboard.visible("//input[@id='name']").send_keys(name)
+    dashboard.select("//select[@id='availability-zone']", AZ2)
+    dashboard.shot("wizard-details")
+    dashboard.click("//button[contains(normalize-space(), 'Next')]")
+    dashboard.click("//tr[td[normalize-space()='tiny']]//button")
+    dashboard.shot("wizard-source")
+    dashboard.click("//button[contains(normalize-space(), 'Next')]")
+    dashboard.click("//tr[td[normalize-space()='m1.tiny']]//button")
+    dashboard.shot("wizard-flavor")
+    dashboard.click("//button[contains(normalize-space(), 'Next')]")
+    dashboard.click(f"//tr[td[normalize-space()='{demo_cloud.test_network.name}']]//button")
+    dashboard.shot("wizard-networks")
+    dashboard.click("//div[contains(@class, 'modal-footer')]//button"
+                    "[contains(normalize-space(), 'Launch Instance')]")
+    launched = poll(lambda: demo_cloud.compute.find_server(name, ignore_missing=True), 60)
+    assert launched is not None, "the wizard's launch made no server"
+    demo_cloud.test_servers.append(launched)
+    dashboard.open("/project/instances/", "instances-after")
+    dashboard.wait_row_status("instances", name, "Active")
+    row = dashboard.row("instances", name).text
+    assert AZ2 in row, row
+    assert AZ1 in dashboard.row("instances", first.name).text
+    dashboard.shot("instances-both-azs")
+    server = demo_cloud.compute.get_server(launched.id)
+    assert server.availability_zone == AZ2
+
+
+def test_demo_creates_a_volume_and_attaches_it_to_a_server(dashboard, passwords,
+                                                          demo_cloud):
+    server = boot(demo_cloud, unique("vol-host"), AZ1)
+    name = unique("web-vol")
+    dashboard.login("demo", passwords["demo"])
+    dashboard.open("/project/volumes/", "volumes-before")
+    dashboard.click("//a[@id='volumes__action_create']")
+    dashboard.visible("//input[@id='id_name']").send_keys(name)
+    size = dashboard.visible("//input[@id='id_size']")
+    size.clear()
+    size.send_keys("1")
+    dashboard.select("//select[@id='id_availability_zone']", AZ1)
+    dashboard.shot("volume-create-form")
+    dashboard.click("//div[contains(@class, 'modal-footer')]//*[@type='submit']")
+    volume = poll(lambda: demo_cloud.block_storage.find_volume(name, ignore_missing=True), 60)
+    assert volume is not None, "the form made no volume"
+    demo_cloud.test_volumes.append(volume)
+    dashboard.wait_row_status("volumes", name, "Available")
+    dashboard.click(f"//tr[contains(., '{name}')]//a[contains(@class, 'dropdown-toggle')]")
+    dashboard.click(f"//tr[contains(., '{name}')]//a[contains(normalize-space(), "
+                    "'Manage Attachments')]")
+    options = dashboard.visible("//select[@id='id_instance']").text
+    assert server.name in options, options
+    dashboard.select("//select[@id='id_instance']",
+                     next(line.strip() for line in options.splitlines()
+                          if server.name in line))
+    dashboard.shot("volume-attach-form")
+    dashboard.click("//div[contains(@class, 'modal-footer')]//*[@type='submit']")
+    dashboard.wait_row_status("volumes", name, "In-use")
+    assert server.name in dashboard.row("volumes", name).text
+
+
+def test_admin_finds_a_servers_region_on_the_routings_panel(dashboard, passwords,
+                                                             demo_cloud):
+    server = boot(demo_cloud, unique("where"), AZ2)
+    dashboard.login("admin", passwords["admin"])
+    dashboard.open("/admin/tricircle_regions/", "admin-regions")
+    for region in REGIONS:
+        row = dashboard.row("regions", region.name).text
+        assert region.az in row and "Up" in row, row
+    dashboard.open("/admin/tricircle_routings/", "admin-routings")
+    search = dashboard.visible("//input[contains(@name, '__q')][@type='text' or "
+                               "not(@type)]")
+    dashboard.driver.execute_script(
+        "document.querySelector(\"input[name$='__q_field']\").value = 'any_id';")
+    search.send_keys(server.id)
+    dashboard.click("//button[contains(@id, '__action_filter')]")
+    row = dashboard.row("routings", server.id).text
+    dashboard.shot("admin-routings-search")
+    assert REGIONS[1].name in row, row
+
+
+@pytest.fixture
+def failing_job(lab, passwords):
+    """A port_delete job that fails (its pod's region has no network endpoint),
+    and a function that gives that region one, so a redo succeeds."""
+    auth = loading.get_plugin_loader("password").load_from_options(
+        auth_url=f"{KEYSTONE_URL}/v3", username="admin", password=passwords["admin"],
+        project_name="admin", user_domain_id="default", project_domain_id="default")
+    session = ks_session.Session(auth=auth)
+    tricircle = Client(session=session, region_name=CENTRAL_REGION)
+    region_name, az = unique("BrowserRegion"), unique("azb")
+    pod = tricircle.pods.create(region_name, az_name=az)
+    identity = lab.sdk("admin").identity
+    job = tricircle.jobs.create("port_delete", session.get_project_id(),
+                                {"pod_id": pod["pod_id"], "port_id": str(uuid.uuid4())})
+    made = []
+
+    def repair():
+        made.append(identity.create_region(id=region_name))
+        service = identity.find_service("neutron")
+        made.append(identity.create_endpoint(
+            service_id=service.id, interface="public", region_id=region_name,
+            url=f"http://127.0.0.1:{REGIONS[0].port(NEUTRON_PORT)}"))
+
+    failed = poll(lambda: tricircle.jobs.get(job["id"])["status"] == "FAIL", 300, 2)
+    assert failed, tricircle.jobs.get(job["id"])
+    yield job, repair
+    for resource in reversed(made):
+        if resource.__class__.__name__ == "Endpoint":
+            identity.delete_endpoint(resource, ignore_missing=True)
+        else:
+            identity.delete_region(resource, ignore_missing=True)
+    tricircle.jobs.delete(job["id"]) if tricircle.jobs.get(job["id"])["status"] not in (
+        "SUCCESS", "RUNNING") else None
+    tricircle.pods.delete(pod["pod_id"], force=True)
+
+
+def test_admin_reads_a_failed_jobs_error_and_redoes_it_to_success(dashboard, passwords,
+                                                                 failing_job):
+    job, repair = failing_job
+    dashboard.login("admin", passwords["admin"])
+    dashboard.open(f"/admin/tricircle_jobs/{job['id']}/", "failed-job-detail")
+    error = dashboard.visible("//pre[contains(@class, 'job-error')]").text
+    assert "network" in error and "endpoint" in error, error
+    repair()
+    dashboard.open("/admin/tricircle_jobs/", "admin-jobs")
+    assert "Failed" in dashboard.row("jobs", job["id"]).text
+    dashboard.click(f"//tr[contains(., '{job['id']}')]//button[contains(normalize-space(), "
+                    "'Redo')]")
+    dashboard.click("//div[contains(@class, 'modal-footer')]//a[contains(normalize-space(), "
+                    "'Redo')]")
+    # No reload: the row asks for its job again by itself until it is done.
+    dashboard.wait_for(lambda d: "Success" in dashboard.row("jobs", job["id"]).text, 180)
+    dashboard.shot("job-redone")
