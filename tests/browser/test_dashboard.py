@@ -72,7 +72,7 @@ def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
     dashboard.login("demo", passwords["demo"])
     dashboard.open("/project/instances/", "instances-before")
     dashboard.click("//*[@id='instances__action_launch-ng' or "
-                    "(self::a or self::button)[normalize-space()='Launch Instance']]")
+                    "((self::a or self::button) and normalize-space()='Launch Instance')]")
     dashboard.visible("//input[@id='name']").send_keys(name)
     dashboard.select("//select[@id='availability-zone']", AZ2)
     dashboard.shot("wizard-details")
