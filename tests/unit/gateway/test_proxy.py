@@ -5,6 +5,7 @@ import threading
 import webob
 
 from tricircle.common import config
+from tricircle.gateway import breaker as breaker_mod
 from tricircle.gateway import call, compute, create, lists, proxy, versions, volume
 from tricircle.gateway.regions import service_root
 from tricircle.objects.pod import Region
@@ -65,7 +66,7 @@ def test_breaker_opens_after_the_threshold_and_closes_on_success():
     config.CONF.set_override("failure_threshold", 2, "gateway")
     config.CONF.set_override("retry_after", 60, "gateway")
     try:
-        breaker = proxy.Breaker()
+        breaker = breaker_mod.Breaker()
         breaker.failed("p")
         assert not breaker.is_open("p")
         breaker.failed("p")
@@ -200,7 +201,7 @@ def test_half_open_breaker_admits_one_trial_until_it_ends():
     config.CONF.set_override("failure_threshold", 1, "gateway")
     config.CONF.set_override("retry_after", 0, "gateway")
     try:
-        breaker = proxy.Breaker()
+        breaker = breaker_mod.Breaker()
         assert breaker.admit("p") == (True, False)  # closed: everyone, no trial
         breaker.failed("p")
         assert breaker.admit("p") == (True, True)  # cool-down over: the trial
