@@ -18,8 +18,9 @@ from tricircle.xjob import bottoms, recycle, regions, routers, security_groups, 
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
-__all__ = ["HANDLERS", "bottom_delete", "configure_route", "port_delete", "port_update",
-           "resource_recycle", "router_setup", "seg_rule_setup", "shadow_port_setup"]
+__all__ = ["HANDLERS", "bottom_delete", "configure_route", "global_sync", "port_delete",
+           "port_update", "resource_recycle", "router_setup", "seg_rule_setup",
+           "shadow_port_setup"]
 
 
 @handler("port_delete")
