@@ -15,13 +15,13 @@ plugin's enabled files and policy files) is written into the venv by every
 import hashlib
 import secrets
 import shutil
-import sys
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from tricircle.lab import LabError, procs
+from tricircle.lab import venv as lab_venv
 from tricircle.lab.layout import CENTRAL_REGION, HOST, KEYSTONE_PORT, LAB_FILES, SOURCE, Layout
 from tricircle.lab.venv import run_logged
 
@@ -32,7 +32,6 @@ DASHBOARD = SOURCE / "tricircle_dashboard"
 PORT = 28080  # free among the lab's ports (tricircle/lab/layout.py, services.py)
 URL = f"http://{HOST}:{PORT}"
 NAME = "horizon"
-_COMPLETE = ".lab-complete"
 SETTINGS = "openstack_dashboard.settings"
 
 LOCAL_SETTINGS = f'''\
@@ -82,29 +81,7 @@ LOGGING = {{
 
 def venv_path(layout: Layout) -> Path:
     """Horizon's venv for these pins, shared by every clone on the machine."""
-    key = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    return layout.cache / f"horizon-venv-{key}"
-
-
-def ensure_venv(layout: Layout, say: Say) -> Path:
-    """Build Horizon's venv from PyPI unless a complete one is cached; its path."""
-    venv = venv_path(layout)
-    if (venv / _COMPLETE).exists():
-        say(f"horizon venv {venv} (cached)")
-        return venv
-    layout.cache.mkdir(parents=True, exist_ok=True)
-    if venv.exists():
-        shutil.rmtree(venv)  # a build that was cut off
-    started = time.monotonic()
-    say(f"building horizon venv {venv} from PyPI ({REQUIREMENTS.name})")
-    log = layout.cache / f"{venv.name}.pip.log"
-    run_logged([sys.executable, "-m", "venv", str(venv)], log, "the horizon venv")
-    run_logged([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
-                "install", "-r", str(REQUIREMENTS)], log, "the horizon venv")
-    seconds = time.monotonic() - started
-    (venv / _COMPLETE).write_text(f"{seconds:.0f}\n")  # last: a venv without it is rebuilt
-    say(f"horizon venv built in {seconds:.0f} s")
-    return venv
+    return lab_venv.pinned_path(layout, NAME, REQUIREMENTS)
 
 
 def dashboard_package(venv: Path) -> Path:
@@ -215,7 +192,7 @@ def up(layout: Layout, say: Say) -> str:
     """Build (once), install the plugin, start Horizon; the login page's URL."""
     if not (layout.etc / "passwords.json").exists():
         raise LabError("the lab has not been brought up here; run `tricircle-lab up`")
-    venv = ensure_venv(layout, say)
+    venv = lab_venv.ensure_pinned(venv_path(layout), REQUIREMENTS, say, NAME)
     install_dashboard(layout, venv, say)
     static = prepare_state(layout, venv, say)
     horizon = process(layout, venv, static)

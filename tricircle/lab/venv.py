@@ -1,9 +1,12 @@
-"""The lab's OpenStack venv: built once per set of pins, reused after that."""
+"""The lab's venvs: the OpenStack one and the side venvs (tempest, Horizon),
+each built once per set of pins and reused after that."""
 
+import hashlib
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tricircle.lab import LabError
 from tricircle.lab.layout import CONSTRAINTS, LAB_FILES, Layout, requirements
@@ -52,3 +55,33 @@ def run_logged(argv: list[str], log, what: str = "the lab venv") -> None:
         lines = log.read_text(errors="replace").splitlines()[-30:]
         raise LabError(f"building {what} failed ({argv[0]} ... exited "
                        f"{result.returncode}); last lines of {log}:\n" + "\n".join(lines))
+
+
+def pinned_path(layout: Layout, name: str, pins: Path) -> Path:
+    """Where the ``name`` venv of these pins lives (shared by every clone): a
+    changed pin gives a new path, so a new venv."""
+    return layout.cache / f"{name}-venv-{hashlib.sha256(pins.read_bytes()).hexdigest()[:12]}"
+
+
+def ensure_pinned(venv: Path, pins: Path, say, name: str,
+                  marker: str = _COMPLETE) -> Path:
+    """Build ``venv`` from PyPI with ``pip install -r pins`` unless a complete one
+    is there; its path. ``marker`` is written last, so a venv without it (a
+    build that was cut off) is built again."""
+    if (venv / marker).exists():
+        say(f"{name} venv {venv} (cached)")
+        return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    if venv.exists():
+        shutil.rmtree(venv)
+    started = time.monotonic()
+    say(f"building {name} venv {venv} from PyPI ({pins.name})")
+    log = venv.parent / f"{venv.name}.pip.log"
+    what = f"the {name} venv"
+    run_logged([sys.executable, "-m", "venv", str(venv)], log, what)
+    run_logged([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
+                "install", "-r", str(pins)], log, what)
+    seconds = time.monotonic() - started
+    (venv / marker).write_text(f"{seconds:.0f}\n")
+    say(f"{name} venv built in {seconds:.0f} s")
+    return venv
