@@ -14,19 +14,16 @@ import dataclasses
 import hashlib
 import os
 import re
-import shutil
 import statistics
 import struct
 import subprocess
-import sys
-import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from tricircle.lab import LabError
 from tricircle.lab.layout import CENTRAL_REGION, LAB_FILES, REGIONS, SOURCE, Layout
-from tricircle.lab.venv import run_logged
+from tricircle.lab.venv import ensure_pinned, run_logged
 
 REQUIREMENTS = LAB_FILES / "tempest-requirements.txt"
 _COMPLETE = ".tempest-complete"
@@ -83,24 +80,7 @@ def venv_path(layout: Layout) -> Path:
 
 def ensure_venv(layout: Layout, say: Say) -> Path:
     """Build the tempest venv from PyPI unless a complete one is cached; its path."""
-    venv = venv_path(layout)
-    if (venv / _COMPLETE).exists():
-        say(f"tempest venv {venv} (cached)")
-        return venv
-    layout.cache.mkdir(parents=True, exist_ok=True)
-    if venv.exists():
-        shutil.rmtree(venv)  # a build that was cut off
-    started = time.monotonic()
-    say(f"building tempest venv {venv} from PyPI ({REQUIREMENTS.name})")
-    log = layout.cache / f"{venv.name}.pip.log"
-    run_logged([sys.executable, "-m", "venv", str(venv)], log, "the tempest venv")
-    run_logged([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check",
-                 "install", "-r", str(REQUIREMENTS)], log, "the tempest venv")
-    seconds = time.monotonic() - started
-    # The marker is written last: a venv without it is rebuilt.
-    (venv / _COMPLETE).write_text(f"{seconds:.0f}\n")
-    say(f"tempest venv built in {seconds:.0f} s")
-    return venv
+    return ensure_pinned(venv_path(layout), REQUIREMENTS, say, "tempest", _COMPLETE)
 
 
 PLUGIN = SOURCE / "tempest_plugin"
