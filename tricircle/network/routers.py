@@ -78,6 +78,20 @@ def interface_error(router: Mapping, network: Mapping,
             f"{router['id']} (zones {', '.join(router.get(HINTS) or [])}) does not reach")
 
 
+def ip_version_error(router: Mapping, cidrs: Iterable[str],
+                     zones: Mapping[str, set[str]]) -> str | None:
+    """Why a router across regions may not take an interface on subnets ``cidrs``: the
+    bridge between its bottom routers is IPv4, so only IPv4 subnets cross it."""
+    if local_region(router, zones) is not None:
+        return None
+    for cidr in cidrs:
+        if ipaddress.ip_network(cidr, strict=False).version != 4:
+            return (f"subnet {cidr} is IPv6 and router {router['id']} spans regions: only "
+                    "IPv4 subnets are routed between regions (the bridge is IPv4); use a "
+                    "router with an availability zone hint of one region for it")
+    return None
+
+
 def gateway_error(router: Mapping, network: Mapping,
                   zones: Mapping[str, set[str]]) -> str | None:
     """Why external ``network`` may not be the gateway of ``router``, or None."""

@@ -10,7 +10,17 @@
   address of a bottom router holding it, and, when the router's external
   network lives in another region, the default route via that region's
   bottom router. A subnet the router holds here is connected here (a
-  stretched one too, being one L2 network in every region) and gets no route.
+  stretched one too, being one L2 network in every region) and gets no route;
+- :func:`user_routes`: the extra routes a user set on the central router,
+  where they belong: as they are in each region holding the nexthop's subnet,
+  and, in the other regions, to the same destination via the bridge address
+  of the first region holding it; :func:`merge_routes` puts them beside
+  Tricircle's (a user's route wins over Tricircle's for its destination);
+- :func:`host_routes`: what a region's copy of a subnet tells its VMs when a
+  router across regions is attached to it at a port that is not the subnet's
+  gateway (the subnet's own exit is another router, e.g. a local router with
+  a gateway of its region): the router's subnets of other regions via that
+  port. Host routes of the copy with another nexthop (central's) stay.
 
 The bridge is IPv4, so only IPv4 subnets are routed across it.
 
@@ -83,6 +93,60 @@ def extra_routes(region: str, cidrs: Mapping[str, set[str]], bridge_ips: Mapping
     return sorted(({"destination": cidr, "nexthop": nexthop}
                    for cidr, nexthop in routes.items()),
                   key=lambda route: (route["destination"], route["nexthop"]))
+
+
+def _holding(address: str, cidrs: Mapping[str, set[str]]) -> set[str]:
+    """The regions of the CIDRs (CIDR -> regions) that hold ``address``."""
+    ip = ipaddress.ip_address(address)
+    found: set[str] = set()
+    for cidr, regions in cidrs.items():
+        network = ipaddress.ip_network(cidr, strict=False)
+        if network.version == ip.version and ip in network:
+            found |= regions
+    return found
+
+
+def user_routes(region: str, wanted: Iterable[Mapping], placed_cidrs: Mapping[str, set[str]],
+                bridge_ips: Mapping[str, str]) -> list[dict]:
+    """The user's routes ``wanted`` (the central router's) for ``region``'s bottom router.
+
+    ``placed_cidrs``: CIDR of each of the router's subnets -> the regions it
+    lives in. A route whose nexthop is on a subnet living here goes as it is;
+    elsewhere an IPv4 one goes via the bridge address of the first region
+    holding the nexthop; a nexthop on no subnet the router reaches is left out.
+    """
+    routes = []
+    for route in wanted:
+        holders = _holding(route["nexthop"], placed_cidrs)
+        if region in holders:
+            routes.append({"destination": route["destination"], "nexthop": route["nexthop"]})
+            continue
+        via = [other for other in sorted(holders) if other in bridge_ips]
+        if via and region in bridge_ips and _v4(route["destination"]):
+            routes.append({"destination": route["destination"], "nexthop": bridge_ips[via[0]]})
+    return routes
+
+
+def merge_routes(own: Iterable[Mapping], user: Iterable[Mapping]) -> list[dict]:
+    """Tricircle's routes ``own`` and the user's, sorted; a destination the user routes
+    keeps only the user's nexthop."""
+    result = {(r["destination"], r["nexthop"]) for r in user}
+    taken = {destination for destination, _ in result}
+    result |= {(r["destination"], r["nexthop"]) for r in own if r["destination"] not in taken}
+    return [{"destination": d, "nexthop": n} for d, n in sorted(result)]
+
+
+def host_routes(current: Iterable[Mapping], address: str, cidr: str,
+                remote_cidrs: Iterable[str]) -> list[dict]:
+    """The host routes of a subnet copy (``cidr``) on which a router across regions
+    sits at ``address``, not at the gateway: ``current`` without the routes via
+    ``address``, plus each of ``remote_cidrs`` of the subnet's IP version via it."""
+    version = ipaddress.ip_network(cidr, strict=False).version
+    kept = [{"destination": r["destination"], "nexthop": r["nexthop"]} for r in current
+            if r["nexthop"] != address]
+    mine = [{"destination": remote, "nexthop": address} for remote in sorted(set(remote_cidrs))
+            if remote != cidr and ipaddress.ip_network(remote, strict=False).version == version]
+    return kept + mine
 
 
 def same_routes(current: Iterable[Mapping], wanted: Iterable[Mapping]) -> bool:

@@ -4,9 +4,9 @@ Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
 (seg_rule_setup), tricircle.xjob.recycle (resource_recycle),
 tricircle.xjob.bottoms (bottom_delete, port_update), tricircle.xjob.routers
-(router_setup, configure_route); port_delete is a single call. Importing
-this module fills :data:`HANDLERS`, which is also how the admin API knows
-which job types it may accept.
+(router_setup), tricircle.xjob.router_routes (configure_route); port_delete
+is a single call. Importing this module fills :data:`HANDLERS`, which is
+also how the admin API knows which job types it may accept.
 
 The other networking job types (update_network, trunk_sync, ...) have no
 handler; the admin API refuses them, and a job of such a type already in the table stays NEW.
@@ -14,7 +14,15 @@ handler; the admin API refuses them, and a job of such a type already in the tab
 
 from oslo_log import log as logging
 
-from tricircle.xjob import bottoms, recycle, regions, routers, security_groups, shadow
+from tricircle.xjob import (
+    bottoms,
+    recycle,
+    regions,
+    router_routes,
+    routers,
+    security_groups,
+    shadow,
+)
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
@@ -76,8 +84,8 @@ def router_setup(job: Job) -> None:
 @handler("configure_route")
 def configure_route(job: Job) -> None:
     """Give every bottom router of ``router_id`` the routes to the other regions'
-    subnets and to the exit region (see tricircle.xjob.routers)."""
-    routers.configure_route(job.resource["router_id"])
+    subnets, to the exit region and the user's routes (see tricircle.xjob.router_routes)."""
+    router_routes.configure_route(job.resource["router_id"])
 
 
 @handler("global_sync")

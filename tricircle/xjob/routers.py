@@ -28,8 +28,8 @@ the rules of where what lives are tricircle.network.routers and .routes.
    this region changes their interfaces too). A run that changes nothing
    queues no other region, so the chain ends.
 
-``configure_route(router_id)`` gives every bottom router the routes of
-tricircle.network.routes.extra_routes (the whole list, in one PUT).
+``configure_route`` (tricircle.xjob.router_routes) gives every bottom router
+its routes; central's reservations are tricircle.xjob.reservations.
 
 Every step compares before it changes, so a second run, a redo, or a run
 after a crash changes nothing more; a region that is down fails the job,
@@ -53,6 +53,7 @@ from tricircle.xjob.floatingips import (
     wanted_floatingips,
 )
 from tricircle.xjob.registry import Incomplete
+from tricircle.xjob.reservations import release, reservations
 
 LOG = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class Plan:
         return routers.stretched(self.placed.get(subnet["network_id"], set()))
 
 
-def _central() -> Neutron:
+def central_neutron() -> Neutron:
     central = pod_obj.central()
     if central is None:
         raise Incomplete("no central pod is registered: central Neutron cannot be asked")
@@ -104,12 +105,12 @@ def zones() -> dict[str, set[str]]:
     return result
 
 
-def _region_names() -> dict[str, str]:
+def region_names() -> dict[str, str]:
     return {pod.pod_id: pod.region_name for pod in pod_obj.regional()}
 
 
 def _holders(network_id: str) -> set[str]:
-    names = _region_names()
+    names = region_names()
     return {names[pod_id] for pod_id in routing.pods_holding("network", network_id)
             if pod_id in names}
 
@@ -154,76 +155,6 @@ def bridge_subnet(central: Neutron, project_id: str) -> dict | None:
         if found:
             return found[0]
     return None
-
-
-# --- central's reservations -------------------------------------------------------------
-
-def _reserved(central: Neutron, router_id: str) -> list[dict]:
-    return central.find("port", device_id=router_id,
-                        device_owner=routers.DEVICE_OWNER_RESERVED)
-
-
-def _reserve(central: Neutron, router_id: str, network_id: str, subnet_id: str,
-             name: str, held: list[dict]) -> str:
-    """The address of reservation ``name`` on ``subnet_id``, made if missing."""
-    for port in held:
-        if port["name"] == name and port["network_id"] == network_id:
-            return port["fixed_ips"][0]["ip_address"]
-    port = central.create("port", {
-        "network_id": network_id, "name": name, "device_id": router_id,
-        "device_owner": routers.DEVICE_OWNER_RESERVED, "fixed_ips": [{"subnet_id": subnet_id}]})
-    held.append(port)
-    return port["fixed_ips"][0]["ip_address"]
-
-
-def reservations(central: Neutron, p: Plan, region: str) -> tuple[str | None, dict]:
-    """(the router's bridge address in ``region``, (region, subnet id) -> gateway IP of
-    every stretched subnet), reserving in central what is missing."""
-    held = _reserved(central, p.router["id"])
-    bridge_ip = None
-    if p.bridge is not None:
-        bridge_ip = _reserve(central, p.router["id"], p.bridge["network_id"], p.bridge["id"],
-                             routers.bridge_port_name(region), held)
-    # Every region of a stretched subnet at once: each copy's pools leave out them all.
-    wanted = set()
-    for subnet in p.subnets:
-        if p.stretched(subnet):
-            for where in sorted(p.placed[subnet["network_id"]]):
-                wanted.add((where, subnet["id"]))
-                _reserve(central, p.router["id"], subnet["network_id"], subnet["id"],
-                         routers.gateway_port_name(where), held)
-    for port in list(held):  # a subnet no longer stretched there: its gateway goes back
-        if port["name"].startswith(routers.GATEWAY_PREFIX) and not any(
-                (port["name"][len(routers.GATEWAY_PREFIX):], ip["subnet_id"]) in wanted
-                for ip in port["fixed_ips"]):
-            central.delete("port", port["id"])
-            held.remove(port)
-    return bridge_ip, gateway_reservations(held)
-
-
-def gateway_reservations(held: list[dict]) -> dict[tuple[str, str], str]:
-    """(region, subnet id) -> address, of the reserved gateway ports in ``held``."""
-    result = {}
-    for port in held:
-        if port["name"].startswith(routers.GATEWAY_PREFIX):
-            region = port["name"][len(routers.GATEWAY_PREFIX):]
-            for ip in port["fixed_ips"]:
-                result[(region, ip["subnet_id"])] = ip["ip_address"]
-    return result
-
-
-def bridge_addresses(held: list[dict]) -> dict[str, str]:
-    """region -> the router's reserved bridge address there."""
-    return {port["name"][len(routers.BRIDGE_PREFIX):]: port["fixed_ips"][0]["ip_address"]
-            for port in held if port["name"].startswith(routers.BRIDGE_PREFIX)}
-
-
-def release(central: Neutron, router_id: str, region: str) -> None:
-    """Give back the addresses central reserved for ``router_id`` in ``region``."""
-    names = {routers.bridge_port_name(region), routers.gateway_port_name(region)}
-    for port in _reserved(central, router_id):
-        if port["name"] in names:
-            central.delete("port", port["id"])
 
 
 # --- the bottom router ---------------------------------------------------------------------
@@ -281,6 +212,16 @@ def _subnet_copy(neutron: Neutron, subnet: dict, gateway_ip: str | None, pools: 
     return True
 
 
+def drop_host_routes(neutron: Neutron, subnet_id: str, address: str) -> None:
+    """Take the host routes via ``address`` (a bottom router's interface going away)
+    out of the region's copy of ``subnet_id``."""
+    found = neutron.find("subnet", id=subnet_id)
+    routes_ = (found[0].get("host_routes") or []) if found else []
+    kept = [r for r in routes_ if r["nexthop"] != address]
+    if len(kept) != len(routes_):
+        neutron.update("subnet", subnet_id, {"host_routes": kept})
+
+
 def _add_interface(neutron: Neutron, bottom_id: str, subnet: dict, address: str,
                    project_id: str | None) -> None:
     body = {"network_id": subnet["network_id"], "name": f"interface of {bottom_id}",
@@ -305,13 +246,15 @@ def sync_interfaces(neutron: Neutron, bottom_id: str, p: Plan, region: str,
         subnets[p.bridge["id"]] = p.bridge
     changed = False
     current = _interfaces(neutron, bottom_id)
-    going = [port_id for subnet_id, (address, port_id) in current.items()
+    going = [(subnet_id, address, port_id)
+             for subnet_id, (address, port_id) in current.items()
              if wanted.get(subnet_id) != address]
     if going:
         # Neutron refuses to remove an interface a route goes through; the routes
         # come back with the configure_route this run queues.
         clear_routes(neutron, bottom_id)
-    for port_id in going:
+    for subnet_id, address, port_id in going:
+        drop_host_routes(neutron, subnet_id, address)
         neutron.action("router", bottom_id, "remove_router_interface", {"port_id": port_id})
         changed = True
     stretched_ips = {}
@@ -384,7 +327,8 @@ def teardown(neutron: Neutron, pod_id: str, router_id: str, central: Neutron) ->
         if bottom.get(GATEWAY):
             neutron.update("router", bottom["id"], {GATEWAY: {}})
         subnets = list(_interfaces(neutron, bottom["id"]))
-        for _, port_id in _interfaces(neutron, bottom["id"]).values():
+        for subnet_id, (address, port_id) in _interfaces(neutron, bottom["id"]).items():
+            drop_host_routes(neutron, subnet_id, address)
             neutron.action("router", bottom["id"], "remove_router_interface",
                            {"port_id": port_id})
         for subnet_id in subnets:  # central's gateway and pools back
@@ -399,12 +343,12 @@ def teardown(neutron: Neutron, pod_id: str, router_id: str, central: Neutron) ->
 
 def setup(pod_id: str, router_id: str) -> None:
     """Reconcile the bottom router of ``router_id`` in pod ``pod_id``; see the module."""
-    names = _region_names()
+    names = region_names()
     if pod_id not in names:
         LOG.info("pod %s is gone or central: no bottom router to set up", pod_id)
         return
     region = pod_obj.region_of(pod_id)
-    central, neutron = _central(), regions.neutron(pod_id)
+    central, neutron = central_neutron(), regions.neutron(pod_id)
     router = central.get("router", router_id)
     if router is None:
         teardown(neutron, pod_id, router_id, central)
@@ -434,34 +378,3 @@ def setup(pod_id: str, router_id: str) -> None:
             other_pod = next(k for k, v in names.items() if v == other)
             job_obj.create(project_id, "router_setup", {
                 "pod_id": other_pod, "router_id": router_id, "network_id": router_id})
-
-
-def configure_route(router_id: str) -> None:
-    """Give every bottom router of ``router_id`` its extra routes."""
-    central = _central()
-    router = central.get("router", router_id)
-    if router is None:
-        return  # router_setup removes its bottom routers
-    p = plan(central, router)
-    names = _region_names()
-    routed = {names[r["pod_id"]]: r for r in routing.of_top("router", router_id)
-              if r["pod_id"] in names}
-    held = bridge_addresses(_reserved(central, router_id))
-    bridge_ips = {region: ip for region, ip in held.items() if region in routed}
-    cidrs: dict[str, set[str]] = {}
-    for subnet in p.subnets:
-        for region in p.placed.get(subnet["network_id"], set()):
-            cidrs.setdefault(region, set()).add(subnet["cidr"])
-    errors = []
-    for region, found in sorted(routed.items()):
-        wanted = routes.extra_routes(region, cidrs, bridge_ips, p.exit_region) \
-            if p.local is None else []
-        try:
-            neutron = regions.neutron(found["pod_id"])
-            bottom = neutron.find("router", id=found["bottom_id"])
-            if bottom and not routes.same_routes(bottom[0].get("routes") or [], wanted):
-                neutron.update("router", found["bottom_id"], {"routes": wanted})
-        except RemoteError as exc:
-            errors.append(exc.message)
-    if errors:
-        raise Incomplete("; ".join(errors))

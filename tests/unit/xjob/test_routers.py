@@ -11,7 +11,7 @@ from tricircle.db import api as db_api
 from tricircle.db import models
 from tricircle.objects import job as job_obj
 from tricircle.objects import routing
-from tricircle.xjob import handlers, recycle, routers
+from tricircle.xjob import handlers, recycle, router_routes, routers
 from tricircle.xjob.registry import Job
 
 PROJECT = "demo"
@@ -97,7 +97,7 @@ def _pool_addresses(pools) -> set[str]:
 def _set_up():
     routers.setup("pod1", "r1")
     routers.setup("pod2", "r1")
-    routers.configure_route("r1")
+    router_routes.configure_route("r1")
 
 
 def test_each_region_gets_a_bottom_router_on_its_networks_and_the_bridge(lab):
@@ -138,7 +138,7 @@ def test_a_second_run_changes_nothing_and_queues_no_other_region(lab):
     for neutron in lab.values():
         neutron.calls.clear()
     routers.setup("pod1", "r1")
-    routers.configure_route("r1")
+    router_routes.configure_route("r1")
     changes = [call for neutron in lab.values() for call in neutron.calls]
     assert changes == []
     queued = {job["type"] for job in job_obj.get_all({}, 100, None)}
@@ -241,7 +241,7 @@ def test_a_region_no_longer_needed_loses_its_bottom_router_and_reservations(lab)
     central.objects["port"].pop("if-n2")
     central.objects["port"].pop("if-n3")
     routers.setup("pod2", "r1")
-    routers.configure_route("r1")
+    router_routes.configure_route("r1")
     assert lab["pod2"].objects["router"] == {}
     assert not [p for p in central.objects["port"].values()
                 if p.get("name", "").endswith("RegionTwo")]
