@@ -19,6 +19,7 @@ NETWORKS = {
     "n2": {"id": "n2", "availability_zone_hints": ["az2-unknown", "RegionTwo"]},
     "n3": {"id": "n3", "availability_zone_hints": []},
     "ext": {"id": "ext", "availability_zone_hints": ["RegionOne"], "router:external": True},
+    "v6": {"id": "v6", "availability_zone_hints": []},
 }
 
 
@@ -35,10 +36,11 @@ class Core:
         return NETWORKS[id_]
 
     def get_subnet(self, context, id_, fields=None):
-        return {"id": id_, "network_id": id_.removeprefix("s-")}
+        cidr = "2001:db8::/64" if id_ == "s-v6" else "10.0.0.0/24"
+        return {"id": id_, "network_id": id_.removeprefix("s-"), "cidr": cidr}
 
     def get_port(self, context, id_, fields=None):
-        return {"id": id_, "network_id": "n3"}
+        return {"id": id_, "network_id": "n3", "fixed_ips": [{"subnet_id": "s-n3"}]}
 
     def get_ports(self, context, filters=None, fields=None):
         return [p for p in self.ports
@@ -125,6 +127,37 @@ def test_an_external_network_cannot_be_an_interface(plugin):
             mock.patch.object(l3_router_plugin.L3RouterPlugin, "add_router_interface"):
         with pytest.raises(n_exc.BadRequest, match="external"):
             plugin.add_router_interface(mock.Mock(), "r1", {"subnet_id": "s-ext"})
+
+
+def test_an_ipv6_subnet_is_a_400_on_a_router_across_regions_but_not_on_a_local_one(
+        plugin, core, jobs):
+    with mock.patch.object(plugin, "get_router", return_value=_router()), \
+            mock.patch.object(l3_router_plugin.L3RouterPlugin, "add_router_interface") as add:
+        with pytest.raises(n_exc.BadRequest, match="only IPv4 subnets are routed"):
+            plugin.add_router_interface(mock.Mock(), "r1", {"subnet_id": "s-v6"})
+    add.assert_not_called()
+    with mock.patch.object(plugin, "get_router", return_value=_router("az1")), \
+            mock.patch.object(l3_router_plugin.L3RouterPlugin, "add_router_interface",
+                              return_value={"network_id": "v6", "port_id": "p"}) as add:
+        plugin.add_router_interface(mock.Mock(), "r1", {"subnet_id": "s-v6"})
+    add.assert_called_once()
+
+
+def test_user_routes_set_centrally_queue_configure_route(plugin, jobs):
+    routes = [{"destination": "192.0.2.0/24", "nexthop": "10.0.0.5"}]
+    with mock.patch.object(plugin, "get_router", return_value=dict(_router(), routes=[])), \
+            mock.patch.object(l3_router_plugin.L3RouterPlugin, "update_router",
+                              return_value=dict(_router(), routes=routes)):
+        plugin.update_router(mock.Mock(), "r1", {"router": {"routes": routes}})
+    assert [(job[0], job[2]) for job in jobs] == [("configure_route", {"router_id": "r1"})]
+
+
+def test_a_router_renamed_queues_nothing(plugin, jobs):
+    with mock.patch.object(plugin, "get_router", return_value=dict(_router(), routes=[])), \
+            mock.patch.object(l3_router_plugin.L3RouterPlugin, "update_router",
+                              return_value=dict(_router(), routes=[], name="new")):
+        plugin.update_router(mock.Mock(), "r1", {"router": {"name": "new"}})
+    assert jobs == []
 
 
 def test_a_gateway_queues_the_exit_region(plugin, jobs):

@@ -131,6 +131,11 @@ class TricircleL3Plugin(l3_router_plugin.L3RouterPlugin):
             old = (before.get(GATEWAY) or {}).get("network_id")
             new = (result.get(GATEWAY) or {}).get("network_id")
             self._queue(result, new or old, extra_networks=[old, new])
+        elif not routes.same_routes(before.get("routes") or [], result.get("routes") or []):
+            # The user's extra routes go to the bottom routers beside Tricircle's.
+            helper.queue("configure_route", result["project_id"], {"router_id": id},
+                         f"the bottom routers of {id} keep their old routes until the "
+                         "router's next change")
         return result
 
     @errors.central_errors
@@ -150,7 +155,9 @@ class TricircleL3Plugin(l3_router_plugin.L3RouterPlugin):
         network = self._interface_network(context, interface_info or {})
         zones = helper.zones()
         if network is not None:
-            error = routers.interface_error(router, network, zones)
+            error = routers.interface_error(router, network, zones) or \
+                routers.ip_version_error(router, self._interface_cidrs(
+                    context, interface_info or {}), zones)
             if error:
                 raise _bad_request(error)
         info = super().add_router_interface(context, router_id, interface_info)
@@ -273,6 +280,17 @@ class TricircleL3Plugin(l3_router_plugin.L3RouterPlugin):
         except (n_exc.NotFound, TypeError):
             return None
         return None
+
+    @staticmethod
+    def _interface_cidrs(context, interface_info: dict) -> list[str]:
+        """The CIDRs of the subnets an interface request names (a subnet, or a port's)."""
+        core = _core()
+        if interface_info.get("subnet_id"):
+            ids = [interface_info["subnet_id"]]
+        else:
+            port = core.get_port(context, interface_info["port_id"])
+            ids = [ip["subnet_id"] for ip in port["fixed_ips"]]
+        return [core.get_subnet(context, subnet_id)["cidr"] for subnet_id in ids]
 
     @staticmethod
     def _check_gateway(router: dict, gateway) -> None:

@@ -63,3 +63,43 @@ def test_route_lists_compare_by_content():
     one = [{"destination": "a", "nexthop": "x"}, {"destination": "b", "nexthop": "y"}]
     assert routes.same_routes(one, one[::-1])
     assert not routes.same_routes(one, one[:1])
+
+
+PLACED = {"10.1.0.0/24": {"RegionOne"}, "10.2.0.0/24": {"RegionTwo"},
+          "10.3.0.0/24": {"RegionOne", "RegionTwo"}}
+BRIDGE_IPS = {"RegionOne": "100.0.0.2", "RegionTwo": "100.0.0.3"}
+
+
+def test_a_users_route_goes_as_it_is_where_its_nexthop_lives_and_over_the_bridge_elsewhere():
+    route = [{"destination": "192.0.2.0/24", "nexthop": "10.1.0.50"}]
+    assert routes.user_routes("RegionOne", route, PLACED, BRIDGE_IPS) == route
+    assert routes.user_routes("RegionTwo", route, PLACED, BRIDGE_IPS) == [
+        {"destination": "192.0.2.0/24", "nexthop": "100.0.0.2"}]
+
+
+def test_a_users_route_via_a_stretched_subnet_goes_as_it_is_in_every_region_holding_it():
+    route = [{"destination": "192.0.2.0/24", "nexthop": "10.3.0.9"}]
+    for region in BRIDGE_IPS:
+        assert routes.user_routes(region, route, PLACED, BRIDGE_IPS) == route
+
+
+def test_a_users_route_via_no_subnet_of_the_router_is_left_out():
+    route = [{"destination": "192.0.2.0/24", "nexthop": "172.16.0.1"}]
+    assert routes.user_routes("RegionOne", route, PLACED, BRIDGE_IPS) == []
+
+
+def test_a_users_route_wins_over_tricircles_for_its_destination_and_the_rest_stays():
+    own = [{"destination": "10.2.0.0/24", "nexthop": "100.0.0.3"},
+           {"destination": "0.0.0.0/0", "nexthop": "100.0.0.3"}]
+    user = [{"destination": "0.0.0.0/0", "nexthop": "10.1.0.50"}]
+    assert routes.merge_routes(own, user) == [
+        {"destination": "0.0.0.0/0", "nexthop": "10.1.0.50"},
+        {"destination": "10.2.0.0/24", "nexthop": "100.0.0.3"}]
+
+
+def test_host_routes_send_other_regions_subnets_to_the_router_and_keep_centrals():
+    central = [{"destination": "198.51.100.0/24", "nexthop": "10.1.0.254"}]
+    stale = [{"destination": "10.9.0.0/24", "nexthop": "10.1.0.7"}]
+    assert routes.host_routes(central + stale, "10.1.0.7", "10.1.0.0/24",
+                              ["10.2.0.0/24", "10.1.0.0/24", "2001:db8::/64"]) == central + [
+        {"destination": "10.2.0.0/24", "nexthop": "10.1.0.7"}]

@@ -270,3 +270,57 @@ def test_resource_recycle_empties_an_orphaned_bottom_router_before_deleting_it(l
     assert lab["pod1"].objects["router"] == {} and lab["pod2"].objects["router"] == {}
     assert lab["pod1"].objects["floatingip"] == {}
     assert routing.of_top("router", "r1") == []
+
+
+def test_a_users_route_reaches_the_region_of_its_nexthop_and_the_others_over_the_bridge(lab):
+    central = lab["pod0"]
+    user = {"destination": "192.0.2.0/24", "nexthop": "10.1.0.50"}
+    central.objects["router"]["r1"]["routes"] = [user]
+    _set_up()
+    bridge_one = _reserved(central, "tricircle-bridge-RegionOne")
+    bridge_two = _reserved(central, "tricircle-bridge-RegionTwo")
+    assert _bottom(lab["pod1"])["routes"] == [
+        {"destination": "10.2.0.0/24", "nexthop": bridge_two}, user]
+    assert _bottom(lab["pod2"])["routes"] == [
+        {"destination": "10.1.0.0/24", "nexthop": bridge_one},
+        {"destination": "192.0.2.0/24", "nexthop": bridge_one}]
+    # Removed centrally: it goes, Tricircle's routes stay.
+    central.objects["router"]["r1"]["routes"] = []
+    router_routes.configure_route("r1")
+    assert _bottom(lab["pod1"])["routes"] == [{"destination": "10.2.0.0/24",
+                                                "nexthop": bridge_two}]
+    assert _bottom(lab["pod2"])["routes"] == [{"destination": "10.1.0.0/24",
+                                                "nexthop": bridge_one}]
+
+
+def test_a_local_router_gets_the_users_routes_as_they_are(lab):
+    central = lab["pod0"]
+    central.objects["router"]["r1"]["availability_zone_hints"] = ["az1"]
+    central.objects["router"]["r1"]["routes"] = [
+        {"destination": "192.0.2.0/24", "nexthop": "10.1.0.50"}]
+    central.objects["port"].pop("if-n2")
+    _set_up()
+    assert _bottom(lab["pod1"])["routes"] == [
+        {"destination": "192.0.2.0/24", "nexthop": "10.1.0.50"}]
+
+
+def test_a_router_off_a_subnets_gateway_gives_its_copy_host_routes_to_the_other_regions(lab):
+    """n1's exit is another router (at 10.1.0.1): the router across regions sits on it
+    at a port, and RegionOne's copy routes RegionTwo's subnet to that port."""
+    central = lab["pod0"]
+    central.objects["port"]["if-n1"]["fixed_ips"][0]["ip_address"] = "10.1.0.7"
+    own = {"destination": "198.51.100.0/24", "nexthop": "10.1.0.254"}
+    lab["pod1"].objects["subnet"]["s-n1"]["host_routes"] = [own]
+    _set_up()
+    assert _interfaces(lab["pod1"])["s-n1"] == "10.1.0.7"
+    copy = lab["pod1"].objects["subnet"]["s-n1"]
+    assert copy["gateway_ip"] == "10.1.0.1"
+    assert copy["host_routes"] == [own, {"destination": "10.2.0.0/24", "nexthop": "10.1.0.7"}]
+    # Subnets at their gateway (n2 here, the stretched n3 everywhere) get none.
+    assert not lab["pod2"].objects["subnet"]["s-n2"].get("host_routes")
+    assert not lab["pod1"].objects["subnet"]["s-n3"].get("host_routes")
+    # The interface removed centrally: its host routes go with it, central's stay.
+    central.objects["port"].pop("if-n1")
+    routers.setup("pod1", "r1")
+    router_routes.configure_route("r1")
+    assert lab["pod1"].objects["subnet"]["s-n1"]["host_routes"] == [own]
