@@ -202,6 +202,31 @@ def test_binding_updates_are_forwarded_to_the_top_port(plugin, neutrons):
                                    {"binding:host_id": "nova-r1-compute", "device_id": "vm-1"})
 
 
+def test_a_port_made_centrally_learns_its_region_when_bound_here(plugin, neutrons):
+    """server create --port: the top port has no region until this region binds it,
+    and then gets one without ``origin``, so central stays its owner."""
+    plugin._central_networks[NET] = True
+    top = dict(CENTRAL_PORT, **{"binding:profile": {}})
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
+                           return_value={"id": PORT, "network_id": NET}), \
+            mock.patch.object(neutrons, "get", return_value=top), \
+            mock.patch.object(neutrons, "update") as update:
+        plugin.update_port(mock.Mock(), PORT, {"port": {"binding:host_id": "nova-r1"}})
+    update.assert_called_once_with("CentralRegion", "port", PORT, {
+        "binding:host_id": "nova-r1", "binding:profile": {"region": "RegionOne"}})
+
+
+def test_a_port_made_here_keeps_its_profile_when_bound(plugin, neutrons):
+    plugin._central_networks[NET] = True
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
+                           return_value={"id": PORT, "network_id": NET}), \
+            mock.patch.object(neutrons, "get", return_value=CENTRAL_PORT), \
+            mock.patch.object(neutrons, "update") as update:
+        plugin.update_port(mock.Mock(), PORT, {"port": {"binding:host_id": "nova-r1"}})
+    update.assert_called_once_with("CentralRegion", "port", PORT,
+                                   {"binding:host_id": "nova-r1"})
+
+
 def _regroup(plugin, neutrons, now: list[str], requested: list[str],
              mapped: tuple) -> mock.Mock:
     """Set the groups of a port holding ``now``; ``mapped``: what _port_groups answers."""

@@ -30,10 +30,13 @@ NETWORK_KEYS = ("id", "name", "description", "admin_state_up", "shared", "projec
 SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", "ip_version",
                "gateway_ip", "allocation_pools", "enable_dhcp", "dns_nameservers",
                "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
+# What a port's behaviour in its region depends on, beyond its addresses.
+PORT_BEHAVIOUR_KEYS = ("allowed_address_pairs", "port_security_enabled", "extra_dhcp_opts",
+                       "binding:vnic_type")
 PORT_KEYS = ("id", "name", "description", "network_id", "project_id", "mac_address",
-             "admin_state_up", "device_id", "device_owner")
+             "admin_state_up", "device_id", "device_owner") + PORT_BEHAVIOUR_KEYS
 CENTRAL_PORT_KEYS = ("network_id", "name", "description", "admin_state_up", "device_id",
-                     "device_owner")
+                     "device_owner") + PORT_BEHAVIOUR_KEYS
 # What a region learns about its port that central Neutron should show too.
 FORWARDED_UPDATES = ("name", "description", "admin_state_up", "device_id", "device_owner",
                      "binding:host_id")
@@ -66,9 +69,13 @@ def fixed_ips(port: Mapping) -> list[dict]:
 
 
 def port_body(top: Mapping) -> dict:
-    """The bottom copy of central port ``top``: same id, MAC and IPs (groups apart)."""
+    """The bottom copy of central port ``top``: same id, MAC and IPs (groups apart),
+    address pairs, port security, extra DHCP options and VNIC type."""
     body = {key: top[key] for key in PORT_KEYS if top.get(key) is not None}
     body["fixed_ips"] = fixed_ips(top)
+    if "extra_dhcp_opts" in body:  # central answers with each option's port id too
+        body["extra_dhcp_opts"] = [{k: v for k, v in opt.items() if k != "port_id"}
+                                   for opt in body["extra_dhcp_opts"]]
     return body
 
 
@@ -95,6 +102,18 @@ def central_port_body(requested: Mapping, region: str,
 def forwarded_updates(changes: Mapping) -> dict:
     """The part of a region's port update that its central port should get too."""
     return {key: value for key, value in changes.items() if key in FORWARDED_UPDATES}
+
+
+def region_profile(top: Mapping, region: str) -> dict | None:
+    """The ``binding:profile`` to give central port ``top`` when ``region`` binds it, or
+    None when it names its region already: a port made centrally (``server create
+    --port``) learns where it lives, without ``origin`` (central stays its owner)."""
+    profile = dict(top.get(PROFILE) or {})
+    if profile.get(REGION_KEY) == region:
+        return None
+    profile[REGION_KEY] = region
+    profile.pop(ORIGIN_KEY, None)
+    return profile
 
 
 # --- central ports and their regions ---------------------------------------------------

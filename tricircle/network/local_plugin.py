@@ -184,11 +184,21 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         if changes and not bottom.is_shadow(result) \
                 and self._is_central_network(result["network_id"]):
             try:
+                if body.get("binding:host_id"):
+                    changes.update(self._region_profile(id))
                 helper.central().update("port", id, changes)
             except RemoteError as exc:
                 # The port works here; central shows the old values until the next change.
                 LOG.warning("Port %s: top port not updated: %s", id, exc)
         return result
+
+    @staticmethod
+    def _region_profile(port_id: str) -> dict:
+        """A binding here of a port made centrally: its top port learns this region
+        (central queues its shadows and routers by it)."""
+        top = helper.central().get("port", port_id)
+        profile = bottom.region_profile(top, helper.local_region()) if top else None
+        return {bottom.PROFILE: profile} if profile is not None else {}
 
     def _regrouped_port(self, context, port_id: str, body: dict) -> dict | None:
         """The port, if ``body`` sets the security groups of a port of a central network."""

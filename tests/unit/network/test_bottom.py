@@ -47,6 +47,29 @@ def test_port_copy_keeps_id_mac_and_ips_and_leaves_groups_and_profile_out():
     assert "security_groups" not in body and "binding:profile" not in body
 
 
+def test_port_copy_keeps_address_pairs_port_security_dhcp_options_and_vnic_type():
+    top = dict(CENTRAL_PORT, port_security_enabled=False, security_groups=[],
+               allowed_address_pairs=[{"ip_address": "10.0.0.99",
+                                       "mac_address": "fa:16:3e:00:00:01"}],
+               extra_dhcp_opts=[{"opt_name": "mtu", "opt_value": "1400", "ip_version": 4,
+                                 "port_id": PORT}],
+               **{"binding:vnic_type": "direct"})
+    body = bottom.port_body(top)
+    assert body["port_security_enabled"] is False
+    assert body["allowed_address_pairs"] == top["allowed_address_pairs"]
+    assert body["extra_dhcp_opts"] == [{"opt_name": "mtu", "opt_value": "1400",
+                                        "ip_version": 4}]
+    assert body["binding:vnic_type"] == "direct"
+
+
+def test_a_port_made_centrally_gets_the_binding_region_and_one_made_here_keeps_its_own():
+    assert bottom.region_profile({"binding:profile": {}}, "RegionTwo") == {
+        "region": "RegionTwo"}
+    assert bottom.region_profile(CENTRAL_PORT, "RegionOne") is None
+    # Bound in another region than the one that made it: that region, central's port now.
+    assert bottom.region_profile(CENTRAL_PORT, "RegionTwo") == {"region": "RegionTwo"}
+
+
 # --- what central Neutron is asked for ----------------------------------------------------
 
 def test_central_port_body_leaves_out_unset_attributes_and_records_the_region():
