@@ -104,6 +104,8 @@ class AsyncJob(Base):
                          name="uniq_async_jobs0type0status0resource_id0extra_id"),
         Index("async_jobs_project_id_idx", "project_id"),
         Index("async_jobs_timestamp_idx", "timestamp"),
+        # The order workers claim in (see tricircle.xjob.jobs.claim_due).
+        Index("async_jobs_status_timestamp_idx", "status", "timestamp"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

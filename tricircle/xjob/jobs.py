@@ -6,6 +6,12 @@ Locking rests on two things every supported database does the same way:
   status = 'NEW' AND attempts = :seen``. Row locks (MariaDB, PostgreSQL) or the
   database write lock (SQLite) make concurrent claims of the same job run one
   after the other; the later one finds the status changed and updates no row.
+- The worker loop claims a batch at once (``claim_due``): one transaction
+  selects the due jobs ``FOR UPDATE SKIP LOCKED`` and marks them RUNNING, so
+  workers scanning at the same moment each lock different jobs instead of all
+  racing for the oldest ones (MariaDB 10.6+, PostgreSQL; SQLite has one writer
+  at a time anyway, and older MariaDB/MySQL lock without skipping: correct,
+  only slower).
 - RUNNING jobs carry the fixed extra_id, so UNIQUE(type, status, resource_id,
   extra_id) allows one RUNNING job per (type, resource): claiming a second one
   fails with a duplicate-key error and is simply not won.
@@ -61,17 +67,21 @@ class Claimed:
     attempts: int  # the job's attempts after the claim: identifies this run
 
 
+def _due_query(job_types: tuple[str, ...], limit: int) -> sa.Select:
+    """Up to ``limit`` NEW jobs of ``job_types`` due now, oldest first."""
+    return (sa.select(AsyncJob.id, AsyncJob.type, AsyncJob.project_id,
+                      AsyncJob.resource_id, AsyncJob.attempts)
+            .where(AsyncJob.status == constants.JOB_NEW, AsyncJob.type.in_(job_types),
+                   AsyncJob.timestamp <= models.utcnow())
+            .order_by(AsyncJob.timestamp, AsyncJob.id).limit(limit))
+
+
 @db_api.reader
 def due(session: Session, job_types: tuple[str, ...], limit: int) -> list[tuple[str, int]]:
     """(id, attempts) of up to ``limit`` NEW jobs of ``job_types`` due now, oldest first."""
     if not job_types or limit <= 0:
         return []
-    rows = session.execute(
-        sa.select(AsyncJob.id, AsyncJob.attempts)
-        .where(AsyncJob.status == constants.JOB_NEW, AsyncJob.type.in_(job_types),
-               AsyncJob.timestamp <= models.utcnow())
-        .order_by(AsyncJob.timestamp, AsyncJob.id).limit(limit))
-    return [(row.id, row.attempts) for row in rows]
+    return [(row.id, row.attempts) for row in session.execute(_due_query(job_types, limit))]
 
 
 @db_api.reader
@@ -100,6 +110,73 @@ def _mark_running(session: Session, job_id: str, seen_attempts: int) -> AsyncJob
                 attempts=seen_attempts + 1, timestamp=models.utcnow())
         .execution_options(synchronize_session=False)).rowcount == 1
     return session.get(AsyncJob, job_id) if won else None
+
+
+def _skip_locked(dialect: sa.engine.Dialect) -> bool:
+    """Whether the database understands ``SKIP LOCKED`` (and needs it)."""
+    if dialect.name == "postgresql":
+        return True
+    if dialect.name == "mysql":
+        version = dialect.server_version_info or (0,)
+        return version >= ((10, 6) if getattr(dialect, "is_mariadb", False) else (8, 0))
+    return False  # SQLite: a writer holds the whole database; nothing to skip
+
+
+def _mark_batch(session: Session, rows: list) -> None:
+    """NEW -> RUNNING for ``rows`` (locked by us); raises DBDuplicateEntry when the
+    same work of one of them is RUNNING elsewhere."""
+    for attempts in {row.attempts for row in rows}:
+        session.execute(
+            sa.update(AsyncJob)
+            .where(AsyncJob.id.in_([row.id for row in rows if row.attempts == attempts]),
+                   AsyncJob.status == constants.JOB_NEW)
+            .values(status=constants.JOB_RUNNING, extra_id=SINGLETON,
+                    attempts=attempts + 1, timestamp=models.utcnow())
+            .execution_options(synchronize_session=False))
+
+
+def _mark_each(session: Session, rows: list) -> list:
+    """The slow path: one savepoint per job, leaving out those whose work runs."""
+    won = []
+    for row in rows:
+        try:
+            with session.begin_nested():
+                _mark_batch(session, [row])
+            won.append(row)
+        except db_exc.DBDuplicateEntry:
+            continue  # the same (type, resource) is RUNNING: it waits its turn
+    return won
+
+
+@db_api.writer
+def _claim_batch(session: Session, job_types: tuple[str, ...], limit: int) -> list:
+    query = _due_query(job_types, limit)
+    if session.bind.dialect.name != "sqlite":
+        query = query.with_for_update(skip_locked=_skip_locked(session.bind.dialect))
+    rows = list(session.execute(query))
+    if not rows:
+        return []
+    try:
+        with session.begin_nested():
+            _mark_batch(session, rows)
+        return rows
+    except db_exc.DBDuplicateEntry:
+        return _mark_each(session, rows)
+
+
+def claim_due(job_types: tuple[str, ...], limit: int) -> list[Claimed]:
+    """Take up to ``limit`` due NEW jobs of ``job_types``, oldest first, in one
+    transaction; jobs other workers are claiming at the same time are skipped."""
+    if not job_types or limit <= 0:
+        return []
+    try:
+        rows = _claim_batch(job_types, limit)
+    except (db_exc.DBError, *BUSY_ERRORS) as exc:  # busy or unreachable: next scan
+        LOG.debug("claim of due jobs not won: %s", exc)
+        return []
+    return [Claimed(Job(id=row.id, type=row.type, project_id=row.project_id,
+                        resource=job_obj.resource_of(row.type, row.resource_id),
+                        attempts=row.attempts + 1), row.attempts + 1) for row in rows]
 
 
 def claim(job_id: str, seen_attempts: int) -> Claimed | None:

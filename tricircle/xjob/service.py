@@ -137,19 +137,14 @@ class Worker:
         free = self.conf.xjob.threads - len(self._running)
         if free <= 0 or self._stopping.is_set():
             return 0
-        started = 0
-        # Look at more jobs than free threads: other workers win some of them.
-        for job_id, attempts in jobs.due(self.handlers.types(), free * 4):
-            if started == free:
-                break
-            claimed = jobs.claim(job_id, attempts)
-            if claimed is None:
-                continue
+        # One transaction claims them all; jobs other workers are claiming
+        # meanwhile are skipped rather than fought over (see jobs.claim_due).
+        claimed_now = jobs.claim_due(self.handlers.types(), free)
+        for claimed in claimed_now:
             with self._lock:
                 self._running[claimed.job.id] = claimed
             self._executor.submit(self._run_job, claimed)
-            started += 1
-        return started
+        return len(claimed_now)
 
     def _heartbeat(self) -> None:
         with self._lock:

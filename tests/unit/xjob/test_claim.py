@@ -130,3 +130,42 @@ def test_the_loop_knows_when_the_next_retry_is_due(db):
     jobs.fail(jobs.claim(job["id"], 0), "boom", retry_in=30)
     assert 25 < jobs.seconds_to_next_due(PORT_DELETE) <= 30
     assert jobs.seconds_to_next_due(("trunk_sync",)) is None
+
+
+def test_a_batch_claim_takes_the_oldest_due_jobs_up_to_the_limit(db):
+    queued = [_new(f"port-{i}")["id"] for i in range(5)]
+    for age, job_id in enumerate(reversed(queued)):
+        _age(job_id, 10 + age)  # the first queued is the oldest
+    claimed = jobs.claim_due(PORT_DELETE, 3)
+    assert [run.job.id for run in claimed] == queued[:3]
+    assert all(run.attempts == 1 and run.job.attempts == 1 for run in claimed)
+    assert claimed[0].job.resource == {"pod_id": "pod-1", "port_id": "port-0"}
+    assert [_row(job_id)[0] for job_id in queued] == ["RUNNING"] * 3 + ["NEW"] * 2
+    assert [run.job.id for run in jobs.claim_due(PORT_DELETE, 10)] == queued[3:]
+    assert jobs.claim_due(PORT_DELETE, 10) == []
+
+
+def test_a_batch_claim_leaves_out_work_that_runs_and_jobs_backing_off(db):
+    _new("busy")
+    running = jobs.claim_due(PORT_DELETE, 1)[0]
+    again = _new("busy")  # the same work queued again while it runs
+    free = _new("free")
+    waiting = _new("later")
+    jobs.fail(jobs.claim(waiting["id"], 0), "boom", retry_in=60)
+    assert [run.job.id for run in jobs.claim_due(PORT_DELETE, 10)] == [free["id"]]
+    assert _row(again["id"])[0] == "NEW"
+    assert jobs.succeed(running)
+    claimed = jobs.claim_due(PORT_DELETE, 10)
+    assert [run.job.id for run in claimed] == [again["id"]]
+
+
+def test_a_job_claimed_in_a_batch_is_finished_and_requeued_like_any_run(db):
+    _new()
+    run = jobs.claim_due(PORT_DELETE, 1)[0]
+    _age(run.job.id, 120)
+    assert jobs.requeue_abandoned(expire=60) == [run.job.id]
+    second = jobs.claim_due(PORT_DELETE, 1)[0]
+    assert second.attempts == 2
+    assert not jobs.succeed(run)  # the run that was taken from its worker
+    assert jobs.succeed(second)
+    assert _logged() == [run.job.id]
