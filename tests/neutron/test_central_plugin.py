@@ -148,3 +148,25 @@ def test_keystone_down_is_a_503_naming_it_when_zones_are_checked(plugin):
     with mock.patch.object(helper, "zones", side_effect=down):
         with pytest.raises(n_exc.ServiceUnavailable, match="Keystone is unavailable"):
             plugin.validate_availability_zones(mock.Mock(), "network", ["RegionOne"])
+
+
+def test_a_network_or_subnet_updated_centrally_queues_each_copys_update(plugin, admin_api,
+                                                                          neutrons):
+    admin_api.routings = [
+        {"top_id": "net-1", "resource_type": "network", "pod_id": "pod1",
+         "region_name": "RegionOne"},
+        {"top_id": "net-1", "resource_type": "network", "pod_id": "pod2",
+         "region_name": "RegionTwo"},
+        {"top_id": "sub-1", "resource_type": "subnet", "pod_id": "pod2",
+         "region_name": "RegionTwo"}]
+    with mock.patch.multiple(ml2_plugin.Ml2Plugin,
+                             update_network=mock.Mock(return_value={"project_id": "demo"}),
+                             update_subnet=mock.Mock(return_value={"project_id": "demo"})), \
+            mock.patch.object(neutrons, "update") as update:
+        plugin.update_network(mock.Mock(), "net-1", {"network": {"name": "new"}})
+        plugin.update_subnet(mock.Mock(), "sub-1", {"subnet": {"enable_dhcp": False}})
+    update.assert_not_called()  # never a region in central's request
+    assert admin_api.jobs == [
+        ("update_network", "demo", {"pod_id": "pod1", "network_id": "net-1"}),
+        ("update_network", "demo", {"pod_id": "pod2", "network_id": "net-1"}),
+        ("subnet_update", "demo", {"pod_id": "pod2", "subnet_id": "sub-1"})]

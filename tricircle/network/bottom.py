@@ -19,6 +19,7 @@ import enum
 from collections.abc import Callable, Mapping
 
 from tricircle.common import constants
+from tricircle.network import routes
 
 PROFILE = "binding:profile"
 REGION_KEY, ORIGIN_KEY, ORIGIN_LOCAL = "region", "origin", "local"
@@ -26,7 +27,10 @@ SECURITY_GROUPS = "security_groups"
 PROVIDER_KEYS = ("provider:network_type", "provider:physical_network",
                  "provider:segmentation_id")
 NETWORK_KEYS = ("id", "name", "description", "admin_state_up", "shared", "project_id",
-                "port_security_enabled", "router:external") + PROVIDER_KEYS
+                "port_security_enabled", "router:external", "mtu") + PROVIDER_KEYS
+# What a copy takes again when central changes it (update_network, subnet_update jobs).
+NETWORK_UPDATES = ("name", "description", "admin_state_up", "mtu", "port_security_enabled")
+SUBNET_UPDATES = ("name", "description", "enable_dhcp", "dns_nameservers")
 SUBNET_KEYS = ("id", "name", "description", "network_id", "project_id", "cidr", "ip_version",
                "gateway_ip", "allocation_pools", "enable_dhcp", "dns_nameservers",
                "host_routes", "ipv6_ra_mode", "ipv6_address_mode")
@@ -61,6 +65,50 @@ def network_body(top: Mapping) -> dict:
 def subnet_body(top: Mapping) -> dict:
     """The bottom copy of central subnet ``top`` (CIDR, gateway, pools, DHCP, DNS, routes)."""
     return {key: top[key] for key in SUBNET_KEYS if key in top}
+
+
+def network_changes(top: Mapping, copy: Mapping) -> dict:
+    """What the bottom ``copy`` of central network ``top`` must change to follow it."""
+    return {key: top[key] for key in NETWORK_UPDATES
+            if top.get(key) is not None and top[key] != copy.get(key)}
+
+
+def _route_pairs(host_routes) -> set[tuple[str, str]]:
+    return {(r["destination"], r["nexthop"]) for r in host_routes or []}
+
+
+def subnet_changes(top: Mapping, copy: Mapping, region: str, gateways: Mapping[str, str],
+                   router_hops: set[str]) -> dict:
+    """What the bottom ``copy`` (in ``region``) of central subnet ``top`` must change.
+
+    ``gateways``: region -> the gateway IP central reserved there when a router
+    across regions stretches the subnet (the region's copy uses its own as its
+    gateway, and every region's pools leave them all out); ``router_hops``:
+    addresses of routers' interfaces on the subnet off its gateway, whose host
+    routes on the copy are Tricircle's (tricircle.xjob.router_routes) and stay
+    beside central's.
+    """
+    wanted: dict = {key: top[key] for key in SUBNET_UPDATES if key in top}
+    wanted["gateway_ip"] = gateways.get(region) or top.get("gateway_ip")
+    wanted["allocation_pools"] = routes.pools_without(top.get("allocation_pools") or [],
+                                                      gateways.values())
+    central_routes = _route_pairs(top.get("host_routes"))
+    kept = _route_pairs(copy.get("host_routes")) - central_routes
+    hops = sorted(central_routes) + sorted(
+        (dest, hop) for dest, hop in kept if hop in router_hops)
+    wanted["host_routes"] = [{"destination": d, "nexthop": n} for d, n in hops]
+    changes = {}
+    for key, value in wanted.items():
+        current = copy.get(key)
+        if key == "host_routes":
+            same = _route_pairs(current) == _route_pairs(value)
+        elif key == "allocation_pools":
+            same = routes.pools_without(current or [], []) == value
+        else:
+            same = current == value
+        if not same:
+            changes[key] = value
+    return changes
 
 
 def fixed_ips(port: Mapping) -> list[dict]:

@@ -18,6 +18,9 @@ IPs (central IPAM) and MACs. On top of ML2 it:
   a VM port on a VxLAN network is bound, unbound or deleted: the local plugin
   copies ``binding:host_id`` to the port's top port, so central Neutron is
   where every region's bindings meet (see tricircle.xjob.shadow);
+- queues xjob's ``update_network`` / ``subnet_update`` (pod, id) for each
+  region holding a copy when a network or subnet is updated here: the copies
+  follow (see tricircle.xjob.updates);
 - queues xjob's ``port_update`` when a port's security groups change here:
   xjob gives the port's bottom copies the new groups (the local plugin
   forwards a change made in a region here, and never forwards back what
@@ -47,6 +50,7 @@ from neutron_lib.exceptions import availability_zone as az_exc
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from tricircle.common.neutron import RemoteError
 from tricircle.network import bottom, central_l3, errors, helper, routers
 from tricircle.network.bottom import SECURITY_GROUPS, port_region
 
@@ -84,6 +88,16 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
             if not given[routers.HINTS]:
                 network = {"network": dict(body, availability_zone_hints=[region])}
         return super().create_network(context, network)
+
+    def update_network(self, context, id, network):
+        result = super().update_network(context, id, network)
+        self._queue_copies("update_network", "network", id, result["project_id"])
+        return result
+
+    def update_subnet(self, context, id, subnet):
+        result = super().update_subnet(context, id, subnet)
+        self._queue_copies("subnet_update", "subnet", id, result["project_id"])
+        return result
 
     def delete_network(self, context, id):
         network = self.get_network(context, id)
@@ -178,6 +192,21 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         for router_id in central_l3.routers_of_network(port["network_id"]):
             central_l3.queue_setup(port["project_id"], router_id, port["network_id"],
                                    {region})
+
+    @staticmethod
+    def _queue_copies(job_type: str, resource_type: str, top_id: str, project_id: str) -> None:
+        """Ask xjob to bring each region's copy of ``top_id`` in line with central's."""
+        try:
+            pods = sorted({r["pod_id"] for r in helper.routings(top_id, resource_type)
+                           if r["region_name"]})
+        except RemoteError as exc:
+            LOG.error("The copies of %s %s do not follow its change: %s", resource_type,
+                      top_id, exc)
+            return
+        for pod_id in pods:
+            helper.queue(job_type, project_id, {"pod_id": pod_id, f"{resource_type}_id": top_id},
+                         f"the copy of {resource_type} {top_id} in pod {pod_id} keeps its "
+                         "old fields until the next change")
 
     @staticmethod
     def _queue_bottom_delete(resource_type: str, top_id: str, project_id: str) -> None:

@@ -175,3 +175,46 @@ def test_the_verdict_asks_no_lookup_it_does_not_need():
     zones.assert_not_called()  # neither for an absent network nor a hidden one
     bottom.network_verdict(CENTRAL_NET, None, "RegionOne", zones, holders)
     holders.assert_not_called()  # routings matter for local networks only
+
+
+# --- copies following central's later changes ---------------------------------------------
+
+def test_a_network_copy_takes_centrals_new_name_admin_state_and_mtu_only():
+    copy = {"name": "old", "admin_state_up": True, "mtu": 1450, "shared": False}
+    top = {"name": "new", "admin_state_up": False, "mtu": 1400, "shared": True,
+           "port_security_enabled": None}
+    assert bottom.network_changes(top, copy) == {"name": "new", "admin_state_up": False,
+                                                 "mtu": 1400}
+    assert bottom.network_changes(copy, copy) == {}
+
+
+def _subnet(**fields):
+    return dict({"name": "s", "description": "", "enable_dhcp": True, "dns_nameservers": [],
+                 "gateway_ip": "10.0.0.1", "host_routes": [],
+                 "allocation_pools": [{"start": "10.0.0.2", "end": "10.0.0.254"}]}, **fields)
+
+
+def test_a_subnet_copy_takes_centrals_dhcp_dns_pools_and_host_routes():
+    route = {"destination": "192.0.2.0/24", "nexthop": "10.0.0.254"}
+    top = _subnet(enable_dhcp=False, dns_nameservers=["10.0.0.53"], host_routes=[route],
+                  allocation_pools=[{"start": "10.0.0.10", "end": "10.0.0.99"}])
+    assert bottom.subnet_changes(top, _subnet(), "RegionOne", {}, set()) == {
+        "enable_dhcp": False, "dns_nameservers": ["10.0.0.53"], "host_routes": [route],
+        "allocation_pools": [{"start": "10.0.0.10", "end": "10.0.0.99"}]}
+    assert bottom.subnet_changes(top, dict(top), "RegionOne", {}, set()) == {}
+
+
+def test_a_subnet_copy_keeps_what_routers_across_regions_set_on_it():
+    """A stretched subnet's copy keeps its region's gateway and pools without the
+    reserved gateways; host routes via a router's port stay beside central's."""
+    gateways = {"RegionOne": "10.0.0.200", "RegionTwo": "10.0.0.201"}
+    tricircle_route = {"destination": "10.9.0.0/24", "nexthop": "10.0.0.7"}
+    copy = _subnet(gateway_ip="10.0.0.200", host_routes=[tricircle_route],
+                   allocation_pools=[{"start": "10.0.0.2", "end": "10.0.0.199"},
+                                     {"start": "10.0.0.202", "end": "10.0.0.254"}])
+    assert bottom.subnet_changes(_subnet(), copy, "RegionOne", gateways, {"10.0.0.7"}) == {}
+    assert bottom.subnet_changes(_subnet(name="new"), copy, "RegionOne", gateways,
+                                 {"10.0.0.7"}) == {"name": "new"}
+    # A host route whose router went is not kept.
+    assert bottom.subnet_changes(_subnet(), copy, "RegionOne", gateways, set()) == {
+        "host_routes": []}
