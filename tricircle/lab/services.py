@@ -199,7 +199,7 @@ def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
     conf = ctx.render("neutron.conf", etc / "neutron.conf", name=name, region=region_name,
                       etc=etc, data=data, port=port,
                       core_plugin=plugins or "ml2",
-                      service_plugins=_l3_plugin(central) if plugins else "router",
+                      service_plugins=_service_plugins(central, bool(plugins)),
                       extra=_tricircle_sections(ctx, region_name) if plugins else "",
                       notify_nova=str(notify_nova).lower(),
                       transport_url=infra.transport_url(ctx.layout, vhost),
@@ -248,6 +248,16 @@ def _l3_plugin(central: bool) -> str:
     for other regions' ports (local)."""
     role = "central" if central else "local"
     return f"tricircle.network.{role}_l3.TricircleL3Plugin"
+
+
+# QoS, trunks and SFC in every Neutron (#13); the lab's bind-all driver brings
+# the QoS and trunk drivers of its ports (lab/plugins).
+SERVICE_PLUGINS = ("qos", "trunk", "flow_classifier", "sfc")
+
+
+def _service_plugins(central: bool, tricircle: bool) -> str:
+    l3 = _l3_plugin(central) if tricircle else "router"
+    return ",".join((l3,) + SERVICE_PLUGINS)
 
 
 def _tricircle_sections(ctx: Context, region_name: str) -> str:
