@@ -96,3 +96,22 @@ def global_sync(job: Job) -> None:
     # Imported here: this handler is appended below the import block other handlers share.
     from tricircle.xjob import global_sync as sync_module
     sync_module.sync(job.resource["resource_type"], job.resource["name"])
+
+
+@handler("update_network")
+def update_network(job: Job) -> None:
+    """Give pod ``pod_id``'s copy of central network ``network_id`` central's fields
+    (see tricircle.xjob.updates)."""
+    from tricircle.xjob import updates  # appended below the shared imports, like global_sync
+    updates.update_network(job.resource["pod_id"], job.resource["network_id"])
+
+
+@handler("subnet_update")
+def subnet_update(job: Job) -> None:
+    """Give pod ``pod_id``'s copy of central subnet ``subnet_id`` central's fields
+    (see tricircle.xjob.updates)."""
+    from tricircle.xjob import updates
+    updates.subnet_update(job.resource["pod_id"], job.resource["subnet_id"])
+
+
+__all__ += ["subnet_update", "update_network"]
