@@ -2,13 +2,14 @@
 
 Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
-(seg_rule_setup), tricircle.xjob.recycle (resource_recycle),
+(seg_rule_setup), tricircle.xjob.recycle (resource_recycle), tricircle.xjob.updates
+(update_network, subnet_update),
 tricircle.xjob.bottoms (bottom_delete, port_update), tricircle.xjob.routers
 (router_setup), tricircle.xjob.router_routes (configure_route); port_delete
 is a single call. Importing this module fills :data:`HANDLERS`, which is
 also how the admin API knows which job types it may accept.
 
-The other networking job types (update_network, trunk_sync, ...) have no
+The other networking job types (trunk_sync, sfc_sync, ...) have no
 handler; the admin API refuses them, and a job of such a type already in the table stays NEW.
 """
 
