@@ -11,6 +11,7 @@ from tricircle.gateway import (
     lists,
     placement,
     quota,
+    quota_lease,
     routed,
     tenant_usage,
     zones,
@@ -35,7 +36,7 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
              + "every region at once, merged; limit/marker/sort_key across regions"),
         rule("GET", f"/{collection}/detail", lists.merge, resource_type="server",
              collection="servers", note=alias_note + "as GET /servers"),
-        rule("POST", f"/{collection}", quota.serialized(create.placed),
+        rule("POST", f"/{collection}", quota_lease.serialized(create.placed),
              resource_type="server", collection="server", check=quota.check_create,
              note=alias_note + "the one region of its volumes, snapshots, server "
              "group (the group hint) and bound ports, which must agree with "

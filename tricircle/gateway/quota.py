@@ -7,35 +7,25 @@ and os-quota-sets show the central limits and usage. Each region's own quota
 still applies underneath. Names of the resources: quota_resources.RESOURCES.
 
 Parallel creates cannot all pass one check: a create runs under its project's
-lease (``serialized``; tricircle.objects.quota_lock says why a lease row in
-the database rather than a lock in memory, a ``SELECT ... FOR UPDATE`` or a
-re-check after the create as Nova does) from the check until the region counts
+lease (tricircle.gateway.quota_lease) from the check until the region counts
 what it made. A ``max_count`` is capped by arithmetic on one read of limits and
 usage, and the flavor is read as Nova reads ``flavorRef``, failing closed.
 """
 
 import concurrent.futures
-import dataclasses
-import functools
 import logging
-import threading
-import time
 import urllib.parse
-from collections.abc import Callable
 
 import webob
 from oslo_limit import exception as limit_exc
 
-from tricircle.gateway import default, unified_limits, usage
+from tricircle.gateway import default, quota_lease, unified_limits
 from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
-from tricircle.objects import quota_lock
 from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
-# Where a create's check leaves what the region must count once it is done.
-_EXPECTED = "tricircle.quota.expected"
 # A create's reads that run beside its limits and usage count (the flavor).
 _side_calls = concurrent.futures.ThreadPoolExecutor(max_workers=8,
                                                     thread_name_prefix="quota")
@@ -238,7 +228,7 @@ def _check_servers(call: Call, region: Region, entity: dict,
     over = unified_limits.over_limit(project, known, deltas)  # what the arithmetic left
     if over is not None:
         raise nova_fault(over)
-    _expect(call, region, count, known, deltas)
+    quota_lease.expect(call, region, count, known, deltas)
     if number != high:
         entity["max_count"] = number
     return number != high
@@ -265,7 +255,7 @@ def check_volume_deltas(call: Call, region: Region, deltas: dict[str, int],
                                        deltas, count)
     except limit_exc.ProjectOverLimit as exc:
         raise cinder_fault(exc) from None
-    _expect(call, region, count, known, deltas)
+    quota_lease.expect(call, region, count, known, deltas)
 
 
 def check_restore(call: Call, region: Region, backup_id: str) -> None:
@@ -273,115 +263,6 @@ def check_restore(call: Call, region: Region, backup_id: str) -> None:
     if enabled():
         size = _source_size(call, region, "backup_id", backup_id)
         check_volume_deltas(call, region, {"volumes": 1, "gigabytes": size})
-
-
-# -- the lease: one create of a project at a time -------------------------------------
-
-@dataclasses.dataclass
-class _Expected:
-    """What the region must count once a create it accepted is done, and how to ask
-    it: copied out of the request, whose environ the WSGI server may reuse once the
-    answer is sent (uWSGI does), while a thread still waits for the count."""
-
-    region: Region
-    project: str
-    before: dict[str, int]  # usage name → the region's count at the check
-    deltas: dict[str, int]  # usage name → what the create adds
-    service_type: str
-    token: str
-    token_project: str
-    request_id: str | None
-
-
-def _expect(call: Call, region: Region, count: unified_limits.RequestUsage,
-            known: dict[str, tuple[int, int]], deltas: dict[str, int]) -> None:
-    project = call.context.project_id
-    if not known or project not in count.regions:
-        return  # nothing limited: no need to wait for the region's count
-    added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
-             if value > 0}
-    before = count.regions[project].get(region.region_name, {})
-    call.req.environ[_EXPECTED] = _Expected(
-        region, project, dict(before), added, call.service.service_type,
-        call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id)
-
-
-def _settled(expected: _Expected) -> bool:
-    now = usage.of_region(expected.region, expected.service_type, expected.token,
-                          expected.token_project, expected.project, expected.request_id)
-    return now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
-                                   for name, value in expected.deltas.items())
-
-
-def _settle(expected: _Expected) -> None:
-    """Wait (bounded) until the region counts the create it accepted, so the next
-    create of the project, checked once the lease is free, sees it."""
-    deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
-    pause = 0.05
-    while not _settled(expected):
-        if time.monotonic() + pause > deadline:
-            LOG.warning("region %s does not count the create of %s yet; the project's "
-                        "next create is checked without it", expected.region.region_name,
-                        expected.project)
-            return
-        time.sleep(pause)
-        pause = min(pause * 2, 0.5)
-
-
-def _settle_then_give_back(expected: _Expected, holder: str) -> None:
-    try:
-        _settle(expected)
-    except Exception:  # a thread of its own: nothing above it would log this
-        LOG.exception("central quota: waiting for region %s to count a create failed",
-                      expected.region.region_name)
-    finally:
-        quota_lock.give_back(expected.token_project, expected.service_type, holder)
-
-
-def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
-                        holder: str) -> webob.Response:
-    """The create's answer, with the lease kept until the region counts it.
-
-    The client has its answer while the region catches up: the wait is paid
-    only by the project's next create, which needs the lease, not by this one.
-    """
-    project, service_type = call.context.project_id, call.service.service_type
-    try:
-        response = handler(call)
-    except BaseException:
-        quota_lock.give_back(project, service_type, holder)
-        raise
-    expected = call.req.environ.get(_EXPECTED)
-    if expected is None or not 200 <= response.status_int < 300:
-        quota_lock.give_back(project, service_type, holder)
-    else:
-        threading.Thread(target=_settle_then_give_back, args=(expected, holder),
-                         name="quota-settle", daemon=True).start()
-    return response
-
-
-def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
-                                                                      webob.Response]:
-    """``handler`` (a create) under the caller's quota lease when central quota is on:
-    check, forward, record and settle happen for one create of a project at a time,
-    across every tricircle-api process."""
-    @functools.wraps(handler)
-    def under_lease(call: Call) -> webob.Response:
-        if not enabled():
-            return handler(call)
-        project = call.context.project_id
-        if not project:
-            raise GatewayError(403, "Creating needs a token scoped to a project.")
-        try:
-            holder = quota_lock.take(project, call.service.service_type,
-                                     CONF.gateway.quota_lease_seconds,
-                                     CONF.gateway.quota_lease_wait)
-        except quota_lock.Busy:
-            raise GatewayError(503, "Other creates of this project are being checked "
-                               "against the central quota; try again later.",
-                               headers={"Retry-After": "5"}) from None
-        return _answer_then_settle(call, handler, holder)
-    return under_lease
 
 
 # -- /limits and os-quota-sets through the gateway ------------------------------------
@@ -423,16 +304,16 @@ def limits(call: Call) -> webob.Response:
 def quota_sets(call: Call) -> webob.Response:
     """GET os-quota-sets/{project}[/detail|?usage=true]: with central quota the central
     limits (and usage), which a PUT or DELETE cannot change (a 400 naming the
-    command that can); without, every region's quota summed, and other methods
-    change the default region's own quota."""
+    command that can); without, every region's quota summed, and a write goes to
+    every region (region_sums.quota_write)."""
     if enabled() and call.req.method in ("PUT", "POST", "DELETE"):
         raise GatewayError(400, "Quotas are Keystone unified limits here (central "
                            "quota): change them with 'openstack limit set' or "
                            "'openstack registered limit set', not with quota set.")
+    from tricircle.gateway import region_sums
     if call.req.method != "GET":
-        return default.forward(call)
+        return region_sums.quota_write(call)
     if not enabled():
-        from tricircle.gateway import region_sums
         return region_sums.quota_set(call)
     reply = default.ask(call)
     data = reply.json()

@@ -13,6 +13,7 @@ from tricircle.gateway import (
     global_names,
     lists,
     quota,
+    quota_lease,
     routed,
     rules,
     store,
@@ -57,7 +58,7 @@ def _resource_rules(collection: str, resource_type: str, placed: str,
     return (
         rule("GET", f"/{collection}", cinder_lists.merge, **merged),
         rule("GET", f"/{collection}/detail", cinder_lists.merge, **merged),
-        rule("POST", f"/{collection}", quota.serialized(create.placed) if serialized
+        rule("POST", f"/{collection}", quota_lease.serialized(create.placed) if serialized
              else create.placed, resource_type=resource_type, collection=resource_type,
              parents=parents, check=check, note=placed),
         rule(None, f"/{collection}/{{id}}", routed.by_id, resource_type=resource_type,
@@ -113,7 +114,7 @@ RULES = (
     *_resource_rules("snapshots", "snapshot", "the region of volume_id; central quota "
                      "checked under the project's lease", (("volume_id", "volume"),),
                      quota.check_create, serialized=True),
-    rule("POST", "/backups/{id}/restore", quota.serialized(restore),
+    rule("POST", "/backups/{id}/restore", quota_lease.serialized(restore),
          resource_type="backup", note="the backup's region; without a volume_id a new "
          "volume: central quota checked under the project's lease, its routing recorded"),
     *_resource_rules("backups", "backup", "the region of volume_id",

@@ -23,7 +23,7 @@ TOP = pathlib.Path(__file__).parents[3]
 
 
 def _unwrapped(handler):
-    """The handler a rule runs, without quota.serialized's lease around it."""
+    """The handler a rule runs, without quota_lease.serialized's lease around it."""
     return getattr(handler, "__wrapped__", handler)
 
 

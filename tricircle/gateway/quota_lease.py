@@ -1,0 +1,136 @@
+"""The lease around a create under central quota: one create of a project at a time.
+
+``serialized`` wraps a create rule's handler: the project's lease
+(tricircle.objects.quota_lock says why a lease row in the database rather than
+a lock in memory, a ``SELECT ... FOR UPDATE`` or a re-check after the create
+as Nova does) is taken before the quota check and kept until the region counts
+what the create made, so the next create of the project, checked once it has
+the lease, sees it. The client gets its answer before that wait: a thread of
+its own waits for the count and gives the lease back.
+"""
+
+import dataclasses
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import webob
+
+from tricircle.gateway import unified_limits, usage
+from tricircle.gateway.call import Call, GatewayError
+from tricircle.gateway.conf import CONF
+from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
+from tricircle.objects import quota_lock
+from tricircle.objects.pod import Region
+
+LOG = logging.getLogger(__name__)
+# Where a create's check leaves what the region must count once it is done.
+_EXPECTED = "tricircle.quota.expected"
+
+@dataclasses.dataclass
+class _Expected:
+    """What the region must count once a create it accepted is done, and how to ask
+    it: copied out of the request, whose environ the WSGI server may reuse once the
+    answer is sent (uWSGI does), while a thread still waits for the count."""
+
+    region: Region
+    project: str
+    before: dict[str, int]  # usage name → the region's count at the check
+    deltas: dict[str, int]  # usage name → what the create adds
+    service_type: str
+    token: str
+    token_project: str
+    request_id: str | None
+
+
+def expect(call: Call, region: Region, count: unified_limits.RequestUsage,
+           known: dict[str, tuple[int, int]], deltas: dict[str, int]) -> None:
+    project = call.context.project_id
+    if not known or project not in count.regions:
+        return  # nothing limited: no need to wait for the region's count
+    added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
+             if value > 0}
+    before = count.regions[project].get(region.region_name, {})
+    call.req.environ[_EXPECTED] = _Expected(
+        region, project, dict(before), added, call.service.service_type,
+        call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id)
+
+
+def _settled(expected: _Expected) -> bool:
+    now = usage.of_region(expected.region, expected.service_type, expected.token,
+                          expected.token_project, expected.project, expected.request_id)
+    return now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
+                                   for name, value in expected.deltas.items())
+
+
+def _settle(expected: _Expected) -> None:
+    """Wait (bounded) until the region counts the create it accepted, so the next
+    create of the project, checked once the lease is free, sees it."""
+    deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
+    pause = 0.05
+    while not _settled(expected):
+        if time.monotonic() + pause > deadline:
+            LOG.warning("region %s does not count the create of %s yet; the project's "
+                        "next create is checked without it", expected.region.region_name,
+                        expected.project)
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def _settle_then_give_back(expected: _Expected, holder: str) -> None:
+    try:
+        _settle(expected)
+    except Exception:  # a thread of its own: nothing above it would log this
+        LOG.exception("central quota: waiting for region %s to count a create failed",
+                      expected.region.region_name)
+    finally:
+        quota_lock.give_back(expected.token_project, expected.service_type, holder)
+
+
+def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
+                        holder: str) -> webob.Response:
+    """The create's answer, with the lease kept until the region counts it.
+
+    The client has its answer while the region catches up: the wait is paid
+    only by the project's next create, which needs the lease, not by this one.
+    """
+    project, service_type = call.context.project_id, call.service.service_type
+    try:
+        response = handler(call)
+    except BaseException:
+        quota_lock.give_back(project, service_type, holder)
+        raise
+    expected = call.req.environ.get(_EXPECTED)
+    if expected is None or not 200 <= response.status_int < 300:
+        quota_lock.give_back(project, service_type, holder)
+    else:
+        threading.Thread(target=_settle_then_give_back, args=(expected, holder),
+                         name="quota-settle", daemon=True).start()
+    return response
+
+
+def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
+                                                                      webob.Response]:
+    """``handler`` (a create) under the caller's quota lease when central quota is on:
+    check, forward, record and settle happen for one create of a project at a time,
+    across every tricircle-api process."""
+    @functools.wraps(handler)
+    def under_lease(call: Call) -> webob.Response:
+        if not CONF.gateway.central_quota:
+            return handler(call)
+        project = call.context.project_id
+        if not project:
+            raise GatewayError(403, "Creating needs a token scoped to a project.")
+        try:
+            holder = quota_lock.take(project, call.service.service_type,
+                                     CONF.gateway.quota_lease_seconds,
+                                     CONF.gateway.quota_lease_wait)
+        except quota_lock.Busy:
+            raise GatewayError(503, "Other creates of this project are being checked "
+                               "against the central quota; try again later.",
+                               headers={"Retry-After": "5"}) from None
+        return _answer_then_settle(call, handler, holder)
+    return under_lease
