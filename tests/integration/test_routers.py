@@ -2,7 +2,9 @@
 Neutron API: the declarative scenario tests/integration/scenarios/routers.yaml
 (local routers, a router across regions with a network of each region and a
 stretched one, RegionOne's external network as the exit with a floating IP
-for a VM of RegionTwo, then a full teardown), run by scenarios/runner.py.
+for a VM of RegionTwo, then a full teardown) and scenarios/exits.yaml (one
+external network per region, a user's route, copies following central's
+updates, a port made centrally booted with --port), run by scenarios/runner.py.
 
 The lab has no L3 agents: configuration is proven through the APIs (bottom
 routers, interfaces, routes, gateways, floating IPs), never by a ping.
@@ -45,6 +47,12 @@ def _clouds(lab) -> Clouds:
 
 def test_routers_across_regions_scenario(lab):
     Runner(_clouds(lab)).run_file(SCENARIOS / "routers.yaml")
+
+
+def test_one_exit_per_region_scenario(lab):
+    """Each region's own external network and local router, east-west over a router
+    across regions at ports; user routes, copies following updates, --port shadows."""
+    Runner(_clouds(lab)).run_file(SCENARIOS / "exits.yaml")
 
 
 def _router_jobs(lab, project_id: str) -> list[dict]:

@@ -170,3 +170,20 @@ def test_a_network_or_subnet_updated_centrally_queues_each_copys_update(plugin, 
         ("update_network", "demo", {"pod_id": "pod1", "network_id": "net-1"}),
         ("update_network", "demo", {"pod_id": "pod2", "network_id": "net-1"}),
         ("subnet_update", "demo", {"pod_id": "pod2", "subnet_id": "sub-1"})]
+
+
+def test_nova_unbinding_a_port_made_centrally_still_reconciles_its_shadows(plugin, admin_api):
+    """server delete of a server booted with --port: Nova clears the host and the owner
+    at once; the port was a VM's on VxLAN, so its region's shadows are reconciled."""
+    before = {"id": "port-1", "project_id": "demo", "network_id": "net-1",
+              "device_owner": "compute:az1", "binding:host_id": "nova-r1",
+              "binding:profile": {"region": "RegionOne"}}
+    after = dict(before, device_owner="", **{"binding:host_id": ""})
+    with _updating(before, after), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "get_network",
+                              return_value={"provider:network_type": "vxlan"}), \
+            mock.patch.object(helper, "pod_id_of", return_value="pod1"), \
+            mock.patch.object(cp.central_l3, "routers_of_network", return_value=[]):
+        plugin.update_port(mock.Mock(), "port-1", {"port": {"binding:host_id": ""}})
+    assert admin_api.jobs == [("shadow_port_setup", "demo",
+                               {"pod_id": "pod1", "network_id": "net-1"})]

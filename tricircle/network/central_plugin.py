@@ -152,7 +152,10 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
         before = self.get_port(context, id)
         result = super().update_port(context, id, port)
         if before.get("binding:host_id") != result.get("binding:host_id"):
-            self._queue_shadows(context, result)
+            # Nova unbinding a port it did not make (server create --port) clears
+            # its owner too: it was a VM's port, so its shadows are reconciled.
+            owner = result.get("device_owner") or before.get("device_owner")
+            self._queue_shadows(context, dict(result, device_owner=owner))
             self._queue_routers(result)
         if set(before.get(SECURITY_GROUPS) or []) != set(result.get(SECURITY_GROUPS) or []):
             helper.queue("port_update", result["project_id"], {"port_id": id},

@@ -10,12 +10,14 @@ xjob works asynchronously), or fails naming the check and what it saw.
 ``says``. A command ending in ``=> name`` is run with ``-f json`` and its answer kept as
 ``name``; ``{name.field.0.key}`` in later text is a path into a kept answer
 (``{name}`` alone is its ``id``), ``{prefix}`` a name unique to the run and
-``{net}`` a free 10.x.y prefix per run (``{net}.1.0/24``...).
+``{net}`` a free 10.x.y prefix per run (``{net}.1.0/24``...), ``{v6}`` an IPv6
+one (``{v6}::/64``).
 
 Checks (each one is a mapping):
 
 - ``router: <central id>, region: R`` with ``absent: true``, or with
-  ``interfaces`` (subnet ids, ``bridge`` for the project's bridge subnet),
+  ``interfaces`` (subnet ids, ``bridge`` for the project's bridge subnet;
+  ``<subnet id> at <address>`` for an interface at a port, off the gateway),
   ``routes`` ([destination, nexthop]; a nexthop ``bridge of R2`` is the bridge
   address of R2's bottom router) and ``gateway`` (external network id, or
   null): the bottom router named by the central id in R's Neutron. Each
@@ -26,8 +28,14 @@ Checks (each one is a mapping):
 - ``floatingip: <address>, region: R`` with ``fixed_ip: <address>`` or
   ``absent: true``: R's ``GET /floatingips?floating_ip_address=``.
 - ``located: <id>``: ``openstack multiregion resource locate`` finds no routing.
-- ``network: <id>, region: R, external: true|false`` or ``absent: true``: R's
-  copy of a network, listed (a lookup by id would make the copy).
+- ``network: <id>, region: R, external: true|false``, ``name: <name>``, ``mtu``,
+  or ``absent: true``: R's copy of a network, listed (a lookup by id would make
+  the copy).
+- ``subnet: <id>, region: R`` with any of ``host_routes`` ([destination,
+  nexthop], in any order), ``dns_nameservers``, ``enable_dhcp``, ``gateway_ip``:
+  R's copy of a subnet.
+- ``shadow_of: <port id>, region: R`` (``absent: true``): R holds xjob's shadow
+  of the port.
 
 The runner only needs a way to run the CLI and each region's openstacksdk
 network proxy, so an operator can point it at their own clouds.
@@ -68,7 +76,8 @@ class Runner:
     def __init__(self, clouds: Clouds) -> None:
         self.clouds = clouds
         self.kept: dict[str, object] = {"prefix": f"sc-{uuid.uuid4().hex[:6]}",
-                                        "net": f"10.{uuid.uuid4().int % 150 + 100}"}
+                                        "net": f"10.{uuid.uuid4().int % 150 + 100}",
+                                        "v6": f"fd00:{uuid.uuid4().hex[:4]}"}
         self.log: list[str] = []
 
     def note(self, line: str) -> None:
@@ -166,7 +175,8 @@ class Runner:
     # --- checks ---------------------------------------------------------------
 
     def verify(self, check: dict) -> None:
-        for kind in ("router", "stretched", "floatingip", "located", "network"):
+        for kind in ("router", "stretched", "floatingip", "located", "network", "subnet",
+                     "shadow_of"):
             if kind in check:
                 return getattr(self, f"_check_{kind}")(check)
         raise ValueError(f"unknown check {check}")
@@ -207,12 +217,19 @@ class Runner:
         interfaces = self._interfaces(region, bottom)
         network = self.clouds.network(region)
         if "interfaces" in check:
+            at = dict(entry.split(" at ") if " at " in entry else (entry, None)
+                      for entry in check["interfaces"])
             seen = {"bridge" if self._in_bridge(ip) else subnet
                     for subnet, ip in interfaces.items()}
-            if seen != set(check["interfaces"]):
-                raise CheckFailed(f"interfaces on {sorted(seen)}, not {check['interfaces']}")
+            if seen != set(at):
+                raise CheckFailed(f"interfaces on {sorted(seen)}, not {sorted(at)}")
             for subnet_id, address in interfaces.items():
                 if self._in_bridge(address):
+                    continue
+                if at[subnet_id] is not None:
+                    if address != at[subnet_id]:
+                        raise CheckFailed(f"interface at {address} on {subnet_id}, not at "
+                                          f"{at[subnet_id]}")
                     continue
                 copy = network.get_subnet(subnet_id)
                 if copy.gateway_ip != address:
@@ -296,3 +313,33 @@ class Runner:
             raise CheckFailed(f"{check['region']} holds no copy of {check['network']}")
         if "external" in check and listed[0].is_router_external != check["external"]:
             raise CheckFailed(f"router:external is {listed[0].is_router_external}")
+        for key, attribute in (("name", "name"), ("mtu", "mtu")):
+            if key in check and getattr(listed[0], attribute) != check[key]:
+                raise CheckFailed(f"{key} is {getattr(listed[0], attribute)!r}")
+
+    def _check_subnet(self, check: dict) -> None:
+        found = list(self.clouds.network(check["region"]).subnets(id=check["subnet"]))
+        if not found:
+            raise CheckFailed(f"{check['region']} has no copy of subnet {check['subnet']}")
+        copy = found[0]
+        if "host_routes" in check:
+            current = sorted((r["destination"], r["nexthop"]) for r in copy.host_routes or [])
+            wanted = sorted((dest, hop) for dest, hop in check["host_routes"])
+            if current != wanted:
+                raise CheckFailed(f"host routes {current}, not {wanted}")
+        for key, attribute in (("dns_nameservers", "dns_nameservers"),
+                               ("enable_dhcp", "is_dhcp_enabled"),
+                               ("gateway_ip", "gateway_ip")):
+            if key in check and getattr(copy, attribute) != check[key]:
+                raise CheckFailed(f"{key} is {getattr(copy, attribute)!r}")
+
+    def _check_shadow_of(self, check: dict) -> None:
+        shadows = [port for port in self.clouds.network(check["region"]).ports(
+                       device_owner="compute:shadow")
+                   if (port.binding_profile or {}).get("shadow_of") == check["shadow_of"]]
+        if check.get("absent"):
+            if shadows:
+                raise CheckFailed(f"{check['region']} still shadows {check['shadow_of']}")
+        elif len(shadows) != 1:
+            raise CheckFailed(f"{len(shadows)} shadows of {check['shadow_of']} in "
+                              f"{check['region']}")
