@@ -20,7 +20,9 @@ listed by the external network's region (RegionOne); and the latency of
 adding a router interface (add, then remove) on central Neutron against
 RegionOne's own Neutron on a network of its own (stock ML2 and router
 plugin), interleaved in the same run (ratio of medians).
-Prints figures only; everything it creates is deleted at the end.
+Prints figures only; everything it creates is deleted at the end, also when a
+part fails (a failed clean-up step is printed); the router parts first delete
+what an interrupted earlier run left (names starting with ``bench-``).
 """
 
 import argparse
@@ -159,8 +161,57 @@ def shadow_delays(count: int) -> None:
           + f" (median {statistics.median(delays) * 1000:.0f} ms)")
 
 
-def _hinted_subnet(network_api, region: str, name: str):
+class Undo:
+    """What a benchmark part made, deleted in reverse order when it ends, whatever
+    happened: a step that fails is printed and the others still run."""
+
+    def __init__(self) -> None:
+        self.steps: list = []
+
+    def __call__(self, func, *args, **kwargs) -> None:
+        self.steps.append((func, args, kwargs))
+
+    def __enter__(self) -> "Undo":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for func, args, kwargs in reversed(self.steps):
+            try:
+                func(*args, **kwargs)
+            except openstack.exceptions.SDKException as error:
+                print(f"clean-up: {getattr(func, '__name__', func)}: {error}", file=sys.stderr)
+
+
+def empty_router(api, router) -> None:
+    """Delete ``router`` with what hangs on it (Neutron refuses a router in use)."""
+    for port in api.ports(device_id=router.id, device_owner="network:router_interface"):
+        api.remove_interface_from_router(router, port_id=port.id)
+    if router.external_gateway_info:
+        api.update_router(router, external_gateway_info={})
+    api.delete_router(router)
+
+
+def sweep() -> None:
+    """Delete what an interrupted earlier run left (its names start with bench-)."""
+    admin, central = connect(CENTRAL_REGION).network, connect(CENTRAL_REGION, "demo").network
+    for api in (central, admin):
+        for router in api.routers():
+            if (router.name or "").startswith("bench-"):
+                for fip in api.ips(router_id=router.id):
+                    api.delete_ip(fip)
+                empty_router(api, router)
+    for api in (central, admin):
+        for port in api.ports():
+            if (port.name or "").startswith("bench-"):
+                api.delete_port(port)
+        for network in api.networks():
+            if (network.name or "").startswith("bench-"):
+                api.delete_network(network)
+
+
+def _hinted_subnet(network_api, region: str, name: str, undo: Undo):
     network = network_api.create_network(name=name, availability_zone_hints=[region])
+    undo(network_api.delete_network, network)
     cidr = f"10.{uuid.uuid4().int % 200 + 20}.{uuid.uuid4().int % 250}.0/24"
     return network, network_api.create_subnet(network_id=network.id, ip_version=4,
                                               name=name, cidr=cidr)
@@ -175,16 +226,25 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def _no_bottom_routers(made: set[str]) -> None:
+    """Wait until no region holds a bottom router of the central ones in ``made``."""
+    for region in REGIONS:
+        wait_for(lambda r=region: not {x.name for x in connect(r.name).network.routers()}
+                 & made, timeout=120)
+
+
 def route_delays(runs: int) -> None:
     central = connect(CENTRAL_REGION, "demo").network
     one, two = REGIONS
-    (net1, sub1), (net2, sub2) = (_hinted_subnet(central, r.name, f"bench-{r.short}")
-                                  for r in REGIONS)
     delays, made = [], set()
-    try:
+    with Undo() as undo:
+        (_, sub1), (_, sub2) = (_hinted_subnet(central, r.name, f"bench-{r.short}", undo)
+                                for r in REGIONS)
+        undo(_no_bottom_routers, made)  # every bottom router gone before the networks go
         for i in range(runs):
             router = central.create_router(name=f"bench-x{i}")
             made.add(router.id)
+            undo(empty_router, central, router)
             central.add_interface_to_router(router, subnet_id=sub1.id)
             wait_for(lambda: list(connect(one.name).network.routers(  # noqa: B023
                 name=router.id)))  # noqa: B023
@@ -193,15 +253,8 @@ def route_delays(runs: int) -> None:
             wait_for(lambda: sub2.cidr in _bottom_routes(one.name, router.id)  # noqa: B023
                      and sub1.cidr in _bottom_routes(two.name, router.id))  # noqa: B023
             delays.append(time.perf_counter() - start)
-            for subnet in (sub1, sub2):
-                central.remove_interface_from_router(router, subnet_id=subnet.id)
-            central.delete_router(router)
-        for region in REGIONS:  # every bottom router gone before the networks go
-            wait_for(lambda r=region: not {x.name for x in connect(r.name).network.routers()}
-                     & made, timeout=120)
-    finally:
-        for network in (net1, net2):
-            central.delete_network(network)
+            empty_router(central, router)
+            undo.steps.pop()  # done: not again at the end
     print(f"router add subnet (second region) -> routes on both bottom routers, {runs} "
           f"runs: median {_median_ms(delays):.0f} ms, max {max(delays) * 1000:.0f} ms")
 
@@ -209,22 +262,28 @@ def route_delays(runs: int) -> None:
 def floatingip_delays(runs: int) -> None:
     admin, central = connect(CENTRAL_REGION).network, connect(CENTRAL_REGION, "demo").network
     region = REGIONS[0]
-    physnet = f"bench-{uuid.uuid4().hex[:6]}"
-    external = admin.create_network(name=physnet, is_router_external=True,
-                                    availability_zone_hints=[region.name],
-                                    provider_network_type="flat",
-                                    provider_physical_network=physnet)
-    admin.create_subnet(network_id=external.id, ip_version=4, cidr="10.254.77.0/24",
-                        enable_dhcp=False, name=physnet)
-    network, subnet = _hinted_subnet(central, region.name, f"bench-fip-{region.short}")
-    router = central.create_router(name="bench-fip",
-                                   external_gateway_info={"network_id": external.id})
-    central.add_interface_to_router(router, subnet_id=subnet.id)
-    port = central.create_port(network_id=network.id, name="bench-fip")
-    fip = central.create_ip(floating_network_id=external.id)
     bottom = connect(region.name).network
+    physnet = f"bench-{uuid.uuid4().hex[:6]}"
     delays = []
-    try:
+    with Undo() as undo:
+        external = admin.create_network(name=physnet, is_router_external=True,
+                                        availability_zone_hints=[region.name],
+                                        provider_network_type="flat",
+                                        provider_physical_network=physnet)
+        undo(admin.delete_network, external)
+        admin.create_subnet(network_id=external.id, ip_version=4, cidr="10.254.77.0/24",
+                            enable_dhcp=False, name=physnet)
+        network, subnet = _hinted_subnet(central, region.name, f"bench-fip-{region.short}",
+                                         undo)
+        router = central.create_router(name="bench-fip",
+                                       external_gateway_info={"network_id": external.id})
+        undo(_no_bottom_routers, {router.id})
+        undo(empty_router, central, router)
+        central.add_interface_to_router(router, subnet_id=subnet.id)
+        port = central.create_port(network_id=network.id, name="bench-fip")
+        undo(central.delete_port, port)
+        fip = central.create_ip(floating_network_id=external.id)
+        undo(central.delete_ip, fip)
         for _ in range(runs):
             start = time.perf_counter()
             central.update_ip(fip, port_id=port.id)
@@ -233,14 +292,6 @@ def floatingip_delays(runs: int) -> None:
             delays.append(time.perf_counter() - start)
             central.update_ip(fip, port_id=None)
             wait_for(lambda: not list(bottom.ips(floating_ip_address=fip.floating_ip_address)))
-    finally:
-        central.delete_ip(fip)
-        central.delete_port(port)
-        central.remove_interface_from_router(router, subnet_id=subnet.id)
-        central.delete_router(router)
-        wait_for(lambda: not list(bottom.routers(name=router.id)), timeout=120)
-        central.delete_network(network)
-        admin.delete_network(external)
     print(f"floating IP associated centrally -> bottom floating IP in {region.name}, {runs} "
           f"runs: median {_median_ms(delays):.0f} ms, max {max(delays) * 1000:.0f} ms")
 
@@ -249,24 +300,21 @@ def interface_latency(runs: int) -> None:
     sides = {"central (Tricircle)": connect(CENTRAL_REGION, "demo").network,
              "RegionOne plain ML2+router": connect(REGIONS[0].name, "demo").network}
     made = {}
-    for label, api in sides.items():
-        network = network_with_subnet(api, f"bench-{uuid.uuid4().hex[:6]}")
-        made[label] = (network, next(api.subnets(network_id=network.id)),
-                       api.create_router(name=f"bench-{uuid.uuid4().hex[:6]}"))
     samples: dict[str, list[float]] = {label: [] for label in sides}
-    try:
+    with Undo() as undo:
+        for label, api in sides.items():
+            network = network_with_subnet(api, f"bench-{uuid.uuid4().hex[:6]}")
+            undo(api.delete_network, network)
+            router = api.create_router(name=f"bench-{uuid.uuid4().hex[:6]}")
+            undo(empty_router, api, router)
+            made[label] = (next(api.subnets(network_id=network.id)), router)
         for _ in range(runs):
             for label, api in sides.items():
-                _, subnet, router = made[label]
+                subnet, router = made[label]
                 start = time.perf_counter()
                 api.add_interface_to_router(router, subnet_id=subnet.id)
                 samples[label].append(time.perf_counter() - start)
                 api.remove_interface_from_router(router, subnet_id=subnet.id)
-    finally:
-        for label, api in sides.items():
-            network, _, router = made[label]
-            api.delete_router(router)
-            api.delete_network(network)
     medians = {label: _median_ms(values) for label, values in samples.items()}
     central, plain = medians.values()
     ratio = central / plain
@@ -288,6 +336,7 @@ def main() -> None:
     if args.only in (None, "shadows"):
         shadow_delays(args.shadows)
     if args.only in (None, "routers"):
+        sweep()
         interface_latency(args.routers)
         route_delays(args.routers)
         floatingip_delays(args.routers)
