@@ -19,15 +19,14 @@ JOB_TYPES: dict[str, tuple[str, ...]] = {
     "update_network": ("pod_id", "network_id"),
     "subnet_update": ("pod_id", "subnet_id"),
     "shadow_port_setup": ("pod_id", "network_id"),
-    "trunk_sync": ("pod_id", "trunk_id"),
+    # A central trunk rebuilt in its parent port's region (tricircle.xjob.trunks).
+    "trunk_sync": ("trunk_id",),
     "sfc_sync": ("pod_id", "portchain_id", "net_id"),
     "resource_recycle": ("project_id",),
     "bottom_delete": ("resource_type", "top_id"),
     "port_update": ("port_id",),
-    "qos_create": ("pod_id", "policy_id"),
-    "qos_update": ("pod_id", "policy_id"),
-    "qos_delete": ("pod_id", "policy_id"),
-    "sync_qos_rule": ("rule_id",),
+    # A central QoS policy reconciled in every region using it (tricircle.xjob.qos).
+    "qos_sync": ("policy_id",),
     # A global resource of the gateway (volume_type, group_type, qos_spec,
     # default_type) made alike, by name, in every region (tricircle.xjob.global_sync).
     "global_sync": ("resource_type", "name"),

@@ -251,13 +251,19 @@ def _l3_plugin(central: bool) -> str:
 
 
 # QoS, trunks and SFC in every Neutron (#13); the lab's bind-all driver brings
-# the QoS and trunk drivers of its ports (lab/plugins).
+# the QoS and trunk drivers of its ports (lab/plugins). Central's QoS and trunk
+# plugins are Tricircle's: they queue the jobs that reach the regions.
 SERVICE_PLUGINS = ("qos", "trunk", "flow_classifier", "sfc")
+CENTRAL_SERVICE_PLUGINS = ("tricircle.network.qos.TricircleQosPlugin",
+                           "tricircle.network.trunks.TricircleTrunkPlugin",
+                           "flow_classifier", "sfc")
 
 
 def _service_plugins(central: bool, tricircle: bool) -> str:
-    l3 = _l3_plugin(central) if tricircle else "router"
-    return ",".join((l3,) + SERVICE_PLUGINS)
+    if not tricircle:
+        return ",".join(("router",) + SERVICE_PLUGINS)
+    others = CENTRAL_SERVICE_PLUGINS if central else SERVICE_PLUGINS
+    return ",".join((_l3_plugin(central),) + others)
 
 
 def _tricircle_sections(ctx: Context, region_name: str) -> str:

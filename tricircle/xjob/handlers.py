@@ -116,3 +116,22 @@ def subnet_update(job: Job) -> None:
 
 
 __all__ += ["subnet_update", "update_network"]
+
+
+@handler("qos_sync")
+def qos_sync(job: Job) -> None:
+    """Reconcile central QoS policy ``policy_id`` in every region using it (see
+    tricircle.xjob.qos)."""
+    from tricircle.xjob import qos  # QoS, trunks (#13): appended, like global_sync
+    qos.sync(job.resource["policy_id"])
+
+
+@handler("trunk_sync")
+def trunk_sync(job: Job) -> None:
+    """Rebuild central trunk ``trunk_id`` in its parent port's region (see
+    tricircle.xjob.trunks)."""
+    from tricircle.xjob import trunks
+    trunks.sync(job.resource["trunk_id"])
+
+
+__all__ += ["qos_sync", "trunk_sync"]

@@ -31,8 +31,8 @@ def test_only_the_implemented_types_have_real_handlers():
     # The other networking types come with the plugins; until then their jobs
     # must stay NEW, so no handler may pretend to do them.
     assert handlers.HANDLERS.types() == ("bottom_delete", "configure_route", "global_sync",
-                                         "port_delete", "port_update", "resource_recycle",
-                                         "router_setup", "seg_rule_setup",
-                                         "shadow_port_setup", "subnet_update",
+                                         "port_delete", "port_update", "qos_sync",
+                                         "resource_recycle", "router_setup", "seg_rule_setup",
+                                         "shadow_port_setup", "subnet_update", "trunk_sync",
                                          "update_network")
     assert set(handlers.HANDLERS.types()) <= set(constants.JOB_TYPES)
