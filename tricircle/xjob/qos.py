@@ -51,17 +51,27 @@ def central_neutron() -> Neutron:
     return regions.neutron(central.pod_id)
 
 
-def attached(central: Neutron, policy_id: str) -> dict[str, list[str]]:
-    """The central ports and networks that name ``policy_id`` themselves."""
-    return {kind: [found["id"] for found in central.find(kind, **{POLICY_ID: policy_id})]
-            for kind in ATTACHED_KINDS}
+def using(neutron: Neutron, kind: str, policy_id: str, policy: dict) -> list[str]:
+    """The ports or networks of ``neutron`` that name ``policy_id`` themselves.
+
+    Neutron cannot filter by ``qos_policy_id``, so the candidates are listed, two
+    fields each: the policy's project's, or everyone's when the policy is shared.
+    """
+    filters = {} if policy.get("shared") else {"project_id": policy["project_id"]}
+    found = neutron.find(kind, fields=["id", POLICY_ID], **filters)
+    return [item["id"] for item in found if item.get(POLICY_ID) == policy_id]
+
+
+def attached(central: Neutron, top: dict) -> dict[str, list[str]]:
+    """The central ports and networks that name central policy ``top`` themselves."""
+    return {kind: using(central, kind, top["id"], top) for kind in ATTACHED_KINDS}
 
 
 def sync(policy_id: str) -> None:
     """Reconcile the bottom policies of central policy ``policy_id`` in every region pod."""
     central = central_neutron()
     top = central.get(POLICY, policy_id)
-    users = attached(central, policy_id) if top else {kind: [] for kind in ATTACHED_KINDS}
+    users = attached(central, top) if top else {kind: [] for kind in ATTACHED_KINDS}
     errors = []
     for pod in pod_obj.regional():
         try:
@@ -88,8 +98,9 @@ def sync_pod(pod_id: str, policy_id: str, top: dict | None,
             _attach(neutron, kind, ids, bottom_id)
     if bottom_id is None:
         return
+    bottom = neutron.get(POLICY, bottom_id) or {}
     for kind in ATTACHED_KINDS:
-        _detach_others(neutron, kind, bottom_id, held[kind] if wanted else [])
+        _detach_others(neutron, kind, bottom, held[kind] if wanted else [])
     if not wanted:
         neutron.delete(POLICY, bottom_id)
         routing.forget(POLICY, policy_id, pod_id)
@@ -149,7 +160,9 @@ def _attach(neutron: Neutron, kind: str, ids: list[str], bottom_id: str) -> None
             neutron.update(kind, found["id"], {POLICY_ID: bottom_id})
 
 
-def _detach_others(neutron: Neutron, kind: str, bottom_id: str, keep: list[str]) -> None:
-    for found in neutron.find(kind, **{POLICY_ID: bottom_id}):
-        if found["id"] not in keep:
-            neutron.update(kind, found["id"], {POLICY_ID: None})
+def _detach_others(neutron: Neutron, kind: str, bottom: dict, keep: list[str]) -> None:
+    if not bottom:
+        return
+    for found_id in using(neutron, kind, bottom["id"], bottom):
+        if found_id not in keep:
+            neutron.update(kind, found_id, {POLICY_ID: None})

@@ -34,6 +34,8 @@ class QosNeutron(FakeNeutron):
 
     def find(self, resource_type, **filters):
         ids = filters.pop("id", None)
+        assert "qos_policy_id" not in filters, "Neutron refuses this filter"
+        filters.pop("fields", None)
         found = super().find(resource_type, **filters)
         return [item for item in found if ids is None or item["id"] in ids]
 
@@ -78,9 +80,11 @@ def _policy(neutrons, *rules, **fields) -> dict:
 
 
 def _port(neutrons, port_id: str, policy: str | None, *pods: str) -> None:
-    neutrons[CENTRAL].objects["port"][port_id] = {"id": port_id, "qos_policy_id": policy}
+    neutrons[CENTRAL].objects["port"][port_id] = {"id": port_id, "qos_policy_id": policy,
+                                                  "project_id": "demo"}
     for pod in pods:
-        neutrons[pod].objects["port"][port_id] = {"id": port_id, "qos_policy_id": None}
+        neutrons[pod].objects["port"][port_id] = {"id": port_id, "qos_policy_id": None,
+                                                  "project_id": "demo"}
         routing.record("port", port_id, pod, "demo")
 
 
@@ -156,9 +160,11 @@ def test_a_policy_deleted_centrally_goes_from_the_region_with_its_routing(neutro
 
 def test_a_network_policy_reaches_the_network_copies(neutrons):
     _policy(neutrons, DSCP)
-    neutrons[CENTRAL].objects["network"]["net"] = {"id": "net", "qos_policy_id": "gold"}
+    neutrons[CENTRAL].objects["network"]["net"] = {"id": "net", "qos_policy_id": "gold",
+                                                   "project_id": "demo"}
     for pod in (R1, R2):
-        neutrons[pod].objects["network"]["net"] = {"id": "net", "qos_policy_id": None}
+        neutrons[pod].objects["network"]["net"] = {"id": "net", "qos_policy_id": None,
+                                                   "project_id": "demo"}
         routing.record("network", "net", pod, "demo")
     _run()
     for pod in (R1, R2):
@@ -173,3 +179,12 @@ def test_a_region_without_the_extension_fails_naming_it_and_makes_nothing(neutro
     with pytest.raises(Incomplete, match="RegionTwo Neutron has no 'qos' extension"):
         _run()
     assert not neutrons[R2].objects["qos_policy"]
+
+
+def test_a_shared_policy_reaches_another_projects_port(neutrons):
+    _policy(neutrons, DSCP, shared=True)
+    _port(neutrons, "vm", "gold", R1)
+    for pod in (CENTRAL, R1):
+        neutrons[pod].objects["port"]["vm"]["project_id"] = "other"
+    _run()
+    assert neutrons[R1].objects["port"]["vm"]["qos_policy_id"] == _bottom(neutrons, R1)["id"]
