@@ -293,6 +293,13 @@ def test_versions_advertise_the_lowest_max_and_gateway_links(gw):
     anonymous.token = ""
     assert anonymous.get("/compute/v2.1").json["version"]["version"] == "2.90"
     assert anonymous.get("/volume/").json["versions"][0]["version"] == "3.66"
+    # Nova's legacy v2.0 document, whose link its root document gives: ours.
+    legacy = gw.get("/compute/v2/")
+    assert legacy.status_int == 200, legacy.text
+    assert legacy.json["version"]["links"][0]["href"] == f"{GW}/v2/"
+    assert gw.get("/compute/v2/servers").status_int == 404  # the API is v2.1's only
+    # Cinder's own /v3/ wants a token: answered from the root, narrowed alike.
+    assert gw.get("/volume/v3/").json["versions"][0]["version"] == "3.66"
 
 
 def test_availability_zones_and_default_region_resources(gw):

@@ -431,3 +431,63 @@ def test_a_network_hinted_to_one_region_places_the_server(gw, fakes, monkeypatch
     assert refused.status_int == 409 and hinted in message(refused)
     # No hint (or central Neutron down): the default region, as without networks.
     assert unhinted.json["server"]["id"] in nova(fakes, "RegionOne").items["servers"]
+
+
+def test_a_quota_set_without_central_quota_is_written_to_every_region(gw, fakes):
+    resp = gw.put("/compute/v2.1/os-quota-sets/demo", {"quota_set": {"instances": 4}})
+    assert resp.status_int == 200, resp.text
+    assert resp.json["quota_set"]["instances"] == 8  # 4 in each region: what GET shows
+    for name in ("RegionOne", "RegionTwo"):
+        assert nova(fakes, name).quotas["demo"] == {"instances": 4}
+    shown = gw.get("/compute/v2.1/os-quota-sets/demo").json["quota_set"]
+    assert shown["instances"] == 8
+    # The defaults are summed alike: a fresh project's quota set equals them.
+    defaults = gw.get("/compute/v2.1/os-quota-sets/other/defaults").json["quota_set"]
+    assert defaults == gw.get("/compute/v2.1/os-quota-sets/other").json["quota_set"]
+    assert defaults["instances"] == 20
+    nova(fakes, "RegionTwo").stop()
+    partial = gw.put("/compute/v2.1/os-quota-sets/demo", {"quota_set": {"cores": 6}})
+    assert partial.status_int == 200
+    assert partial.headers["X-Tricircle-Partial"] == "RegionTwo"
+    assert gw.delete("/compute/v2.1/os-quota-sets/demo").status_int == 202
+    assert "demo" not in nova(fakes, "RegionOne").quotas
+
+
+class _CentralNetworks:
+    """Central Neutron's networks as the gateway's [client] account reads them."""
+
+    def __init__(self, networks, down=False):
+        self.networks, self.down = {n["id"]: n for n in networks}, down
+
+    def find(self, kind):
+        if self.down:
+            raise RemoteError("CentralRegion Neutron", None, "connection refused")
+        return list(self.networks.values())
+
+    def get(self, kind, network_id):
+        return self.find(kind) and self.networks.get(network_id)
+
+
+def test_tenant_networks_come_from_central_neutron_as_the_caller_sees_them(gw, monkeypatch):
+    from tricircle.gateway import tenant_networks
+
+    own, shared, others = (str(uuid.uuid4()) for _ in range(3))
+    central = _CentralNetworks([
+        {"id": own, "name": "mine", "project_id": "demo"},
+        {"id": shared, "name": "common", "project_id": "x", "shared": True},
+        {"id": others, "name": "theirs", "project_id": "x"}])
+    monkeypatch.setattr(tenant_networks, "_central", lambda: central)
+    alice = gw.as_user("alice", "demo")
+    listed = alice.get("/compute/v2.1/os-tenant-networks")
+    assert listed.status_int == 200, listed.text
+    assert sorted(n["label"] for n in listed.json["networks"]) == ["common", "mine"]
+    assert listed.headers["OpenStack-API-Version"].startswith("compute ")
+    shown = alice.get(f"/compute/v2.1/os-tenant-networks/{own}").json["network"]
+    assert shown == {"id": own, "cidr": "None", "label": "mine"}
+    assert alice.get(f"/compute/v2.1/os-tenant-networks/{others}").status_int == 404
+    newer = alice.get("/compute/v2.1/os-tenant-networks",
+                      headers={"OpenStack-API-Version": "compute 2.36"})
+    assert newer.status_int == 404  # gone from Nova at 2.36
+    central.down = True
+    down = alice.get("/compute/v2.1/os-tenant-networks")
+    assert down.status_int == 503 and "CentralRegion Neutron" in message(down)

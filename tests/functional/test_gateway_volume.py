@@ -9,6 +9,7 @@ import pytest
 from tests.functional import test_gateway
 from tests.functional.test_gateway import cinder, routings
 from tests.unit.gateway.fakes import FakeCinder, FakeRegion, stop_all
+from tricircle.gateway import store
 
 gw = test_gateway.gw  # the app with both regions' endpoints, on every database
 V3 = "/volume/v3/demo"
@@ -82,8 +83,12 @@ def test_trailing_slash_list_and_version_document(gw, fakes):
     listed = alice.get(f"{V3}/volumes/")
     assert listed.status_int == 200
     assert [v["id"] for v in listed.json["volumes"]] == [volume_id]
+    # Cinder answers its /v3/ only with a token, with the list of versions (200).
     version = alice.get("/volume/v3/")
-    assert version.status_int == 200 and version.json["version"]["id"] == "v3"
+    assert version.status_int == 200, version.text
+    assert [v["id"] for v in version.json["versions"]] == ["v3"]
+    assert version.json["versions"][0]["links"][0]["href"].startswith(
+        "http://localhost/volume/v3")
 
 
 def _transfer(client, volume_id, url="volume-transfers"):
@@ -202,3 +207,49 @@ def test_restore_with_a_body_no_region_could_read_is_400(gw, fakes):
     restored = alice.post(f"{V3}/backups/{backup_id}/restore", {"restore": {}})
     assert restored.status_int == 202
     assert restored.json["restore"]["volume_id"] in routings(gw, "volume")
+
+
+def test_a_group_made_from_a_snapshot_or_a_group_stays_in_its_sources_region(gw, pods,
+                                                                           fakes):
+    alice = gw.as_user("alice", "demo")
+    made = alice.post(f"{V3}/groups", {"group": {
+        "name": "g", "group_type": "t", "volume_types": ["x"], "availability_zone": "az2"}})
+    group_id = made.json["group"]["id"]
+    snap = alice.post(f"{V3}/group_snapshots", {"group_snapshot": {
+        "name": "s", "group_id": group_id}}).json["group_snapshot"]["id"]
+    for source in ({"group_snapshot_id": snap}, {"source_group_id": group_id}):
+        copy = alice.post(f"{V3}/groups/action", {"create-from-src": source})
+        assert copy.status_int == 202, copy.text
+        copy_id = copy.json["group"]["id"]
+        assert copy_id in cinder(fakes, "RegionTwo").items["groups"]
+        # Group routings are the gateway's own (the admin API lists no such type).
+        assert store.find("group", copy_id, None)["pod_id"] == pods["RegionTwo"]["pod_id"]
+    assert not cinder(fakes, "RegionOne").items["groups"]
+    unknown = alice.post(f"{V3}/groups/action", {"create-from-src": {
+        "source_group_id": str(uuid.uuid4())}})
+    assert unknown.status_int == 404
+
+
+def test_a_service_action_goes_to_the_region_running_the_host(gw, fakes):
+    resp = gw.put("/volume/v3/admin/os-services/disable",
+                  {"host": "RegionTwo@lvm", "binary": "cinder-volume"})
+    assert resp.status_int == 200, resp.text
+    assert resp.json["status"] == "disable"
+    puts = {name: [r for r in cinder(fakes, name).requests if r["method"] == "PUT"]
+            for name in ("RegionOne", "RegionTwo")}
+    assert not puts["RegionOne"] and len(puts["RegionTwo"]) == 1
+    assert gw.put("/volume/v3/admin/os-services/enable",
+                  {"host": "nowhere", "binary": "cinder-volume"}).status_int == 404
+    assert gw.put("/volume/v3/admin/os-services/enable", {"binary": "x"}).status_int == 400
+
+
+def test_log_levels_are_read_and_set_in_every_region(gw, fakes):
+    levels = gw.put("/volume/v3/admin/os-services/get-log", {})
+    assert levels.status_int == 200, levels.text
+    assert [entry["host"] for entry in levels.json["log_levels"]] == [
+        "RegionOne@lvm", "RegionTwo@lvm"]
+    assert gw.put("/volume/v3/admin/os-services/set-log",
+                  {"level": "DEBUG"}).status_int == 202
+    for name in ("RegionOne", "RegionTwo"):
+        assert [r["path"].rsplit("/", 1)[1] for r in cinder(fakes, name).requests
+                if r["method"] == "PUT"] == ["get-log", "set-log"]

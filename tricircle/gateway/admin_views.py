@@ -46,8 +46,13 @@ def answers(call: Call, path: str | None = None, query: str | None = None,
     regions = TABLE.with_service(call.service.service_type)
     if not regions:
         raise GatewayError(503, "no region is configured")
-    results = proxy.fan_out(regions, lambda region: call.send(
-        region, "GET", path, query, b"", CONF.gateway.list_timeout))
+    return _split(proxy.fan_out(regions, lambda region: call.send(
+        region, "GET", path, query, b"", CONF.gateway.list_timeout)))
+
+
+def _split(results: list) -> tuple[list[tuple[Region, proxy.Reply]], list[str]]:
+    """(the regions that answered, with their answers; the names of those down or
+    failing with a 5xx) of a fan-out; a 503 when none answered."""
     answered, down = [], []
     for region, reply in results:
         if not isinstance(reply, proxy.Reply) or reply.status >= 500:
@@ -166,23 +171,55 @@ def by_uuid(call: Call) -> webob.Response:
     return call.respond(replies[0])
 
 
-def by_host(call: Call) -> webob.Response:
-    """PUT /os-services/{enable,disable,...} (before 2.53): the body names a host;
-    sent to the one region whose services run on it."""
+def _named_host(call: Call) -> tuple[str, str]:
+    """(field, value) of the host a service action names: ``host``, or Cinder's
+    ``cluster`` (3.26+); a 400 when the body names neither."""
     body = parse_json(call.req.body)
-    host = body.get("host") if isinstance(body, dict) else None
-    if not isinstance(host, str) or not host:
-        raise GatewayError(400, "Invalid input for field/attribute host.")
+    for field in ("host", "cluster"):
+        value = body.get(field) if isinstance(body, dict) else None
+        if isinstance(value, str) and value:
+            return field, value
+    raise GatewayError(400, "Invalid input for field/attribute host.")
+
+
+def by_host(call: Call) -> webob.Response:
+    """PUT /os-services/{enable,disable,...} (Nova before 2.53, Cinder): the body
+    names a host (or a Cinder cluster); sent to the one region whose services run
+    on it."""
+    field, host = _named_host(call)
     answered, down = answers(call, "/os-services", "")
     holders = [region for region, reply in answered
-               if any(isinstance(i, dict) and i.get("host") == host
+               if any(isinstance(i, dict) and i.get(field) == host
                       for i in _items(reply, "services") or [])]
     if len(holders) == 1:
         return call.respond(call.send(holders[0]))
     if len(holders) > 1:
         names = ", ".join(r.region_name for r in holders)
         raise GatewayError(409, f"Host {shown(host)} runs services in regions {names}; "
-                           "use the services' ids (microversion 2.53 or later).")
+                           "use the region's own endpoint (Nova: the services' ids, "
+                           "microversion 2.53 or later).")
     if down:
         raise unreachable(down)
     raise GatewayError(404, f"Host {shown(host)} could not be found.")
+
+
+def every_region(call: Call) -> webob.Response:
+    """A request every region must get (Cinder's set-log, get-log): sent to all at
+    once; the first refusal is the answer, else the first region's answer with
+    rule.collection's items (when set) of every region, and the regions missed
+    named in X-Tricircle-Partial."""
+    regions = TABLE.with_service(call.service.service_type)
+    if not regions:
+        raise GatewayError(503, "no region is configured")
+    answered, down = _split(proxy.fan_out(regions, call.send))
+    for _, reply in answered:
+        if reply.status >= 400:
+            return call.respond(reply)
+    first = answered[0][1]
+    key = call.rule.collection
+    if key is None:
+        return with_partial(call.respond(first), down, call)
+    items: list[Any] = []
+    for _, reply in answered:
+        items += _items(reply, key) or []
+    return with_partial(call.respond(first, {key: items}), down, call)

@@ -80,11 +80,11 @@ class GatewayApp:
         root = _gateway_root(req, service)
         if not segments:
             return versions.document(req, service, root, "/")
+        if len(segments) == 1 and segments[0] in service.documented_versions:
+            return versions.version_show(req, service, root, segments[0])
         if segments[0] != service.version:
             raise GatewayError(404, f"The resource could not be found: "
                                f"{service.name} serves {service.version} only.")
-        if len(segments) == 1:
-            return versions.document(req, service, root, f"/{service.version}")
         context = RequestContext.from_environ(req.environ)
         _check_caller(context)
         project = None

@@ -13,6 +13,7 @@ from tricircle.gateway import (
     quota,
     quota_lease,
     routed,
+    tenant_networks,
     tenant_usage,
     zones,
 )
@@ -23,8 +24,15 @@ EVERYWHERE_NOTE = ("the default region first (its answer is the caller's), then 
                    "other region; one that misses it is named in X-Tricircle-Partial")
 QUOTA_NOTE = ("a GET: every region's quota summed (per-item quotas: the least); with "
               "central quota the central limits (and usage) of instances, cores and RAM, "
-              "and a PUT or DELETE is a 400 pointing at openstack limit set; other "
-              "methods: " + DEFAULT_NOTE)
+              "and a PUT or DELETE is a 400 pointing at openstack limit set; without "
+              "it a PUT or DELETE goes to every region (the default one first) and a "
+              "PUT answers with the sum")
+
+# What a fresh project gets, alike with the project's own quota set (tempest
+# compares the two); under central quota Keystone's limits of the project, which
+# are the registered defaults until a project limit is set.
+DEFAULTS_NOTE = ("as a quota-set GET: summed over the regions; with central quota the "
+                 "central limits of the project")
 
 
 def _server_rules(collection: str, alias_note: str = "") -> tuple:
@@ -136,11 +144,18 @@ RULES = (
          "instances, cores and RAM the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
+    rule("GET", "/os-quota-sets/{project}/defaults", quota.quota_sets,
+         note=DEFAULTS_NOTE),
     rule("POST PUT DELETE", "/os-keypairs", everywhere.write, note=EVERYWHERE_NOTE
          + "; a generated key pair is imported into the other regions"),
     rule("POST PUT DELETE", "/os-keypairs/*", everywhere.write, note=EVERYWHERE_NOTE),
     rule(None, "/os-keypairs", default.forward, note=DEFAULT_NOTE),
     rule(None, "/os-keypairs/*", default.forward, note=DEFAULT_NOTE),
+    rule("GET", "/os-tenant-networks", tenant_networks.index,
+         note="(before 2.36) central Neutron's networks the caller sees, in Nova's "
+         "shape (a region's Neutron lacks those not used there yet)"),
+    rule("GET", "/os-tenant-networks/{id}", tenant_networks.show,
+         note="(before 2.36) as above, one network"),
     *_admin_rules(),
     rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
@@ -155,4 +170,7 @@ SERVICE = Service(
     show_paths={"server": "/servers/{id}",
                 "server_group": "/os-server-groups/{id}",
                 "hypervisor": "/os-hypervisors/{id}", "aggregate": "/os-aggregates/{id}"},
-    known_names=KNOWN_NAMES)
+    known_names=KNOWN_NAMES,
+    # Nova's root document lists v2.0 (its legacy API) first, with a link clients
+    # follow; only that document is answered, the API is v2.1's.
+    other_versions=frozenset({"v2"}))

@@ -28,8 +28,9 @@ def zone_of(entity: dict) -> tuple[str | None, str]:
     return name, sep + rest
 
 
-def _parent_region(call: Call, entity: dict) -> Region | None:
-    """The region of the resource a create copies from or works on, if any."""
+def parent_region(call: Call, entity: dict) -> Region | None:
+    """The region of the resource a create copies from or works on (the first of
+    the rule's ``parents`` that ``entity`` names), if any."""
     for field, resource_type in call.rule.parents:
         value = entity.get(field)
         if isinstance(value, str) and value:
@@ -43,7 +44,7 @@ def _place(call: Call, body: dict, entity: dict, regions: list[Region]) -> Regio
     if call.rule.resource_type == "server":
         parent = placement.region_of(placement.ties(call, body, entity), zone)
     else:
-        parent = _parent_region(call, entity)
+        parent = parent_region(call, entity)
     if parent is not None:
         if zone and parent.az_name != zone and parent.region_name != zone:
             raise GatewayError(409, f"The source of this {call.rule.resource_type} is in "

@@ -8,6 +8,8 @@ it is refused with Nova's and Cinder's 406, so no region is asked for what
 another could not answer.
 """
 
+import json
+
 import webob
 
 from tricircle.gateway import proxy, versions
@@ -90,3 +92,14 @@ def headers(req: webob.Request, service: Service) -> dict[str, str]:
         found[service.legacy_microversion_header] = version
         found["Vary"] += f", {service.legacy_microversion_header}"
     return found
+
+
+def answer(req: webob.Request, service: Service, body: dict,
+           status: int = 200) -> webob.Response:
+    """A JSON answer the gateway makes itself, with the version headers Nova (or
+    Cinder) would give it (clients such as tempest check them)."""
+    response = webob.Response(status=status, content_type="application/json", charset=None)
+    response.body = json.dumps(body).encode()
+    for name, value in headers(req, service).items():
+        response.headers[name] = value
+    return response

@@ -6,12 +6,22 @@ sum unlimited), and what it uses is the sum of their usage. Limits that
 bound one item rather than the project (metadata items per server, rules per
 security group, members per server group, ...) and key pairs (written to
 every region alike) are not added up: the smallest region's applies.
+
+A quota set PUT (or DELETE) goes to every region with the same values: a
+region enforces only its own number, and splitting a total between regions
+would strand quota in a region the project does not use. Its answer is the
+sum a GET then shows, so nobody reads the per-region number as the total.
 """
+
+import logging
 
 import webob
 
-from tricircle.gateway import admin_views
-from tricircle.gateway.call import Call
+from tricircle.gateway import admin_views, default, proxy
+from tricircle.gateway.call import PARTIAL_HEADER, Call
+from tricircle.gateway.regions import TABLE
+
+LOG = logging.getLogger(__name__)
 
 # Limits per item (or alike in every region): the smallest region's, not a sum.
 _PER_ITEM = frozenset({
@@ -80,8 +90,44 @@ def quota_set(call: Call) -> webob.Response:
         if reply.status != 200 or not isinstance(part, dict):
             return call.respond(reply)
         sets.append(part)
-    names = {name for part in sets for name in part if name != "id"}
-    total = {name: _combined_set(name, [p[name] for p in sets if name in p])
-             for name in sorted(names)}
-    body = {"quota_set": {"id": sets[0].get("id"), **total}}
+    body = {"quota_set": {"id": sets[0].get("id"), **_summed_sets(sets)}}
     return admin_views.with_partial(call.respond(answered[0][1], body), down, call)
+
+
+def _summed_sets(sets: list[dict]) -> dict:
+    names = {name for part in sets for name in part if name != "id"}
+    return {name: _combined_set(name, [p[name] for p in sets if name in p])
+            for name in sorted(names)}
+
+
+def _quota_set_of(reply: proxy.Reply) -> dict | None:
+    data = reply.json()
+    part = data.get("quota_set") if isinstance(data, dict) else None
+    return part if 200 <= reply.status < 300 and isinstance(part, dict) else None
+
+
+def quota_write(call: Call) -> webob.Response:
+    """PUT / DELETE os-quota-sets/{project}: the default region first (its refusal,
+    a bad value, is the answer and reaches no other region), then every other
+    region at once. A PUT answers with the quota sets summed; a region that
+    missed the write is named in X-Tricircle-Partial (a repeat of the request
+    brings it in line: a quota write is idempotent)."""
+    regions = TABLE.with_service(call.service.service_type)
+    first_region = default.pick(call, regions)
+    first = call.send(first_region)
+    others = [r for r in regions if r.pod_id != first_region.pod_id]
+    if first.status >= 400 or not others:
+        return call.respond(first)
+    results = proxy.fan_out(others, call.send)
+    done = [reply for _, reply in results
+            if isinstance(reply, proxy.Reply) and reply.status < 400]
+    missed = [region.region_name for region, reply in results if reply not in done]
+    sets = [_quota_set_of(reply) for reply in (first, *done)]
+    if all(part is not None for part in sets):
+        response = call.respond(first, {"quota_set": _summed_sets(sets)})
+    else:
+        response = call.respond(first)  # a DELETE's empty answer
+    if missed:
+        LOG.warning("%s %s missed %s", call.req.method, call.path, ", ".join(missed))
+        response.headers[PARTIAL_HEADER] = ", ".join(missed)
+    return response

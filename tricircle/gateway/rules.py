@@ -117,6 +117,15 @@ class Service:
     # resource type → path of its show request
     show_paths: dict[str, str] = dataclasses.field(default_factory=dict)
     known_names: frozenset[str] = frozenset()  # top-level names that are no project id
+    # Versions whose document (GET /compute/v2/) is answered; the API is served below
+    # ``version`` only. Empty: ``version`` alone.
+    other_versions: frozenset[str] = frozenset()
+    # The region answers its version show only with a token (Cinder's /v3/).
+    version_show_from_root: bool = False
+
+    @property
+    def documented_versions(self) -> frozenset[str]:
+        return self.other_versions | {self.version}
 
     def is_project(self, segment: str, token_project: str | None, more: bool) -> bool:
         """Whether the first path segment is a project id: the caller's own, or any

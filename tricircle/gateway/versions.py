@@ -121,6 +121,20 @@ class VersionCache:
 CACHE = VersionCache()
 
 
+def version_show(req: webob.Request, service: Service, gateway_root: str,
+                 version: str) -> webob.Response:
+    """GET /compute/v2.1, /compute/v2 (Nova's legacy v2.0), /volume/v3: the one
+    version's document. Cinder serves its /v3/ only to a caller with a token (and
+    answers it with the list of versions, 200): the gateway, which asks without
+    one, answers it from the root document as Cinder would."""
+    if service.version_show_from_root:
+        response = document(req, service, gateway_root, "/")
+        if response.status_int == 300:
+            response.status = 200
+        return response
+    return document(req, service, gateway_root, f"/{version}")
+
+
 def document(req: webob.Request, service: Service, gateway_root: str,
              path: str) -> webob.Response:
     """GET /compute/, /compute/v2.1 (and Cinder's): from every region, lowest max."""

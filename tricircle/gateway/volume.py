@@ -6,8 +6,10 @@ First match wins; the last rule forwards anything else to the default region.
 import webob
 
 from tricircle.gateway import (
+    admin_views,
     attachments,
     cinder_lists,
+    compute,
     create,
     default,
     global_names,
@@ -42,6 +44,25 @@ def restore(call: Call) -> webob.Response:
     if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
             made.get("volume_id")):
         store.record("volume", made["volume_id"], region.pod_id, call.context.project_id)
+    return call.respond(reply)
+
+
+def group_from_source(call: Call) -> webob.Response:
+    """POST /groups/action {"create-from-src": {...}}: the new group is made in the
+    region of its group snapshot or source group (a copy stays beside its source)
+    and its routing recorded; a body naming neither gets the default region's own
+    answer (Cinder's 400)."""
+    body = parse_json(call.req.body)
+    asked = body.get("create-from-src") if isinstance(body, dict) else None
+    region = create.parent_region(call, asked) if isinstance(asked, dict) else None
+    if region is None:
+        return default.forward(call)
+    reply = call.send(region)
+    data = reply.json()
+    made = data.get("group") if isinstance(data, dict) else None
+    if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
+            made.get("id")):
+        store.record("group", made["id"], region.pod_id, call.context.project_id)
     return call.respond(reply)
 
 
@@ -94,6 +115,9 @@ def _global_rules(collection: str, what: str, resource_type: str) -> tuple:
     )
 
 
+# Cinder's service actions about one host (or cluster): enable, disable, ...
+_HOST_ACTIONS = ("enable", "disable", "disable-log-reason", "freeze", "thaw",
+                 "failover_host", "failover")
 _ZONE_NOTE = "availability_zone / project binding / default region"
 _TRANSFER_NOTE = "the region of volume_id; the routing is recorded"
 _ACCEPT_NOTE = ("the transfer's region whoever asks (Cinder checks the auth_key); the "
@@ -128,13 +152,22 @@ RULES = (
     *_resource_rules("attachments", "attachment", "the region of volume_uuid; a server "
                      "(instance_uuid) routed to another region is a 409",
                      (("volume_uuid", "volume"),), attachments.same_region),
-    rule("POST", "/groups/action", default.forward,
-         note="create-from-src: " + DEFAULT_NOTE),
+    rule("POST", "/groups/action", group_from_source,
+         parents=(("group_snapshot_id", "group_snapshot"), ("source_group_id", "group")),
+         note="create-from-src: the region of group_snapshot_id / source_group_id; the "
+         "routing is recorded"),
     *_resource_rules("groups", "group", _ZONE_NOTE),
     *_resource_rules("group_snapshots", "group_snapshot", "the region of group_id",
                      (("group_id", "group"),)),
     *_resource_rules("messages", "message", "no create: Cinder makes messages itself"),
     *_merged("os-services", "services"),
+    *(rule("PUT", f"/os-services/{action}", admin_views.by_host,
+           note="the one region running services on the body's host (or cluster)")
+      for action in _HOST_ACTIONS),
+    rule("PUT", "/os-services/get-log", admin_views.every_region,
+         collection="log_levels", note="every region at once, concatenated"),
+    rule("PUT", "/os-services/set-log", admin_views.every_region,
+         note="every region at once (the log levels of the whole cloud)"),
     *_merged("scheduler-stats/get_pools", "pools"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
@@ -150,9 +183,13 @@ RULES = (
          "a region that misses it: X-Tricircle-Partial and a global_sync job"),
     rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
          "volumes, gigabytes and snapshots are the central limits and usage"),
+    rule("GET", "/os-quota-sets/{project}/defaults", quota.quota_sets,
+         note=compute.DEFAULTS_NOTE),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets,
-         note=DEFAULT_NOTE + "; with central quota a GET shows the central limits (and "
-         "usage) of volumes, gigabytes and snapshots"),
+         note="a GET: every region's quota summed; with central quota the central "
+         "limits (and usage) of volumes, gigabytes and snapshots, and a PUT or DELETE "
+         "is a 400 pointing at openstack limit set; without it a PUT or DELETE goes "
+         "to every region (the default one first) and a PUT answers with the sum"),
     rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
 
@@ -173,4 +210,4 @@ SERVICE = Service(
                 "group_snapshot": "/group_snapshots/{id}", "message": "/messages/{id}",
                 "volume_type": "/types/{id}", "group_type": "/group_types/{id}",
                 "qos_spec": "/qos-specs/{id}"},
-    known_names=KNOWN_NAMES)
+    known_names=KNOWN_NAMES, version_show_from_root=True)

@@ -1,8 +1,6 @@
 """Availability zones as the gateway shows them: one per az_name of the pods table,
 with the hosts of every region for admins (az_names.py translates the names)."""
 
-import json
-
 import webob
 
 from tricircle.gateway import microversions, proxy
@@ -12,11 +10,7 @@ from tricircle.gateway.regions import TABLE
 
 
 def _answer(call: Call, body: dict) -> webob.Response:
-    response = webob.Response(status=200, content_type="application/json", charset=None)
-    response.body = json.dumps(body).encode()
-    for name, value in microversions.headers(call.req, call.service).items():
-        response.headers[name] = value
-    return response
+    return microversions.answer(call.req, call.service, body)
 
 
 def _from_pods(call: Call) -> dict[str, dict]:

@@ -38,6 +38,7 @@ class FakeRegion:
         # Path below the version and project ("os-hypervisors/detail") → (status,
         # body) the region answers to a GET of it: admin views set by a test.
         self.canned: dict[str, tuple[int, dict]] = {}
+        self.quotas: dict[str, dict] = {}  # project → what a quota PUT set
         self.hang = threading.Event()
         self.trickle = 0.0  # seconds between the bytes of each answer's body, if set
         self._release = threading.Event()
@@ -106,6 +107,9 @@ class FakeRegion:
         if path.rstrip("/") in (base, ""):
             return 300, {"versions": [self._version()]}, []
         parts = [p for p in path[len(base):].split("/") if p]
+        if self.kind == "compute" and parts == ["v2"]:  # Nova's legacy v2.0 document
+            return 200, {"version": {"id": "v2.0", "status": "DEPRECATED", "links": [
+                {"rel": "self", "href": f"{self.root}/v2/"}]}}, []
         if parts[0] != version:
             return 404, {"itemNotFound": {"code": 404, "message": "no such version"}}, []
         if len(parts) == 1:
@@ -128,7 +132,7 @@ class FakeRegion:
         if rest[0] == "limits":
             return self._limits(project, environ, headers)
         if rest[0] == "os-quota-sets":
-            return self._quota_set(rest)
+            return self._quota_set(method, rest, body)
         return self._resource(method, rest, prefix, project, environ, body)
 
     def _canned(self, method, rest, project):
@@ -190,8 +194,16 @@ class FakeRegion:
         absolute.update(self.usage_of(asked or project))
         return 200, {"limits": {"rate": [], "absolute": absolute}}, []
 
-    def _quota_set(self, rest):
-        quota = REGION_QUOTA[self.kind]
+    def _quota_set(self, method, rest, body):
+        """The project's quota: the region's defaults, changed by a PUT, reset by a
+        DELETE (as Nova and Cinder keep them per project)."""
+        if method == "DELETE":
+            self.quotas.pop(rest[1], None)
+            return 202, None, []
+        if method == "PUT":
+            self.quotas.setdefault(rest[1], {}).update(json.loads(body)["quota_set"])
+        own = {} if rest[2:] == ["defaults"] else self.quotas.get(rest[1], {})
+        quota = dict(REGION_QUOTA[self.kind], **own)
         if rest[2:] == ["detail"]:
             body = {name: {"limit": value, "in_use": 0, "reserved": 0}
                     for name, value in quota.items()}
@@ -401,6 +413,12 @@ class FakeCinder(FakeRegion):
                 body = self._with_auth_key(body)
         if rest == ["volumes", "summary"]:
             return self._summary(project)
+        if rest[0] == "os-services" and method == "PUT":
+            return self._service_action(rest[1:], json.loads(body or b"{}"))
+        if rest == ["groups", "action"] and method == "POST":
+            source = json.loads(body)["create-from-src"]
+            group = self.add("groups", project, name=source.get("name", "copy"))
+            return 202, {"group": {"id": group["id"], "name": group["name"]}}, []
         if rest[0] == "os-services":
             return 200, {"services": [{"binary": "cinder-volume", "host": f"{self.name}@lvm",
                                        "zone": self.az, "status": "enabled"}]}, []
@@ -416,6 +434,16 @@ class FakeCinder(FakeRegion):
             data["count"] = len([i for i in self.items[rest[0]].values()
                                  if i["tenant_id"] == project])
         return status, data, extra
+
+    def _service_action(self, action, data):
+        """PUT os-services/<action>: a host of this region, or Cinder's 404."""
+        if action == ["get-log"]:
+            return 200, {"log_levels": [{"host": f"{self.name}@lvm", "levels": {}}]}, []
+        if action == ["set-log"]:
+            return 202, None, []
+        if data.get("host") != f"{self.name}@lvm":
+            return self._fault(404, "itemNotFound", "Host not found")
+        return 200, {"host": data["host"], "status": action[0]}, []
 
     @staticmethod
     def _with_auth_key(body):

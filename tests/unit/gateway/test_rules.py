@@ -15,6 +15,7 @@ from tricircle.gateway import (
     lists,
     quota,
     routed,
+    tenant_networks,
     volume,
     zones,
 )
@@ -41,8 +42,9 @@ def _unwrapped(handler):
     ("PUT", "/os-aggregates/1", admin_views.region_local, {"id": "1"}),
     ("GET", "/limits", quota.limits, {}),
     ("GET", "/os-quota-sets/p1/detail", quota.quota_sets, {"project": "p1"}),
-    ("GET", "/os-quota-sets/p1/defaults", default.forward,
-     {"rest": "/os-quota-sets/p1/defaults"}),
+    ("GET", "/os-quota-sets/p1/defaults", quota.quota_sets, {"project": "p1"}),
+    ("GET", "/os-tenant-networks/n1", tenant_networks.show, {"id": "n1"}),
+    ("PUT", "/os-services/disable", admin_views.by_host, {}),
 ])
 def test_compute_rules(method, path, handler, args):
     rule, found = compute.SERVICE.find(method, path)
@@ -57,6 +59,9 @@ def test_compute_rules(method, path, handler, args):
     ("POST", "/backups/b1/restore", volume.restore, "backup"),
     ("POST", "/volumes/v1/action", routed.by_id, "volume"),
     ("GET", "/types", global_names.listed, None),
+    ("POST", "/groups/action", volume.group_from_source, None),
+    ("PUT", "/os-services/freeze", admin_views.by_host, None),
+    ("PUT", "/os-services/get-log", admin_views.every_region, None),
 ])
 def test_volume_rules(method, path, handler, resource):
     rule, _ = volume.SERVICE.find(method, path)

@@ -1,0 +1,71 @@
+"""GET /os-tenant-networks[/{id}] (Nova's proxy API, before 2.36): from central Neutron.
+
+Nova answers it from its own region's Neutron, which holds a copy of a
+central network only once something in that region uses it, so through the
+gateway a project's new network would be missing. Central Neutron, where
+networks are made, is asked instead (with the [client] account, narrowed to
+what the caller's own token would see there: the project's networks, shared
+and external ones; all of them for an admin), and the answer has Nova's shape.
+"""
+
+import webob
+
+from tricircle.common.neutron import RemoteError
+from tricircle.gateway import microversions
+from tricircle.gateway.call import Call, GatewayError, microversion, shown
+
+# Nova answers these paths up to this microversion; later, a 404 (as Nova).
+MAX_VERSION = (2, 35)
+
+
+def _central():
+    from tricircle.network import helper  # the networking half: only when asked
+
+    return helper.central()
+
+
+def _nova_shape(network: dict) -> dict:
+    # Nova has always answered "None" (a string) for the cidr with Neutron.
+    return {"id": network.get("id"), "cidr": str(None), "label": network.get("name")}
+
+
+def _visible(network: dict, call: Call) -> bool:
+    return (call.context.is_admin_role or network.get("project_id") == call.context.project_id
+            or bool(network.get("shared")) or bool(network.get("router:external")))
+
+
+def _unavailable(exc: RemoteError) -> GatewayError:
+    return GatewayError(503, f"{exc.service} is unavailable: {shown(exc.detail)}")
+
+
+def _check_version(call: Call) -> None:
+    asked = microversion(call.req, call.service)
+    if asked is not None and asked > MAX_VERSION:
+        raise GatewayError(404, "The resource could not be found.")
+
+
+def index(call: Call) -> webob.Response:
+    """GET /os-tenant-networks: 200 {"networks": [{id, cidr, label}]}."""
+    _check_version(call)
+    try:
+        networks = _central().find("network")
+    except RemoteError as exc:
+        raise _unavailable(exc) from None
+    shown_networks = [_nova_shape(n) for n in networks if _visible(n, call)]
+    return microversions.answer(call.req, call.service, {"networks": shown_networks})
+
+
+def show(call: Call) -> webob.Response:
+    """GET /os-tenant-networks/{id}: 200 {"network": {...}}, Nova's 404 when the
+    caller cannot see it."""
+    _check_version(call)
+    try:
+        network = _central().get("network", call.args["id"])
+    except RemoteError as exc:
+        if exc.status is not None and exc.status < 500:
+            network = None  # a malformed id: Neutron's 4xx is Nova's not found
+        else:
+            raise _unavailable(exc) from None
+    if network is None or not _visible(network, call):
+        raise GatewayError(404, "Network not found")
+    return microversions.answer(call.req, call.service, {"network": _nova_shape(network)})
