@@ -122,7 +122,8 @@ _ZONE_NOTE = "availability_zone / project binding / default region"
 _TRANSFER_NOTE = "the region of volume_id; the routing is recorded"
 _ACCEPT_NOTE = ("the transfer's region whoever asks (Cinder checks the auth_key); the "
                 "volume's routing then names the accepting project. With central quota "
-                "refused (403): the volume's size is unknown before the accept")
+                "the accepting project's volumes and gigabytes are checked first, under "
+                "its lease (Cinder's 413 when over)")
 
 RULES = (
     rule("GET", "/volumes/summary", cinder_lists.summary,

@@ -64,6 +64,10 @@ def try_take(project_id: str, service_type: str, holder: str, seconds: float) ->
         return _take(project_id, service_type, holder, seconds)
     except db_exc.DBDuplicateEntry:
         return False  # another request inserted the row first: it holds the lease
+    except db_exc.DBDeadlock:
+        # MariaDB: two first takers both lock the gap where the row goes, then
+        # both insert; InnoDB rolls one back. The other one holds the lease.
+        return False
 
 
 @db_api.writer
