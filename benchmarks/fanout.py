@@ -44,24 +44,13 @@ import requests
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
 from benchmarks import inprocess, regionsim  # noqa: E402
-from benchmarks.stats import percentiles, ratio_line  # noqa: E402
+from benchmarks.stats import percentiles, ratio_line, timed  # noqa: E402
 from tricircle.gateway import proxy, regions  # noqa: E402
 
 COUNTS = (2, 10, 50, 100)
 TOKEN = {"X-Auth-Token": "demo:demo"}  # noauth: user demo of project demo
 NETWORKS_NONE = {"OpenStack-API-Version": "compute 2.37",
                  "X-OpenStack-Nova-API-Version": "2.37"}
-
-
-def timed(http: requests.Session, url: str, count: int) -> list[float]:
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = http.get(url)
-        samples.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url}: {response.status_code} {response.text[:200]}")
-    return samples
 
 
 # -- the lab's RegionOne as the profile ------------------------------------------------

@@ -32,7 +32,7 @@ sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 from benchmarks import inprocess  # noqa: E402
 from benchmarks.fanout import simulator  # noqa: E402
 from benchmarks.regionsim import KINDS, Profile  # noqa: E402
-from benchmarks.stats import percentiles  # noqa: E402
+from benchmarks.stats import percentiles, timed  # noqa: E402
 from tricircle.db import api as db_api  # noqa: E402
 from tricircle.db import models  # noqa: E402
 from tricircle.gateway import proxy, regions, store  # noqa: E402
@@ -91,17 +91,6 @@ def route_sim_servers(sim: dict, pod_id: str) -> None:
             {"top_id": sid, "bottom_id": sid, "pod_id": pod_id, "project_id": "demo",
              "resource_type": "server", "created_at": now, "updated_at": now}
             for sid in sim["servers"]])
-
-
-def timed(http: requests.Session, url: str, count: int) -> list[float]:
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = http.get(url)
-        samples.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url}: {response.status_code} {response.text[:200]}")
-    return samples
 
 
 def routed_cost(api: str, sim: dict, samples: int) -> str:

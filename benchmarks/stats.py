@@ -1,7 +1,24 @@
-"""Figures the benchmarks print: percentiles of latency samples and ratio lines."""
+"""Figures the benchmarks print: timed GETs, percentiles of latency samples and ratio
+lines."""
 
 import math
 import statistics
+import time
+
+import requests
+
+
+def timed(http: requests.Session, url: str, count: int) -> list[float]:
+    """Seconds each of ``count`` GETs of ``url`` took, one after the other; any answer
+    but 200 stops the benchmark (a figure of failures would mean nothing)."""
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = http.get(url)
+        samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url}: {response.status_code} {response.text[:200]}")
+    return samples
 
 
 def percentile(samples: list[float], fraction: float) -> float:
