@@ -21,7 +21,8 @@ JOB_TYPES: dict[str, tuple[str, ...]] = {
     "shadow_port_setup": ("pod_id", "network_id"),
     # A central trunk rebuilt in its parent port's region (tricircle.xjob.trunks).
     "trunk_sync": ("trunk_id",),
-    "sfc_sync": ("pod_id", "portchain_id", "net_id"),
+    # A central port chain rebuilt where its port pairs' ports live (tricircle.xjob.sfc).
+    "sfc_sync": ("port_chain_id",),
     "resource_recycle": ("project_id",),
     "bottom_delete": ("resource_type", "top_id"),
     "port_update": ("port_id",),

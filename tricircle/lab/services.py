@@ -252,11 +252,12 @@ def _l3_plugin(central: bool) -> str:
 
 # QoS, trunks and SFC in every Neutron (#13); the lab's bind-all driver brings
 # the QoS and trunk drivers of its ports (lab/plugins). Central's QoS and trunk
-# plugins are Tricircle's: they queue the jobs that reach the regions.
+# and SFC plugins are Tricircle's: they queue the jobs that reach the regions.
 SERVICE_PLUGINS = ("qos", "trunk", "flow_classifier", "sfc")
 CENTRAL_SERVICE_PLUGINS = ("tricircle.network.qos.TricircleQosPlugin",
                            "tricircle.network.trunks.TricircleTrunkPlugin",
-                           "flow_classifier", "sfc")
+                           "tricircle.network.sfc.TricircleFlowClassifierPlugin",
+                           "tricircle.network.sfc.TricircleSfcPlugin")
 
 
 def _service_plugins(central: bool, tricircle: bool) -> str:

@@ -134,4 +134,13 @@ def trunk_sync(job: Job) -> None:
     trunks.sync(job.resource["trunk_id"])
 
 
-__all__ += ["qos_sync", "trunk_sync"]
+
+@handler("sfc_sync")
+def sfc_sync(job: Job) -> None:
+    """Rebuild central port chain ``port_chain_id`` in the regions holding its port
+    pairs' ports (see tricircle.xjob.sfc)."""
+    from tricircle.xjob import sfc
+    sfc.sync(job.resource["port_chain_id"])
+
+
+__all__ += ["qos_sync", "sfc_sync", "trunk_sync"]

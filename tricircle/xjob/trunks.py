@@ -73,7 +73,7 @@ def sync_pod(pod_id: str, trunk_id: str, top: dict | None, found: dict | None) -
         neutron.action(TRUNK, bottom["id"], "remove_subports",
                        {SUB_PORTS: [{"port_id": entry["port_id"]} for entry in remove]})
     if add:
-        _copy_ports(neutron, [entry["port_id"] for entry in add])
+        copy_ports(neutron, [entry["port_id"] for entry in add])
         neutron.action(TRUNK, bottom["id"], "add_subports", {SUB_PORTS: add})
 
 
@@ -85,14 +85,14 @@ def _make_trunk(neutron: Neutron, pod_id: str, top: dict) -> dict:
         bottom = existing[0]
     else:
         body = trunk_rules.trunk_body(top)
-        _copy_ports(neutron, [entry["port_id"] for entry in body[SUB_PORTS]])
+        copy_ports(neutron, [entry["port_id"] for entry in body[SUB_PORTS]])
         bottom = neutron.create(TRUNK, body)
         LOG.info("bottom trunk %s of %s made in pod %s", bottom["id"], top["id"], pod_id)
     routing.record(TRUNK, top["id"], pod_id, top["project_id"], bottom["id"])
     return bottom
 
 
-def _copy_ports(neutron: Neutron, port_ids: list[str]) -> None:
+def copy_ports(neutron: Neutron, port_ids: list[str]) -> None:
     """Make sure the region holds copies of the central ports ``port_ids``."""
     present = {port["id"] for port in neutron.find("port", id=port_ids)} if port_ids else set()
     for port_id in port_ids:

@@ -33,6 +33,6 @@ def test_only_the_implemented_types_have_real_handlers():
     assert handlers.HANDLERS.types() == ("bottom_delete", "configure_route", "global_sync",
                                          "port_delete", "port_update", "qos_sync",
                                          "resource_recycle", "router_setup", "seg_rule_setup",
-                                         "shadow_port_setup", "subnet_update", "trunk_sync",
-                                         "update_network")
+                                         "sfc_sync", "shadow_port_setup", "subnet_update",
+                                         "trunk_sync", "update_network")
     assert set(handlers.HANDLERS.types()) <= set(constants.JOB_TYPES)
