@@ -183,3 +183,82 @@ def test_a_trunk_on_a_vm_port_follows_into_its_region(lab, central_net, unique_n
         _delete_server(lab, region, server)
     for region_name in ALL_NEUTRONS:
         assert not [t for t in _admin(lab, region_name).trunks() if t.name == unique_name]
+
+
+# --- service function chains ------------------------------------------------------------
+
+def _sfc_names(lab, region_name: str, prefix: str) -> dict[str, list[str]]:
+    """The names starting with ``prefix`` of each kind of SFC object in the region."""
+    network = _admin(lab, region_name)
+    listed = {"chains": network.sfc_port_chains(), "groups": network.sfc_port_pair_groups(),
+              "pairs": network.sfc_port_pairs(), "classifiers": network.sfc_flow_classifiers()}
+    return {kind: sorted(item.name for item in items if (item.name or "").startswith(prefix))
+            for kind, items in listed.items()}
+
+
+NOTHING = {"chains": [], "groups": [], "pairs": [], "classifiers": []}
+
+
+def test_a_port_chain_over_two_pairs_follows_into_their_region(lab, central_net, unique_name):
+    """Two port pairs of RegionOne ports, a group each and a classifier, chained
+    centrally: RegionOne holds the chain with its groups in order, the same ingress
+    and egress ports and the classifier; deleted centrally, it goes."""
+    region = REGIONS[0]
+    local = lab.sdk("demo", region.name).network
+    central = lab.sdk("demo", CENTRAL_REGION).network
+    ports = [local.create_port(network_id=central_net.id, name=f"{unique_name}-{i}")
+             for i in range(5)]
+    made: list = []
+    try:
+        pairs = [central.create_sfc_port_pair(name=f"{unique_name}-pp{i}",
+                                              ingress=ports[2 * i].id,
+                                              egress=ports[2 * i + 1].id) for i in range(2)]
+        made += pairs
+        groups = [central.create_sfc_port_pair_group(name=f"{unique_name}-g{i}",
+                                                     port_pairs=[pairs[i].id])
+                  for i in range(2)]
+        made += groups
+        classifier = central.create_sfc_flow_classifier(
+            name=f"{unique_name}-fc", ethertype="IPv4", protocol="tcp",
+            destination_port_range_min=80, destination_port_range_max=80,
+            logical_source_port=ports[4].id)
+        made.append(classifier)
+        chain = central.create_sfc_port_chain(name=f"{unique_name}-chain",
+                                              port_pair_groups=[groups[1].id, groups[0].id],
+                                              flow_classifiers=[classifier.id])
+        made.append(chain)
+
+        admin = _admin(lab, region.name)
+
+        def bottom_chain():
+            return next((c for c in admin.sfc_port_chains()
+                         if c.name == f"{unique_name}-chain"), None)
+
+        bottom = poll(bottom_chain, timeout=60)
+        assert bottom is not None, f"RegionOne holds {_sfc_names(lab, region.name, unique_name)}"
+        assert bottom.id != chain.id
+        bottom_groups = [admin.get_sfc_port_pair_group(id_) for id_ in bottom.port_pair_groups]
+        assert [g.name for g in bottom_groups] == [f"{unique_name}-g1", f"{unique_name}-g0"]
+        bottom_pairs = [admin.get_sfc_port_pair(g.port_pairs[0]) for g in bottom_groups]
+        assert [(p.ingress, p.egress) for p in bottom_pairs] == \
+            [(ports[2].id, ports[3].id), (ports[0].id, ports[1].id)]
+        bottom_classifier = admin.get_sfc_flow_classifier(bottom.flow_classifiers[0])
+        assert bottom_classifier.logical_source_port == ports[4].id
+        assert bottom_classifier.destination_port_range_min == 80
+        assert _sfc_names(lab, REGIONS[1].name, unique_name) == NOTHING
+
+        central.delete_sfc_port_chain(chain)
+        made.remove(chain)
+        assert poll(lambda: _sfc_names(lab, region.name, unique_name) == NOTHING,
+                    timeout=60), f"RegionOne kept {_sfc_names(lab, region.name, unique_name)}"
+    finally:
+        for item in reversed(made):
+            delete = {"SfcPortPair": central.delete_sfc_port_pair,
+                      "SfcPortPairGroup": central.delete_sfc_port_pair_group,
+                      "SfcFlowClassifier": central.delete_sfc_flow_classifier,
+                      "SfcPortChain": central.delete_sfc_port_chain}[type(item).__name__]
+            delete(item, ignore_missing=True)
+        for port in ports:
+            local.delete_port(port, ignore_missing=True)
+    for region_name in ALL_NEUTRONS:
+        assert _sfc_names(lab, region_name, unique_name) == NOTHING
