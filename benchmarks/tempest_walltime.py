@@ -144,7 +144,27 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--json", metavar="PATH", help="write the figures as JSON ('-': stdout)")
     top.add_argument("--report-only", action="store_true",
                      help="no run: the figures of the last run kept in the workspaces")
+    top.add_argument("--gate", metavar="FILE", type=Path,
+                     help="exit 1 when a test fails through CentralRegion that no regex "
+                     "of FILE (`regex  # reason` lines: expected failures) matches")
     return top
+
+
+def gate(figures: dict, path: Path) -> int:
+    """The CI verdict on the central side's failures: 0 when each is expected."""
+    expected = [regex for regex, _ in tempest.read_patterns(path)]
+    failures = figures["sides"]["central"]["failures"]
+    unexpected, unused = tempest.gate(failures, expected)
+    print(f"\ngate ({path.name}): {len(failures)} failed through CentralRegion, "
+          f"{len(failures) - len(unexpected)} expected, {len(unexpected)} unexpected")
+    for test_id in unexpected:
+        print(f"  UNEXPECTED {test_id}\n      {failures[test_id]}")
+    if unused and figures["regex"] is None:
+        # Only a full selection says a line is stale: a narrowed one may not run it.
+        print(f"expected failures that did not fail (remove them?): {len(unused)}")
+        for regex in unused:
+            print(f"  {regex}")
+    return 1 if unexpected else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     say = Reporter()
     names = ORDER if args.side == "both" else (args.side,)
     try:
+        if args.gate is not None:
+            tempest.read_patterns(args.gate)  # a typo fails now, not after the run
         if not (layout.etc / "passwords.json").exists():
             raise LabError(f"no lab at {layout.home}; run `tricircle-lab up` first")
         if args.report_only:
@@ -189,11 +211,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tempest_walltime: {exc}", file=sys.stderr)
         return 1
     report(figures)
+    verdict = 0
+    if args.gate is not None:
+        if "central" not in figures["sides"]:
+            print("tempest_walltime: --gate needs the central side", file=sys.stderr)
+            return 2
+        verdict = gate(figures, args.gate)
     if args.json == "-":
         print(json.dumps(figures, indent=1))
     elif args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1) + "\n")
-    return 0
+    return verdict
 
 
 if __name__ == "__main__":

@@ -53,6 +53,10 @@ class Side:
     # network copied into a region must not collide with the region's own.
     physnet: str
     public_cidr: str
+    # Its name: RegionOne's Neutron also holds a copy of central's public network
+    # once the central side has used it, and Nova's floating IP pools are found by
+    # name, so the two must not share one.
+    public_network: str
 
     def workspace_dir(self, layout: Layout) -> Path:
         return layout.home / self.workspace
@@ -60,9 +64,9 @@ class Side:
 
 SIDES = {
     "central": Side("central", CENTRAL_REGION, REGIONS[0].name, "tempest-central",
-                    "public-central", "172.24.8.0/24"),
+                    "public-central", "172.24.8.0/24", PUBLIC_NETWORK),
     "direct": Side("direct", REGIONS[0].name, REGIONS[0].name, "tempest-r1",
-                   "public-r1", "172.24.4.0/24"),
+                   "public-r1", "172.24.4.0/24", f"{PUBLIC_NETWORK}-r1"),
 }
 
 
@@ -129,15 +133,28 @@ def ensure_resources(passwords: Mapping[str, str], say: Say) -> None:
             say(f"created flavor {name} (id {flavor_id}) in {region.name}")
     for side in SIDES.values():
         network = catalog.admin_connection(dict(passwords), side.region).network
-        net = network.find_network(PUBLIC_NETWORK, ignore_missing=True)
+        net = _public_network(network, side, say)
         if net is None:
             net = network.create_network(
-                name=PUBLIC_NETWORK, is_router_external=True, provider_network_type="flat",
-                provider_physical_network=side.physnet)
-            say(f"created network {PUBLIC_NETWORK} in {side.region}'s Neutron")
+                name=side.public_network, is_router_external=True,
+                provider_network_type="flat", provider_physical_network=side.physnet)
+            say(f"created network {side.public_network} in {side.region}'s Neutron")
         if not list(network.subnets(network_id=net.id)):
-            network.create_subnet(network_id=net.id, name=f"{PUBLIC_NETWORK}-subnet",
+            network.create_subnet(network_id=net.id, name=f"{side.public_network}-subnet",
                                   ip_version=4, cidr=side.public_cidr, is_dhcp_enabled=False)
+
+
+def _public_network(network, side: Side, say: Say):
+    """The side's public network, by its physnet (one flat network per physnet):
+    renamed to the side's name if an earlier lab gave it the shared one."""
+    for net in network.networks(is_router_external=True):
+        if net.provider_physical_network == side.physnet:
+            if net.name != side.public_network:
+                network.update_network(net, name=side.public_network)
+                say(f"renamed network {net.name} to {side.public_network} in "
+                    f"{side.region}'s Neutron")
+            return net
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -180,16 +197,16 @@ def gather_facts(layout: Layout, side: Side, passwords: Mapping[str, str]) -> Fa
         if flavor is None:
             raise LabError(f"flavor {name!r} is not visible through {side.region}'s compute")
         flavors[name] = flavor.id
-    public = conn.network.find_network(PUBLIC_NETWORK, ignore_missing=True)
+    public = conn.network.find_network(side.public_network, ignore_missing=True)
     if public is None:
-        raise LabError(f"network {PUBLIC_NETWORK!r} is missing in {side.region}")
+        raise LabError(f"network {side.public_network!r} is missing in {side.region}")
     extensions = tuple(sorted(ext.alias for ext in conn.network.extensions()))
     return Facts(side=side.name, region=side.region, placement_region=side.placement_region,
                  keystone_url=f"{services.KEYSTONE_URL}/v3",
                  admin_password=passwords["admin"],
                  image_ref=images[IMAGE], image_ref_alt=images[ALT_IMAGE],
                  flavor_ref=flavors[FLAVOR], flavor_ref_alt=flavors[ALT_FLAVOR[1]],
-                 public_network_id=public.id, public_network_name=PUBLIC_NETWORK,
+                 public_network_id=public.id, public_network_name=side.public_network,
                  network_extensions=extensions, workspace=side.workspace_dir(layout))
 
 
@@ -519,6 +536,23 @@ def ratio_figures(central: Mapping[str, TestResult], direct: Mapping[str, TestRe
         "top": [{"test": test_id, "ratio": ratio, "central_s": central[test_id].duration,
                  "direct_s": direct[test_id].duration} for test_id, ratio in biggest],
     }
+
+
+def gate(failures: Iterable[str], expected: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(failures no expected regex matches, expected regexes no failure matched).
+
+    A failure is a test id, or the class fixture tempest reports as
+    ``setUpClass (tempest.api....Class)``; a regex is searched in it.
+    """
+    patterns = {regex: re.compile(regex) for regex in expected}
+    used: set[str] = set()
+    unexpected = []
+    for test_id in sorted(failures):
+        matched = [regex for regex, pattern in patterns.items() if pattern.search(test_id)]
+        used.update(matched)
+        if not matched:
+            unexpected.append(test_id)
+    return unexpected, [regex for regex in patterns if regex not in used]
 
 
 # --- the lab's logs -----------------------------------------------------------------
