@@ -3,9 +3,10 @@
 from unittest import mock
 
 import pytest
+from neutron_lib import exceptions as n_exc
 from neutron_lib.callbacks import events, resources
 
-from tricircle.network import helper, qos
+from tricircle.network import helper, qos, region_extensions
 
 
 @pytest.fixture
@@ -69,3 +70,19 @@ def test_rule_changes_queue_their_policy(queued):
         plugin.update_policy_rule(context, object, "r1", "gold", {})
         plugin.delete_policy_rule(context, object, "r1", "gold")
     assert queued() == [("qos_sync", "gold"), ("qos_sync", "gold")]
+
+
+def test_a_policy_for_a_port_of_a_region_without_qos_is_refused_naming_both(queued):
+    with mock.patch.dict(region_extensions._known, {"RegionTwo": frozenset({"trunk"}),
+                                                    "RegionOne": frozenset({"qos"})}), \
+            mock.patch.object(helper, "routings", return_value=[{"region_name": "RegionTwo"}]):
+        with pytest.raises(n_exc.BadRequest, match="RegionTwo Neutron has no 'qos' extension"):
+            qos._check_port(resources.PORT, events.BEFORE_UPDATE, None,
+                            _payload(PORT, {"qos_policy_id": "gold"}))
+
+
+def test_a_region_whose_extensions_are_not_known_yet_is_not_refused(queued):
+    with mock.patch.dict(region_extensions._known, {}, clear=True), \
+            mock.patch.object(helper, "routings", return_value=[{"region_name": "RegionTwo"}]):
+        qos._check_port(resources.PORT, events.BEFORE_UPDATE, None,
+                        _payload(PORT, {"qos_policy_id": "gold"}))

@@ -3,9 +3,10 @@
 from unittest import mock
 
 import pytest
+from neutron_lib import exceptions as n_exc
 from neutron_lib.callbacks import events, resources
 
-from tricircle.network import helper, trunks
+from tricircle.network import helper, region_extensions, trunks
 
 
 @pytest.fixture
@@ -40,7 +41,21 @@ def test_subport_changes_queue_their_trunk(queued):
     base = "neutron.services.trunk.plugin.TrunkPlugin"
     answer = {"id": "t1", "project_id": "demo"}
     with mock.patch(f"{base}.add_subports", return_value=answer), \
-            mock.patch(f"{base}.remove_subports", return_value=answer):
+            mock.patch(f"{base}.remove_subports", return_value=answer), \
+            mock.patch.object(trunks.TricircleTrunkPlugin, "get_trunk",
+                              return_value={"id": "t1", "port_id": "parent"}), \
+            mock.patch.object(helper, "routings", return_value=[]):
         plugin.add_subports(None, "t1", {"sub_ports": []})
         plugin.remove_subports(None, "t1", {"sub_ports": []})
     assert queued() == [("trunk_sync", {"trunk_id": "t1"})] * 2
+
+
+def test_a_trunk_for_a_port_of_a_region_without_trunks_is_refused_naming_both(queued):
+    plugin = trunks.TricircleTrunkPlugin.__new__(trunks.TricircleTrunkPlugin)
+    with mock.patch.dict(region_extensions._known, {"RegionTwo": frozenset({"qos"})}), \
+            mock.patch.object(helper, "routings", return_value=[{"region_name": "RegionTwo"}]), \
+            mock.patch("neutron.services.trunk.plugin.TrunkPlugin.create_trunk") as create:
+        with pytest.raises(n_exc.BadRequest, match="RegionTwo Neutron has no 'trunk' extension"):
+            plugin.create_trunk(None, {"trunk": {"port_id": "parent"}})
+    create.assert_not_called()
+    assert queued() == []

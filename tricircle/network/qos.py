@@ -14,14 +14,16 @@ the admin API (tricircle.xjob.qos does the regions' part):
 
 A policy that nothing uses yet concerns no region, so creating one queues
 nothing. Central never calls a region itself (doc/networking.md, "Who calls
-whom"); a failure to queue is logged, the change stands.
+whom"); a failure to queue is logged, the change stands. Setting a policy on
+a port whose region is known to lack the ``qos`` extension is refused with a
+400 naming both (tricircle.network.region_extensions).
 """
 
 from neutron.services.qos import qos_plugin
 from neutron_lib.callbacks import events, registry, resources
 from oslo_log import log as logging
 
-from tricircle.network import helper, qos_rules
+from tricircle.network import helper, qos_rules, region_extensions
 
 LOG = logging.getLogger(__name__)
 
@@ -46,6 +48,15 @@ def _port_changed(resource, event, trigger, payload) -> None:
         _queue_changed(states[0] if len(states) > 1 else None, states[-1])
 
 
+def _check_port(resource, event, trigger, payload) -> None:
+    """Refuse a policy for a port whose region lacks the qos extension."""
+    original, changes = payload.states[0], payload.states[-1]
+    policy_id = changes.get(qos_rules.POLICY_ID)
+    if policy_id and policy_id != original.get(qos_rules.POLICY_ID):
+        region_extensions.require(region_extensions.port_regions({original["id"]}), ("qos",),
+                                  f"QoS policy {policy_id} of port {original['id']}")
+
+
 def _network_changed(resource, event, trigger, payload) -> None:
     before, after = payload.states[0], payload.states[-1]
     # A network's policy reaches the regions holding its copy; ports bound later
@@ -60,6 +71,8 @@ class TricircleQosPlugin(qos_plugin.QoSPlugin):
 
     def __init__(self) -> None:
         super().__init__()
+        region_extensions.start()
+        registry.subscribe(_check_port, resources.PORT, events.BEFORE_UPDATE)
         registry.subscribe(_port_changed, resources.PORT, events.AFTER_UPDATE)
         registry.subscribe(_port_changed, resources.PORT, events.AFTER_DELETE)
         registry.subscribe(_network_changed, resources.NETWORK, events.AFTER_UPDATE)

@@ -9,7 +9,9 @@ its port pairs' ports): the chain itself when it is created, updated or
 deleted, and the chains using a port pair, port pair group or flow
 classifier that is updated. Port pairs, groups and classifiers that no chain
 uses concern no region yet. Central never calls a region itself; a failure
-to queue is logged, the change stands.
+to queue is logged, the change stands. A chain whose pairs' ports live in a
+region known to lack ``sfc`` or ``flow_classifier`` is refused with a 400
+naming both (tricircle.network.region_extensions).
 """
 
 from networking_sfc.services.flowclassifier import plugin as fc_plugin
@@ -17,7 +19,7 @@ from networking_sfc.services.sfc import plugin as sfc_plugin
 from neutron_lib.plugins import directory
 from oslo_log import log as logging
 
-from tricircle.network import helper, sfc_rules
+from tricircle.network import helper, region_extensions, sfc_rules
 from tricircle.network.sfc_rules import CLASSIFIER, GROUP, PAIR
 
 LOG = logging.getLogger(__name__)
@@ -42,12 +44,28 @@ def queue_users(context, kind: str, object_id: str, project_id: str) -> None:
 class TricircleSfcPlugin(sfc_plugin.SfcPlugin):
     """networking-sfc's plugin that queues xjob's ``sfc_sync`` after each change."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        region_extensions.start()
+
+    def _require_sfc(self, context, body: dict, what: str) -> None:
+        """400 if the ports of the pairs of ``body``'s groups live in a region known
+        to lack the SFC extensions."""
+        ports: set[str] = set()
+        for group_id in body.get("port_pair_groups") or []:
+            for pair_id in self.get_port_pair_group(context, group_id)["port_pairs"]:
+                ports |= sfc_rules.pair_ports(self.get_port_pair(context, pair_id))
+        region_extensions.require(region_extensions.port_regions(ports),
+                                  ("sfc", "flow_classifier"), what)
+
     def create_port_chain(self, context, port_chain):
+        self._require_sfc(context, port_chain["port_chain"], "the port chain")
         result = super().create_port_chain(context, port_chain)
         queue_sync(result["id"], result["project_id"])
         return result
 
     def update_port_chain(self, context, id, port_chain):
+        self._require_sfc(context, port_chain["port_chain"], f"port chain {id}")
         result = super().update_port_chain(context, id, port_chain)
         queue_sync(id, result["project_id"])
         return result

@@ -7,14 +7,16 @@ through the admin API (tricircle.xjob.trunks rebuilds the trunk in its parent
 port's region): a trunk created, updated or deleted, subports added or
 removed, and a trunk's parent port bound in a region (the region's local
 plugin copies ``binding:host_id`` to it here). Central never calls a region
-itself; a failure to queue is logged, the change stands.
+itself; a failure to queue is logged, the change stands. A trunk, or a
+subport, for a parent port whose region is known to lack the ``trunk``
+extension is refused with a 400 naming both (tricircle.network.region_extensions).
 """
 
 from neutron.services.trunk import plugin as trunk_plugin
 from neutron_lib.callbacks import events, registry, resources
 from oslo_log import log as logging
 
-from tricircle.network import helper, trunk_rules
+from tricircle.network import helper, region_extensions, trunk_rules
 
 LOG = logging.getLogger(__name__)
 HOST = "binding:host_id"
@@ -38,9 +40,16 @@ class TricircleTrunkPlugin(trunk_plugin.TrunkPlugin):
 
     def __init__(self) -> None:
         super().__init__()
+        region_extensions.start()
         registry.subscribe(_port_changed, resources.PORT, events.AFTER_UPDATE)
 
+    @staticmethod
+    def _require_trunks(parent_id: str) -> None:
+        region_extensions.require(region_extensions.port_regions({parent_id}), ("trunk",),
+                                  f"a trunk on port {parent_id}")
+
     def create_trunk(self, context, trunk):
+        self._require_trunks(trunk["trunk"]["port_id"])
         result = super().create_trunk(context, trunk)
         queue_sync(result["id"], result["project_id"])
         return result
@@ -56,6 +65,7 @@ class TricircleTrunkPlugin(trunk_plugin.TrunkPlugin):
         queue_sync(trunk_id, project_id)
 
     def add_subports(self, context, trunk_id, subports):
+        self._require_trunks(self.get_trunk(context, trunk_id)["port_id"])
         result = super().add_subports(context, trunk_id, subports)
         queue_sync(trunk_id, result["project_id"])
         return result
