@@ -1,8 +1,8 @@
-"""How long a central change of a QoS rule or a trunk takes to reach the region
-holding it (#13): median and p95 over ``--runs`` changes.
+"""How long a central change of a QoS rule, a trunk or a port chain takes to reach
+the region holding it (#13): median and p95 over ``--runs`` changes.
 
     .venv/bin/tricircle-lab up
-    .venv/bin/python benchmarks/network_services.py [--runs 20] [--only qos|trunk]
+    .venv/bin/python benchmarks/network_services.py [--runs 20] [--only qos|trunk|chain]
 
 - ``qos``: a server in RegionTwo whose port has a policy with a bandwidth-limit
   rule; each run sets a new ``max_kbps`` centrally and times until RegionTwo's
@@ -10,6 +10,9 @@ holding it (#13): median and p95 over ``--runs`` changes.
 - ``trunk``: a server in RegionOne whose port is a trunk's parent; each run adds
   a subport centrally and times until RegionOne's trunk lists it, then removes
   it again (not timed) and waits for that too.
+- ``chain``: two port pairs of RegionOne ports, a group each and a classifier;
+  each run creates a port chain over them centrally and times until RegionOne
+  lists its bottom chain, then deletes it (not timed) and waits until it goes.
 
 The path measured: central Neutron's plugin posting the job to the admin API,
 the RabbitMQ cast to xjob, the job's REST calls to central and the region.
@@ -105,15 +108,55 @@ def trunk_delays(runs: int) -> None:
     _report(f"trunk subport add, central to {region.name}", delays)
 
 
+def chain_delays(runs: int) -> None:
+    region = REGIONS[0]
+    central, local = connect(CENTRAL_REGION).network, connect(region.name).network
+    name = f"bench-{uuid.uuid4().hex[:6]}"
+    with Undo() as undo:
+        network = network_with_subnet(central, name)
+        undo(central.delete_network, network)
+        ports = []
+        for _ in range(5):
+            ports.append(local.create_port(network_id=network.id, name=name))
+            undo(local.delete_port, ports[-1])
+        groups = []
+        for i in range(2):
+            pair = central.create_sfc_port_pair(name=name, ingress=ports[2 * i].id,
+                                                egress=ports[2 * i + 1].id)
+            undo(central.delete_sfc_port_pair, pair)
+            groups.append(central.create_sfc_port_pair_group(name=name, port_pairs=[pair.id]))
+            undo(central.delete_sfc_port_pair_group, groups[-1])
+        classifier = central.create_sfc_flow_classifier(
+            name=name, ethertype="IPv4", protocol="tcp", logical_source_port=ports[4].id)
+        undo(central.delete_sfc_flow_classifier, classifier)
+
+        def listed() -> bool:
+            return any(chain.name == name for chain in local.sfc_port_chains())
+
+        delays = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            chain = central.create_sfc_port_chain(
+                name=name, port_pair_groups=[group.id for group in groups],
+                flow_classifiers=[classifier.id])
+            wait_for(listed)
+            delays.append(time.perf_counter() - start)
+            central.delete_sfc_port_chain(chain)
+            wait_for(lambda: not listed())
+    _report(f"port chain create, central to {region.name}", delays)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--only", choices=("qos", "trunk"))
+    parser.add_argument("--only", choices=("qos", "trunk", "chain"))
     args = parser.parse_args()
     if args.only in (None, "qos"):
         qos_delays(args.runs)
     if args.only in (None, "trunk"):
         trunk_delays(args.runs)
+    if args.only in (None, "chain"):
+        chain_delays(args.runs)
 
 
 if __name__ == "__main__":
