@@ -20,6 +20,11 @@ quota in each region lifted for the run (restored after).
 ``--admin-views``: only GET os-simple-tenant-usage and os-hypervisors/detail
 (admin) through the gateway vs the slowest region alone.
 
+``--placement N``: only POST /servers with each input that places a server
+(availability zone, volume, port, network, server group), N each through the
+gateway and directly (benchmarks/placement_creates.py), under the same
+limits as ``--creates``.
+
 ``--own-api`` runs every figure against a tricircle-api of this tree started
 beside the lab's (benchmarks/own_api.py: uWSGI, the lab's configuration plus
 each ``--set group.option=value``), so options the lab does not set can be
@@ -39,6 +44,7 @@ import requests
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
 from benchmarks import own_api  # noqa: E402
+from benchmarks.placement_creates import PlacementCreates  # noqa: E402
 from tricircle.lab import catalog  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout  # noqa: E402
@@ -401,6 +407,8 @@ def main() -> None:
                         help="an option of the own tricircle-api (with --own-api)")
     parser.add_argument("--admin-views", action="store_true",
                         help="only the usage and hypervisor fan-outs vs the slowest region")
+    parser.add_argument("--placement", type=int, default=0, metavar="N",
+                        help="only POST /servers with each placement input, N per side")
     args = parser.parse_args()
     options = dict(item.split("=", 1) for item in args.set)
     bench = Bench(args)
@@ -413,6 +421,10 @@ def main() -> None:
             bench.creates()
         if args.admin_views:
             admin_fan_out(bench)
+            return
+        if args.placement:
+            with bench.central_limits(), bench.region_quotas_lifted():
+                PlacementCreates(bench, args.placement).run(report)
             return
         if args.only_creates:
             return

@@ -1,0 +1,122 @@
+"""POST /servers with each input that ties a server to a region, through the
+gateway and directly to RegionOne (``benchmarks/gateway.py --placement N``).
+
+Every input names something in RegionOne, so both sides make the same server
+in the same region: an availability zone alone, a volume attached at boot, a
+port made in RegionOne's Neutron, RegionOne's network, a server group (made
+through the gateway, so it lives in RegionOne). What differs is what the
+gateway looks up first (the volume's routing or Cinder, the port's routing,
+the group's routing; the network only when ``[gateway]
+place_by_network_hints`` is on, which the lab leaves off: ``--own-api --set
+gateway.place_by_network_hints=true`` measures it on). Gateway and direct
+creates take turns; everything made is deleted after each input.
+"""
+
+import time
+
+from tricircle.lab.layout import REGIONS
+
+# Microversion 2.37: `networks: none` and the server group's `policies` list.
+HEADERS = {"OpenStack-API-Version": "compute 2.37", "X-OpenStack-Nova-API-Version": "2.37"}
+PREFIX = "bench-place-"
+
+
+class PlacementCreates:
+    """The five inputs of one run; ``bench`` is benchmarks/gateway.py's Bench."""
+
+    def __init__(self, bench, count: int) -> None:
+        self.bench, self.count = bench, count
+        self.region = REGIONS[0]
+        self.image = bench._image()
+        self.network = bench.demo.network.find_network(f"demo-net-{self.region.short}")
+        self.roots = {"gateway": f"{bench.gateway}/compute/v2.1",
+                      "direct": bench.nova[self.region.name]}
+
+    def _server(self, name: str, **extra) -> dict:
+        server = {"name": name, "flavorRef": "1", "imageRef": self.image,
+                  "networks": "none", **extra}
+        return {"server": server}
+
+    def _az(self, label: str, i: int) -> dict:
+        return self._server(f"{PREFIX}{label}-{i}", availability_zone=self.region.az)
+
+    def _volumes(self) -> dict[str, list[str]]:
+        storage, made = self.bench.demo.block_storage, {}
+        for label in self.roots:
+            made[label] = [storage.create_volume(
+                size=1, name=f"{PREFIX}{label}-{i}",
+                availability_zone=self.region.az).id for i in range(self.count + 1)]
+        self.bench._wait_available(made["gateway"] + made["direct"])
+        return made
+
+    def _ports(self) -> dict[str, list[str]]:
+        network = self.bench.demo.network  # RegionOne's Neutron
+        return {label: [network.create_port(network_id=self.network.id,
+                                            name=f"{PREFIX}{label}-{i}").id
+                        for i in range(self.count + 1)] for label in self.roots}
+
+    def _group(self) -> str:
+        response = self.bench.http.post(
+            f"{self.roots['gateway']}/os-server-groups", headers=HEADERS,
+            json={"server_group": {"name": f"{PREFIX}group", "policies": ["affinity"]}})
+        if response.status_code != 200:
+            raise SystemExit(f"server group: {response.status_code} {response.text[:300]}")
+        return response.json()["server_group"]["id"]
+
+    def bodies(self):
+        """(input name, body(label, i), cleanup) of each input, made lazily."""
+        yield "availability zone", self._az, None
+        volumes = self._volumes()
+        yield "volume (attached at boot)", lambda label, i: self._server(
+            f"{PREFIX}{label}-{i}", block_device_mapping_v2=[
+                {"boot_index": 0, "uuid": self.image, "source_type": "image",
+                 "destination_type": "local"},
+                {"boot_index": -1, "uuid": volumes[label][i], "source_type": "volume",
+                 "destination_type": "volume"}]), lambda: self._delete_volumes(volumes)
+        ports = self._ports()
+        yield "port (RegionOne's)", lambda label, i: self._server(
+            f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None
+        yield "network (RegionOne's)", lambda label, i: self._server(
+            f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None
+        group = self._group()
+        yield "server group (hint)", lambda label, i: dict(
+            self._server(f"{PREFIX}{label}-{i}"), **{"os:scheduler_hints": {"group": group}}), \
+            lambda: self.bench._compute(self.region.name).delete_server_group(group)
+
+    def run(self, report) -> None:
+        for name, body, cleanup in self.bodies():
+            try:
+                self.bench._alternate(self.roots, "/servers", "server", body, 1, HEADERS)
+                def after_warm(label: str, i: int, body=body) -> dict:
+                    return body(label, i + 1)  # the warm-up took each side's first input
+
+                samples, _ = self.bench._alternate(self.roots, "/servers", "server",
+                                                   after_warm, self.count, HEADERS)
+                report(f"POST /servers, {name}", samples["gateway"], samples["direct"], 1.10)
+            finally:
+                self._delete_servers()
+                if cleanup is not None:
+                    cleanup()
+
+    def _delete_servers(self) -> None:
+        compute = self.bench._compute(self.region.name)
+        made = [s for s in compute.servers() if s.name.startswith(PREFIX)]
+        for server in made:
+            compute.delete_server(server, ignore_missing=True)
+        for server in made:
+            compute.wait_for_delete(server, wait=120)
+        network = self.bench.demo.network
+        for port in network.ports(network_id=self.network.id):
+            if (port.name or "").startswith(PREFIX):
+                network.delete_port(port, ignore_missing=True)
+
+    def _delete_volumes(self, volumes: dict[str, list[str]]) -> None:
+        storage = self.bench.demo.block_storage
+        ids = volumes["gateway"] + volumes["direct"]
+        deadline = time.monotonic() + 120
+        for volume_id in ids:  # detached once their servers are gone
+            while (storage.get_volume(volume_id).status != "available"
+                   and time.monotonic() < deadline):
+                time.sleep(1)
+            storage.delete_volume(volume_id, ignore_missing=True)
+        self.bench._wait_gone(ids)
