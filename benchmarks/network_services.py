@@ -43,6 +43,15 @@ def _server_port(region, network_id: str, name: str, undo: Undo):
     return next(iter(connect(CENTRAL_REGION).network.ports(device_id=server.id)))
 
 
+def _setup(region, undo: Undo):
+    """(central's and the region's network API, a bench- name, a central network)."""
+    central, local = connect(CENTRAL_REGION).network, connect(region.name).network
+    name = f"bench-{uuid.uuid4().hex[:6]}"
+    network = network_with_subnet(central, name)
+    undo(central.delete_network, network)
+    return central, local, name, network
+
+
 def _report(label: str, delays: list[float]) -> None:
     p50, p95 = percentiles(delays)
     print(f"{label}: {len(delays)} runs, median {p50:.0f} ms, p95 {p95:.0f} ms")
@@ -50,11 +59,8 @@ def _report(label: str, delays: list[float]) -> None:
 
 def qos_delays(runs: int) -> None:
     region = REGIONS[1]
-    central, local = connect(CENTRAL_REGION).network, connect(region.name).network
-    name = f"bench-{uuid.uuid4().hex[:6]}"
     with Undo() as undo:
-        network = network_with_subnet(central, name)
-        undo(central.delete_network, network)
+        central, local, name, network = _setup(region, undo)
         port = _server_port(region, network.id, name, undo)
         policy = central.create_qos_policy(name=name, project_id=network.project_id)
         undo(central.delete_qos_policy, policy)
@@ -78,11 +84,8 @@ def qos_delays(runs: int) -> None:
 
 def trunk_delays(runs: int) -> None:
     region = REGIONS[0]
-    central, local = connect(CENTRAL_REGION).network, connect(region.name).network
-    name = f"bench-{uuid.uuid4().hex[:6]}"
     with Undo() as undo:
-        network = network_with_subnet(central, name)
-        undo(central.delete_network, network)
+        central, local, name, network = _setup(region, undo)
         parent = _server_port(region, network.id, name, undo)
         subport = central.create_port(network_id=network.id, name=name,
                                       project_id=network.project_id)
@@ -110,11 +113,8 @@ def trunk_delays(runs: int) -> None:
 
 def chain_delays(runs: int) -> None:
     region = REGIONS[0]
-    central, local = connect(CENTRAL_REGION).network, connect(region.name).network
-    name = f"bench-{uuid.uuid4().hex[:6]}"
     with Undo() as undo:
-        network = network_with_subnet(central, name)
-        undo(central.delete_network, network)
+        central, local, name, network = _setup(region, undo)
         ports = []
         for _ in range(5):
             ports.append(local.create_port(network_id=network.id, name=name))

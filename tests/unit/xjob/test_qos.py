@@ -2,46 +2,33 @@
 
 import pytest
 
-from tests.unit.xjob.conftest import FakeNeutron
-from tricircle.db import api as db_api
-from tricircle.db import models
+from tests.unit.xjob import servicefakes
+from tests.unit.xjob.servicefakes import CENTRAL, R1, R2
 from tricircle.network import qos_rules
 from tricircle.objects import routing
 from tricircle.xjob import handlers
 from tricircle.xjob.registry import Incomplete, Job
 
-CENTRAL, R1, R2 = "central", "pod-1", "pod-2"
 LIMIT = {"type": "bandwidth_limit", "max_kbps": 1000, "max_burst_kbps": 100,
          "direction": "egress"}
 DSCP = {"type": "dscp_marking", "dscp_mark": 26}
-REGION_NAMES = {CENTRAL: "CentralRegion", R1: "RegionOne", R2: "RegionTwo"}
 
 
-class QosNeutron(FakeNeutron):
-    """Policies with their rules (rules live inside the policy, as GET shows them),
-    ports and networks; lists by id take a list; lookups of ports by id are refused
-    in regions (they would copy)."""
+class QosNeutron(servicefakes.ServiceNeutron):
+    """Policies with their rules (inside the policy, as GET shows them), ports and
+    networks; lookups by id of anything but policies are refused in regions."""
 
-    def __init__(self, pod_id: str, extensions=("qos",)) -> None:
-        super().__init__(pod_id)
-        self.region_name = REGION_NAMES[pod_id]
-        self.extensions = extensions
+    def __init__(self, pod_id: str, everyone: dict, extensions: tuple[str, ...]) -> None:
+        super().__init__(pod_id, everyone, extensions)
         self.rule_calls: list[tuple[str, str]] = []
 
     def get(self, resource_type, resource_id):
         assert resource_type == "qos_policy" or self.pod_id == CENTRAL
         return super().get(resource_type, resource_id)
 
-    def find(self, resource_type, **filters):
-        ids = filters.pop("id", None)
-        assert "qos_policy_id" not in filters, "Neutron refuses this filter"
-        filters.pop("fields", None)
-        found = super().find(resource_type, **filters)
-        return [item for item in found if ids is None or item["id"] in ids]
-
     def request(self, method, path, body=None, missing_ok=False):
         if path == "extensions":
-            return {"extensions": [{"alias": alias} for alias in self.extensions]}
+            return super().request(method, path, body, missing_ok)
         _, _, policy_id, collection, *rest = path.split("/")
         rules = self.objects["qos_policy"][policy_id].setdefault("rules", [])
         rule_type = collection.removesuffix("_rules")
@@ -58,17 +45,7 @@ class QosNeutron(FakeNeutron):
 
 @pytest.fixture
 def neutrons(db, fake_neutrons):
-    for pod in (CENTRAL, R1, R2):
-        fake_neutrons[pod] = QosNeutron(pod)
-    _add_pods()
-    return fake_neutrons
-
-
-@db_api.writer
-def _add_pods(session):
-    for pod_id, region in REGION_NAMES.items():
-        az_name = "" if pod_id == CENTRAL else f"az-{region}"
-        session.add(models.Pod(pod_id=pod_id, region_name=region, az_name=az_name))
+    return servicefakes.make(fake_neutrons, QosNeutron, ("qos",))
 
 
 def _policy(neutrons, *rules, **fields) -> dict:

@@ -2,48 +2,18 @@
 
 import pytest
 
-from tests.unit.xjob.conftest import FakeNeutron
-from tricircle.db import api as db_api
-from tricircle.db import models
+from tests.unit.xjob import servicefakes
+from tests.unit.xjob.servicefakes import CENTRAL, R1, R2
 from tricircle.objects import routing
 from tricircle.xjob import handlers
 from tricircle.xjob.registry import Incomplete, Job
 
-CENTRAL, R1, R2 = "central", "pod-1", "pod-2"
-REGION_NAMES = {CENTRAL: "CentralRegion", R1: "RegionOne", R2: "RegionTwo"}
 PORTS = ("in1", "out1", "in2", "out2", "src")
-
-
-class SfcNeutron(FakeNeutron):
-    """SFC objects and ports; a region asked for a central port by id copies it."""
-
-    def __init__(self, pod_id: str, everyone: dict) -> None:
-        super().__init__(pod_id)
-        self.region_name, self.everyone = REGION_NAMES[pod_id], everyone
-        self.extensions = ("sfc", "flow_classifier")
-
-    def get(self, resource_type, resource_id):
-        if resource_type == "port" and resource_id not in self.objects["port"] \
-                and resource_id in self.everyone[CENTRAL].objects["port"]:
-            self.objects["port"][resource_id] = {"id": resource_id}
-            routing.record("port", resource_id, self.pod_id, "demo")
-        return super().get(resource_type, resource_id)
-
-    def find(self, resource_type, **filters):
-        ids = filters.pop("id", None)
-        return [item for item in super().find(resource_type, **filters)
-                if ids is None or item["id"] in ids]
-
-    def request(self, method, path, body=None, missing_ok=False):
-        assert path == "extensions"
-        return {"extensions": [{"alias": alias} for alias in self.extensions]}
 
 
 @pytest.fixture
 def neutrons(db, fake_neutrons):
-    for pod in (CENTRAL, R1, R2):
-        fake_neutrons[pod] = SfcNeutron(pod, fake_neutrons)
-    _add_pods()
+    servicefakes.make(fake_neutrons, extensions=("sfc", "flow_classifier"))
     central = fake_neutrons[CENTRAL].objects
     for port_id in PORTS:
         central["port"][port_id] = {"id": port_id}
@@ -63,13 +33,6 @@ def neutrons(db, fake_neutrons):
                                           port_pair_groups=["g2", "g1"],
                                           flow_classifiers=["fc"])
     return fake_neutrons
-
-
-@db_api.writer
-def _add_pods(session):
-    for pod_id, region in REGION_NAMES.items():
-        az_name = "" if pod_id == CENTRAL else f"az-{region}"
-        session.add(models.Pod(pod_id=pod_id, region_name=region, az_name=az_name))
 
 
 def _run() -> None:

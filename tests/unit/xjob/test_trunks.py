@@ -2,44 +2,19 @@
 
 import pytest
 
-from tests.unit.xjob.conftest import FakeNeutron
-from tricircle.db import api as db_api
-from tricircle.db import models
+from tests.unit.xjob import servicefakes
+from tests.unit.xjob.servicefakes import CENTRAL, R1, R2
 from tricircle.objects import routing
 from tricircle.xjob import handlers
 from tricircle.xjob.registry import Incomplete, Job
 
-CENTRAL, R1, R2 = "central", "pod-1", "pod-2"
-REGION_NAMES = {CENTRAL: "CentralRegion", R1: "RegionOne", R2: "RegionTwo"}
 
+class TrunkNeutron(servicefakes.ServiceNeutron):
+    """Trunks and ports, with the subport actions."""
 
-class TrunkNeutron(FakeNeutron):
-    """Trunks and ports; a region asked for a central port by id copies it, as its
-    local plugin does."""
-
-    def __init__(self, pod_id: str, everyone: dict) -> None:
-        super().__init__(pod_id)
-        self.region_name, self.everyone = REGION_NAMES[pod_id], everyone
-        self.extensions = ("trunk",)
+    def __init__(self, pod_id: str, everyone: dict, extensions: tuple[str, ...]) -> None:
+        super().__init__(pod_id, everyone, extensions)
         self.actions: list[tuple[str, list[str]]] = []
-
-    def get(self, resource_type, resource_id):
-        if resource_type == "port" and self.pod_id != CENTRAL \
-                and resource_id not in self.objects["port"]:
-            top = self.everyone[CENTRAL].objects["port"].get(resource_id)
-            if top is not None:
-                self.objects["port"][resource_id] = dict(top)
-                routing.record("port", resource_id, self.pod_id, "demo")
-        return super().get(resource_type, resource_id)
-
-    def find(self, resource_type, **filters):
-        ids = filters.pop("id", None)
-        return [item for item in super().find(resource_type, **filters)
-                if ids is None or item["id"] in ids]
-
-    def request(self, method, path, body=None, missing_ok=False):
-        assert path == "extensions"
-        return {"extensions": [{"alias": alias} for alias in self.extensions]}
 
     def action(self, kind, resource_id, name, body):
         trunk = self.objects["trunk"][resource_id]
@@ -54,17 +29,7 @@ class TrunkNeutron(FakeNeutron):
 
 @pytest.fixture
 def neutrons(db, fake_neutrons):
-    for pod in (CENTRAL, R1, R2):
-        fake_neutrons[pod] = TrunkNeutron(pod, fake_neutrons)
-    _add_pods()
-    return fake_neutrons
-
-
-@db_api.writer
-def _add_pods(session):
-    for pod_id, region in REGION_NAMES.items():
-        az_name = "" if pod_id == CENTRAL else f"az-{region}"
-        session.add(models.Pod(pod_id=pod_id, region_name=region, az_name=az_name))
+    return servicefakes.make(fake_neutrons, TrunkNeutron, ("trunk",))
 
 
 def _sub(port_id: str, vlan: int) -> dict:
