@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
-from tricircle.lab import LabError, tempest  # noqa: E402
+from tricircle.lab import LabError, tempest, tempest_results  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
 from tricircle.lab.layout import Layout  # noqa: E402
 
@@ -57,11 +57,11 @@ def run_side(layout: Layout, venv: Path, conf: Path, side: tempest.Side, test_id
     concurrency = selection["concurrency"]
     say(f"{side.name}: {len(test_ids)} tests against {side.region}, concurrency {concurrency}"
         f" (follow: tail -f {conf.parent.parent / 'tempest-run.log'})")
-    before = tempest.log_sizes(layout.logs)
+    before = tempest_results.log_sizes(layout.logs)
     started = time.monotonic()
     results = tempest.run_tests(venv, conf, test_ids, concurrency)
     wall = time.monotonic() - started
-    timeouts = tempest.count_timeouts(layout.logs, before)
+    timeouts = tempest_results.count_timeouts(layout.logs, before)
     record = {"side": side.name, "region": side.region, "wall_s": wall,
               "timeouts_by_log": timeouts, "results": str(results), **selection}
     (conf.parent.parent / "run.json").write_text(json.dumps(record, indent=1) + "\n")
@@ -69,13 +69,14 @@ def run_side(layout: Layout, venv: Path, conf: Path, side: tempest.Side, test_id
     return record
 
 
-def side_figures(record: dict) -> tuple[dict, dict[str, tempest.TestResult]]:
-    results = tempest.parse_subunit(Path(record["results"]).read_bytes())
-    figures = dict(tempest.counts(results), region=record["region"], wall_s=record["wall_s"],
+def side_figures(record: dict) -> tuple[dict, dict[str, tempest_results.TestResult]]:
+    results = tempest_results.parse_subunit(Path(record["results"]).read_bytes())
+    figures = dict(tempest_results.counts(results), region=record["region"],
+                   wall_s=record["wall_s"],
                    timeouts=sum(record["timeouts_by_log"].values()),
                    timeouts_by_log=record["timeouts_by_log"],
                    failures={r.test_id: r.error_line() for r in results.values()
-                             if r.status in tempest.FAILED})
+                             if r.status in tempest_results.FAILED})
     return figures, results
 
 
@@ -126,11 +127,12 @@ def figures_of(records: dict[str, dict]) -> dict:
     if "central" in results and "direct" in results:
         central, direct = figures["sides"]["central"], figures["sides"]["direct"]
         figures["wall_ratio"] = central["wall_s"] / direct["wall_s"]
-        figures["per_test_ratio"] = tempest.ratio_figures(results["central"], results["direct"])
+        figures["per_test_ratio"] = tempest_results.ratio_figures(results["central"],
+                                                                  results["direct"])
         figures["failed_only_central"] = sorted(
             test_id for test_id in central["failures"]
             if results["direct"].get(test_id) is not None
-            and results["direct"][test_id].status in tempest.PASSED)
+            and results["direct"][test_id].status in tempest_results.PASSED)
     return figures
 
 
@@ -154,7 +156,7 @@ def gate(figures: dict, path: Path) -> int:
     """The CI verdict on the central side's failures: 0 when each is expected."""
     expected = [regex for regex, _ in tempest.read_patterns(path)]
     failures = figures["sides"]["central"]["failures"]
-    unexpected, unused = tempest.gate(failures, expected)
+    unexpected, unused = tempest_results.gate(failures, expected)
     print(f"\ngate ({path.name}): {len(failures)} failed through CentralRegion, "
           f"{len(failures) - len(unexpected)} expected, {len(unexpected)} unexpected")
     for test_id in unexpected:

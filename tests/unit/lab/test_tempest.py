@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from tricircle.lab import tempest
+from tricircle.lab import tempest, tempest_results
 from tricircle.lab.layout import Layout
 
 
@@ -218,7 +218,7 @@ def stream() -> bytes:
 
 
 def test_subunit_gives_each_test_its_status_and_duration():
-    results = tempest.parse_subunit(stream())
+    results = tempest_results.parse_subunit(stream())
     assert set(results) == {"t.pass", "t.fail", "t.skip", "t.long" + "x" * 300}
     assert results["t.pass"].status == "success"
     assert results["t.pass"].duration == pytest.approx(1.5)
@@ -230,26 +230,26 @@ def test_subunit_gives_each_test_its_status_and_duration():
 
 
 def test_attachment_chunks_are_joined_and_the_error_is_one_line():
-    failed = tempest.parse_subunit(stream())["t.fail"]
+    failed = tempest_results.parse_subunit(stream())["t.fail"]
     assert failed.attachments["traceback"] == TRACEBACK
     assert failed.error_line() == (
         "tempest.lib.exceptions.TimeoutException: Request timed out Details: "
         "(ServersTestJSON:setUp) Server abc failed to reach ACTIVE status within 120 s")
-    assert tempest.parse_subunit(stream())["t.pass"].error_line() == ""
+    assert tempest_results.parse_subunit(stream())["t.pass"].error_line() == ""
 
 
 def test_a_packet_with_a_bad_checksum_is_skipped():
     good = packet("t.ok", "success", 10.0)
     bad = bytearray(packet("t.bad", "success", 10.0))
     bad[-1] ^= 0xFF
-    results = tempest.parse_subunit(bytes(bad) + good)
+    results = tempest_results.parse_subunit(bytes(bad) + good)
     assert set(results) == {"t.ok"}
     assert results["t.ok"].duration is None  # no inprogress event
 
 
 def test_a_truncated_stream_keeps_what_came_before():
     data = stream()
-    results = tempest.parse_subunit(data + packet("t.cut", "success", 1.0)[:-6])
+    results = tempest_results.parse_subunit(data + packet("t.cut", "success", 1.0)[:-6])
     assert "t.cut" not in results and results["t.pass"].status == "success"
 
 
@@ -258,23 +258,23 @@ def test_the_error_summary_takes_the_last_exception_of_a_chain():
             "KeyError: 'x'\n\nDuring handling of the above exception, another exception "
             "occurred:\n\nTraceback (most recent call last):\n  File \"b.py\", line 2, in h\n"
             "    raise Boom()\nBoom: it broke\n")
-    assert tempest.error_summary(text) == "Boom: it broke"
-    assert tempest.error_summary("x" * 500, width=20) == "x" * 17 + "..."
+    assert tempest_results.error_summary(text) == "Boom: it broke"
+    assert tempest_results.error_summary("x" * 500, width=20) == "x" * 17 + "..."
 
 
 # --- figures --------------------------------------------------------------------------------
 
-def result(test_id: str, status: str, seconds: float | None) -> tempest.TestResult:
+def result(test_id: str, status: str, seconds: float | None) -> tempest_results.TestResult:
     if seconds is None:
-        return tempest.TestResult(test_id, status)
-    return tempest.TestResult(test_id, status, started=100.0, stopped=100.0 + seconds)
+        return tempest_results.TestResult(test_id, status)
+    return tempest_results.TestResult(test_id, status, started=100.0, stopped=100.0 + seconds)
 
 
 def test_counts_of_a_run():
     results = {r.test_id: r for r in [
         result("a", "success", 1), result("b", "xfail", 1), result("c", "fail", 1),
-        result("d", "uxsuccess", 1), result("e", "skip", 0), tempest.TestResult("f")]}
-    assert tempest.counts(results) == {"run": 5, "passed": 2, "failed": 2, "skipped": 1}
+        result("d", "uxsuccess", 1), result("e", "skip", 0), tempest_results.TestResult("f")]}
+    assert tempest_results.counts(results) == {"run": 5, "passed": 2, "failed": 2, "skipped": 1}
 
 
 def test_per_test_ratios_count_only_tests_passed_on_both_sides():
@@ -284,9 +284,9 @@ def test_per_test_ratios_count_only_tests_passed_on_both_sides():
     direct = {r.test_id: r for r in [
         result("a", "success", 1.0), result("b", "success", 1.0), result("c", "success", 2.0),
         result("d", "success", 1.0), result("e", "skip", 0.0), result("f", "success", 0.0)]}
-    ratios = tempest.duration_ratios(central, direct)
+    ratios = tempest_results.duration_ratios(central, direct)
     assert ratios == {"a": 3.0, "b": 1.0, "c": 2.0}
-    figures = tempest.ratio_figures(central, direct, top=2)
+    figures = tempest_results.ratio_figures(central, direct, top=2)
     assert figures["tests"] == 3
     assert figures["median"] == 2.0
     assert [row["test"] for row in figures["top"]] == ["a", "c"]
@@ -296,7 +296,7 @@ def test_per_test_ratios_count_only_tests_passed_on_both_sides():
 def test_no_common_passes_means_no_median():
     central = {"a": result("a", "fail", 1.0)}
     direct = {"a": result("a", "success", 1.0)}
-    assert tempest.ratio_figures(central, direct) == {"tests": 0, "median": None, "top": []}
+    assert tempest_results.ratio_figures(central, direct) == {"tests": 0, "median": None, "top": []}
 
 
 # --- the lab's logs -----------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_timeouts_are_counted_in_lines_written_since_the_sizes_were_taken(tmp_pa
     (logs / "nova-r1-api.log").write_text("old: Timeout waiting\nold: timed out\n")
     (logs / "rotated.log").write_text("x" * 500 + "\n")
     (logs / "notes.txt").write_text("timeout in a file that is not a log\n")
-    before = tempest.log_sizes(logs)
+    before = tempest_results.log_sizes(logs)
     assert set(before) == {"nova-r1-api.log", "rotated.log"}
     with open(logs / "nova-r1-api.log", "a") as log:
         log.write("ERROR ... ReadTimeout: read timeout=60\n"
@@ -316,16 +316,16 @@ def test_timeouts_are_counted_in_lines_written_since_the_sizes_were_taken(tmp_pa
     (logs / "tricircle-api-app.log").write_text("gateway: RegionOne timed out\nok\n")
     (logs / "rotated.log").write_text("Timeout after rotation\n")  # shorter than before
     (logs / "quiet.log").write_text("nothing to see\n")
-    assert tempest.count_timeouts(logs, before) == {
+    assert tempest_results.count_timeouts(logs, before) == {
         "nova-r1-api.log": 3, "tricircle-api-app.log": 1, "rotated.log": 1}
 
 
 def test_no_new_lines_no_timeouts(tmp_path):
     (tmp_path / "a.log").write_text("timed out before the run\n")
-    before = tempest.log_sizes(tmp_path)
-    assert tempest.count_timeouts(tmp_path, before) == {}
+    before = tempest_results.log_sizes(tmp_path)
+    assert tempest_results.count_timeouts(tmp_path, before) == {}
     os.truncate(tmp_path / "a.log", 0)
-    assert tempest.count_timeouts(tmp_path, before) == {}
+    assert tempest_results.count_timeouts(tmp_path, before) == {}
 
 
 def test_the_gate_names_failures_no_expected_line_covers_and_stale_lines():
@@ -334,7 +334,7 @@ def test_the_gate_names_failures_no_expected_line_covers_and_stale_lines():
                 "tempest.api.compute.servers.test_servers.ServersTestJSON.test_new_gap"]
     expected = [r"test_quotas\.QuotasAdminTestJSON", r"test_volume_quotas_negative\.",
                 r"test_versions\.TestVersions"]
-    unexpected, unused = tempest.gate(failures, expected)
+    unexpected, unused = tempest_results.gate(failures, expected)
     assert unexpected == [failures[2]]
     assert unused == [r"test_versions\.TestVersions"]
-    assert tempest.gate([], expected) == ([], expected)
+    assert tempest_results.gate([], expected) == ([], expected)
