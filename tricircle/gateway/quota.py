@@ -306,7 +306,8 @@ def quota_sets(call: Call) -> webob.Response:
     limits (and usage), which a PUT or DELETE cannot change (a 400 naming the
     command that can); without, every region's quota summed, and a write goes to
     every region (region_sums.quota_write)."""
-    if enabled() and call.req.method in ("PUT", "POST", "DELETE"):
+    # A member is refused by the region (403) as directly; the 400 is for admins.
+    if enabled() and call.req.method in ("PUT", "POST", "DELETE") and call.context.is_admin_role:
         raise GatewayError(400, "Quotas are Keystone unified limits here (central "
                            "quota): change them with 'openstack limit set' or "
                            "'openstack registered limit set', not with quota set.")
