@@ -107,7 +107,8 @@ class Dashboard:
             return WebDriverWait(self.driver, timeout, ignored_exceptions=(
                 NoSuchElementException, StaleElementReferenceException)).until(condition)
         except TimeoutException:
-            self.shot("timed-out")
+            # The page's HTML beside its picture: what a selector missed.
+            self.shot("timed-out").with_suffix(".html").write_text(self.driver.page_source)
             raise
 
     def visible(self, xpath: str, timeout: float = WAIT):
@@ -122,6 +123,13 @@ class Dashboard:
 
     def select(self, xpath: str, text: str) -> None:
         Select(self.visible(xpath)).select_by_visible_text(text)
+
+    def choose(self, name: str, text: str) -> None:
+        """Pick ``text`` in one of Horizon's themable selects: a button and a menu
+        standing in front of a hidden ``<select name=name>``, as a person does."""
+        box = f"//div[contains(@class, 'themable-select')][select[@name='{name}']]"
+        self.click(f"{box}/button")
+        self.click(f"{box}//ul//a[normalize-space()='{text}']")
 
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -171,4 +179,4 @@ def dashboard(request, horizon_url, chromium, screenshots):
         driver.quit()
 
 
-__all__ = ["Lab", "poll", "By"]
+__all__ = ["Lab", "By", "lab_command", "poll"]
