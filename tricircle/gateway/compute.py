@@ -24,7 +24,8 @@ EVERYWHERE_NOTE = ("the default region first (its answer is the caller's), then 
                    "other region; one that misses it is named in X-Tricircle-Partial")
 QUOTA_NOTE = ("a GET: every region's quota summed (per-item quotas: the least); with "
               "central quota the central limits (and usage) of instances, cores and RAM, "
-              "and a PUT or DELETE is a 400 pointing at openstack limit set; without "
+              "and an admin's PUT or DELETE is a 400 pointing at openstack limit set "
+              "(a member's gets the region's 403); without "
               "it a PUT or DELETE goes to every region (the default one first) and a "
               "PUT answers with the sum")
 

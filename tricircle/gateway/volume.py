@@ -188,9 +188,10 @@ RULES = (
          note=compute.DEFAULTS_NOTE),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets,
          note="a GET: every region's quota summed; with central quota the central "
-         "limits (and usage) of volumes, gigabytes and snapshots, and a PUT or DELETE "
-         "is a 400 pointing at openstack limit set; without it a PUT or DELETE goes "
-         "to every region (the default one first) and a PUT answers with the sum"),
+         "limits (and usage) of volumes, gigabytes and snapshots, and an admin's PUT "
+         "or DELETE is a 400 pointing at openstack limit set (a member's gets the "
+         "region's 403); without it a PUT or DELETE goes to every region (the "
+         "default one first) and a PUT answers with the sum"),
     rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
 
