@@ -3,7 +3,7 @@ region's outage does to the others.
 
     flock ~/.cache/tricircle/lab.lock .venv/bin/python benchmarks/load.py \
         [--url http://127.0.0.1:20999] [--concurrency 1000] [--duration 60] \
-        [--stop-region-two-halfway]
+        [--client-timeout 30] [--stop-region-two-halfway]
 
 Keeps ``--concurrency`` requests in flight (one thread each, keep-alive
 sessions) for ``--duration`` seconds, cycling over routed GETs of a server
@@ -43,7 +43,7 @@ from tricircle.lab.layout import REGIONS, TRICIRCLE_API_PORT, Layout  # noqa: E4
 
 MAX_CONCURRENCY = 2000
 MAX_DURATION = 600.0
-CLIENT_TIMEOUT = 30.0  # seconds one request may take before it counts as no answer
+MAX_CLIENT_TIMEOUT = 300.0
 PARTIAL_HEADER = "X-Tricircle-Partial"
 STOPPED_SERVICE = "nova-r2-api"  # RegionTwo's nova-api, as the lab names it
 
@@ -138,7 +138,8 @@ class Load:
             turn += 1
             started = time.monotonic()
             try:
-                response = http.get(self.args.url + target.path, timeout=CLIENT_TIMEOUT)
+                response = http.get(self.args.url + target.path,
+                                    timeout=self.args.client_timeout)
                 if response.status_code >= 500:
                     outcome = f"error {response.status_code}"
                 elif response.status_code >= 400:
@@ -157,7 +158,7 @@ class Load:
         targets = self.targets()
         for target in targets:  # warm: adoption of the new ids, pools, caches
             requests.get(self.args.url + target.path, headers={"X-Auth-Token": self.token},
-                         timeout=CLIENT_TIMEOUT)
+                         timeout=self.args.client_timeout)
         began = time.monotonic()
         until = began + self.args.duration
         threads = [threading.Thread(target=self.worker, args=(i, targets, until), daemon=True)
@@ -170,7 +171,7 @@ class Load:
             stopped = procs.stop(Layout.default(), STOPPED_SERVICE)
             print(f"{time.monotonic() - began:6.1f} s: stopped {STOPPED_SERVICE}: {stopped}")
         for thread in threads:
-            thread.join(CLIENT_TIMEOUT + max(0.0, until - time.monotonic()))
+            thread.join(self.args.client_timeout + max(0.0, until - time.monotonic()))
         self.elapsed = time.monotonic() - began
 
     def restart(self) -> None:
@@ -236,6 +237,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                      help=f"requests in flight (1 to {MAX_CONCURRENCY})")
     top.add_argument("--duration", type=float, default=60.0,
                      help=f"seconds of load (at most {MAX_DURATION:.0f})")
+    top.add_argument("--client-timeout", type=float, default=30.0,
+                     help="seconds one request may take before it counts as no answer "
+                          f"(at most {MAX_CLIENT_TIMEOUT:.0f}); past the lab's capacity, "
+                          "in-flight requests queue, and this decides whether a queued "
+                          "request counts as an error")
     top.add_argument("--stop-region-two-halfway", action="store_true",
                      help="stop RegionTwo's nova-api halfway, start it again at the end")
     args = top.parse_args(argv)
@@ -246,6 +252,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         top.error(f"--concurrency must be 1 to {MAX_CONCURRENCY}")
     if not 0 < args.duration <= MAX_DURATION:
         top.error(f"--duration must be more than 0 and at most {MAX_DURATION:.0f}")
+    if not 0 < args.client_timeout <= MAX_CLIENT_TIMEOUT:
+        top.error(f"--client-timeout must be more than 0 and at most {MAX_CLIENT_TIMEOUT:.0f}")
     args.url = args.url.rstrip("/")
     return args
 
