@@ -187,3 +187,7 @@ class QuotaLock(Base):
     # too (its holder died or hung).
     holder: Mapped[str | None] = mapped_column(String(36))
     expires_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
+    # One more on every take: a usage count made under generation g is still the
+    # project's usage at g + 1 (no other create came in between).
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                            server_default="0")

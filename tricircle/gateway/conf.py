@@ -127,8 +127,18 @@ limits_cache_opts = [
                "from Keystone (the registered limits of a service, the limits of a "
                "project) before reading them again. A limit changed in Keystone applies "
                "to creates after at most this many seconds: until then a process may "
-               "admit creates up to the old limit. Usage is never cached: it is counted "
-               "in the regions for every create. 0: read on every create."),
+               "admit creates up to the old limit. Usage is counted in the regions for "
+               "every create unless usage_cache_seconds says otherwise. 0: read on "
+               "every create."),
+    cfg.IntOpt("usage_cache_seconds", default=0, min=0,
+               help="Seconds a project's usage, counted in every region for one of its "
+               "creates, may stand in for that count in its next creates served by the "
+               "same tricircle-api process. Only while no create of the project ran in "
+               "another process in between (the quota lease's generation tells), and "
+               "with the region of each create counted again before the next one, so "
+               "creates through the gateway are never missed. What is created in a "
+               "region directly, behind the gateway, is seen after at most this long. "
+               "0: count in every region for every create."),
 ]
 CONF.register_opts(limits_cache_opts, group=gateway_group)
 gateway_opts.extend(limits_cache_opts)  # the sample generator lists gateway_opts

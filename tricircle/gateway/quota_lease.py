@@ -28,6 +28,65 @@ from tricircle.objects.pod import Region
 LOG = logging.getLogger(__name__)
 # Where a create's check leaves what the region must count once it is done.
 _EXPECTED = "tricircle.quota.expected"
+# Where the lease the create runs under is kept for its check.
+_LEASE = "tricircle.quota.lease"
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedUsage:
+    """A project's usage per region, as the lease of ``generation`` left it."""
+
+    generation: int
+    counted_at: float  # time.monotonic() of the live count it started from
+    regions: dict[str, dict[str, int]]
+
+
+class UsageCache:
+    """Per process: the usage each project's last create here left behind.
+
+    The next create of the project may use it instead of asking every region
+    when it holds the very next lease (generation + 1: no create of the project
+    ran in any process in between) and the live count it started from is at
+    most ``[gateway] usage_cache_seconds`` old. What regions did behind the
+    gateway's back (a create made there directly) is seen after at most that
+    long; a delete only makes the cached usage too high, never too low.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], CachedUsage] = {}
+
+    def get(self, key: tuple[str, str], generation: int) -> CachedUsage | None:
+        seconds = CONF.gateway.usage_cache_seconds
+        with self._lock:
+            entry = self._entries.get(key)
+        if (entry is None or seconds <= 0 or entry.generation + 1 != generation
+                or time.monotonic() - entry.counted_at > seconds):
+            return None
+        return entry
+
+    def put(self, key: tuple[str, str], entry: CachedUsage) -> None:
+        if CONF.gateway.usage_cache_seconds > 0:
+            with self._lock:
+                self._entries[key] = entry
+
+    def drop(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+USAGE = UsageCache()
+
+
+def cached_usage(call: Call) -> CachedUsage | None:
+    """The usage the caller's project's previous create left, when it is still its
+    usage (see UsageCache); None outside a lease or when it must be counted."""
+    lease = call.req.environ.get(_LEASE)
+    if lease is None:
+        return None
+    return USAGE.get((call.context.project_id, call.service.service_type),
+                     lease.generation)
+
 
 @dataclasses.dataclass
 class _Expected:
@@ -43,6 +102,10 @@ class _Expected:
     token: str
     token_project: str
     request_id: str | None
+    # Every region's usage at the check, and what the cache needs to keep it.
+    regions: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    counted_at: float | None = None  # None: the count was partial, not to keep
+    generation: int = 0
 
 
 def expect(call: Call, region: Region, count: unified_limits.RequestUsage,
@@ -53,37 +116,58 @@ def expect(call: Call, region: Region, count: unified_limits.RequestUsage,
     added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
              if value > 0}
     before = count.regions[project].get(region.region_name, {})
+    lease = call.req.environ.get(_LEASE)
     call.req.environ[_EXPECTED] = _Expected(
         region, project, dict(before), added, call.service.service_type,
-        call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id)
+        call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id,
+        {name: dict(counts) for name, counts in count.regions[project].items()},
+        count.counted_at.get(project), lease.generation if lease else 0)
 
 
-def _settled(expected: _Expected) -> bool:
+def _settled(expected: _Expected) -> dict[str, int] | None:
+    """The region's counts once they show the create, else None."""
     now = usage.of_region(expected.region, expected.service_type, expected.token,
                           expected.token_project, expected.project, expected.request_id)
-    return now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
-                                   for name, value in expected.deltas.items())
+    if now is not None and all(now.get(name, 0) >= expected.before.get(name, 0) + value
+                               for name, value in expected.deltas.items()):
+        return now
+    return None
 
 
-def _settle(expected: _Expected) -> None:
+def _settle(expected: _Expected) -> dict[str, int] | None:
     """Wait (bounded) until the region counts the create it accepted, so the next
-    create of the project, checked once the lease is free, sees it."""
+    create of the project, checked once the lease is free, sees it; the region's
+    counts then, None when it did not count it in time."""
     deadline = time.monotonic() + CONF.gateway.quota_settle_timeout
     pause = 0.05
-    while not _settled(expected):
+    while (now := _settled(expected)) is None:
         if time.monotonic() + pause > deadline:
             LOG.warning("region %s does not count the create of %s yet; the project's "
                         "next create is checked without it", expected.region.region_name,
                         expected.project)
-            return
+            return None
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
+    return now
+
+
+def _keep_usage(expected: _Expected, now: dict[str, int] | None) -> None:
+    """What the project's next create may start from: the check's count with the
+    region that made this create counted again."""
+    key = (expected.project, expected.service_type)
+    if now is None or expected.counted_at is None:
+        USAGE.drop(key)
+        return
+    regions = {**expected.regions, expected.region.region_name: now}
+    USAGE.put(key, CachedUsage(expected.generation, expected.counted_at, regions))
 
 
 def _settle_then_give_back(expected: _Expected, holder: str) -> None:
     try:
-        _settle(expected)
+        # Kept before the lease is given back: the next taker may use it at once.
+        _keep_usage(expected, _settle(expected))
     except Exception:  # a thread of its own: nothing above it would log this
+        USAGE.drop((expected.project, expected.service_type))
         LOG.exception("central quota: waiting for region %s to count a create failed",
                       expected.region.region_name)
     finally:
@@ -125,12 +209,13 @@ def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
         if not project:
             raise GatewayError(403, "Creating needs a token scoped to a project.")
         try:
-            holder = quota_lock.take(project, call.service.service_type,
-                                     CONF.gateway.quota_lease_seconds,
-                                     CONF.gateway.quota_lease_wait)
+            lease = quota_lock.take(project, call.service.service_type,
+                                    CONF.gateway.quota_lease_seconds,
+                                    CONF.gateway.quota_lease_wait)
         except quota_lock.Busy:
             raise GatewayError(503, "Other creates of this project are being checked "
                                "against the central quota; try again later.",
                                headers={"Retry-After": "5"}) from None
-        return _answer_then_settle(call, handler, holder)
+        call.req.environ[_LEASE] = lease
+        return _answer_then_settle(call, handler, lease.holder)
     return under_lease

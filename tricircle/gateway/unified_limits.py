@@ -89,32 +89,48 @@ def enforcer(service_type: str) -> limit.Enforcer:
 class RequestUsage:
     """The usage callback of one request for oslo.limit: asks the regions once per
     project (with the caller's token, under the caller's request id) and keeps
-    what each region said (``regions``), which the quota lease's settling needs."""
+    what each region said (``regions``), which the quota lease's settling needs.
+
+    ``cached`` is the caller's project's usage per region as its previous create
+    left it, when the quota lease says it still holds (quota_lease.UsageCache):
+    then the regions are not asked for that project.
+    """
 
     def __init__(self, service_type: str, token: str, context: RequestContext,
-                 request_id: str | None = None) -> None:
+                 request_id: str | None = None, cached=None) -> None:
         self.service_type, self.token = service_type, token
         self.context, self.request_id = context, request_id
         self.usage_names = {r.unified_name: r.usage_name for r in of_service(service_type)}
         self.totals: dict[str, dict[str, int]] = {}
         self.regions: dict[str, dict[str, dict[str, int]]] = {}
+        # time.monotonic() of each project's complete live count (none: partial)
+        self.counted_at: dict[str, float] = {}
+        if cached is not None and context.project_id:
+            self._keep(context.project_id, usage.Usage(cached.regions, []),
+                       cached.counted_at)
+
+    def _keep(self, project: str, found: usage.Usage, counted_at: float) -> None:
+        self.regions[project] = found.regions
+        self.totals[project] = found.total(self.usage_names.values())
+        if not found.unreachable:
+            self.counted_at[project] = counted_at
+        for region_name in found.unreachable:
+            _add_routed(self.service_type, self.totals[project], region_name, project)
 
     def __call__(self, project_id: str | None, names) -> dict[str, int]:
         project = project_id or self.context.project_id
         if project not in self.totals:
-            found = usage.count([self.service_type], self.token, self.context.project_id,
-                                project, self.request_id)
-            self.regions[project] = found.regions
-            self.totals[project] = found.total(self.usage_names.values())
-            for region_name in found.unreachable:
-                _add_routed(self.service_type, self.totals[project], region_name, project)
+            started = time.monotonic()
+            self._keep(project, usage.count([self.service_type], self.token,
+                                            self.context.project_id, project,
+                                            self.request_id), started)
         return {name: self.totals[project].get(self.usage_names[name], 0) for name in names}
 
 
 def counter(service_type: str, token: str, context: RequestContext,
-            request_id: str | None = None) -> RequestUsage:
+            request_id: str | None = None, cached=None) -> RequestUsage:
     """A usage callback for oslo.limit that asks the regions once per request."""
-    return RequestUsage(service_type, token, context, request_id)
+    return RequestUsage(service_type, token, context, request_id, cached)
 
 
 def _add_routed(service_type: str, total: dict[str, int], region_name: str,

@@ -19,6 +19,7 @@ skew of hosts kept in sync.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import time
 from collections.abc import Iterator
@@ -38,36 +39,49 @@ class Busy(Exception):
     """The lease stayed taken for as long as the caller was willing to wait."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Lease:
+    """A lease taken: who holds it (to give it back) and the take's generation."""
+
+    holder: str
+    generation: int
+
+
 @db_api.writer
 def _take(session: Session, project_id: str, service_type: str, holder: str,
-          seconds: float) -> bool:
+          seconds: float) -> int | None:
     now = models.utcnow()
     lock = models.QuotaLock
+    mine = (lock.project_id == project_id, lock.service_type == service_type)
     taken = session.execute(
         sa.update(lock)
-        .where(lock.project_id == project_id, lock.service_type == service_type,
-               sa.or_(lock.holder.is_(None), lock.expires_at < now))
-        .values(holder=holder, expires_at=now + datetime.timedelta(seconds=seconds)))
+        .where(*mine, sa.or_(lock.holder.is_(None), lock.expires_at < now))
+        .values(holder=holder, expires_at=now + datetime.timedelta(seconds=seconds),
+                generation=lock.generation + 1)
+        .execution_options(synchronize_session=False))
     if taken.rowcount == 1:
-        return True
+        # Read in the write's transaction: the row is ours until it commits.
+        return session.scalar(sa.select(lock.generation).where(*mine))
     if session.get(lock, (project_id, service_type)) is not None:
-        return False  # held by someone else
+        return None  # held by someone else
     session.add(lock(project_id=project_id, service_type=service_type, holder=holder,
-                     expires_at=now + datetime.timedelta(seconds=seconds)))
+                     expires_at=now + datetime.timedelta(seconds=seconds), generation=1))
     session.flush()
-    return True
+    return 1
 
 
-def try_take(project_id: str, service_type: str, holder: str, seconds: float) -> bool:
+def try_take(project_id: str, service_type: str, holder: str,
+             seconds: float) -> Lease | None:
     """Take the lease for ``seconds`` unless someone else holds it."""
     try:
-        return _take(project_id, service_type, holder, seconds)
+        generation = _take(project_id, service_type, holder, seconds)
     except db_exc.DBDuplicateEntry:
-        return False  # another request inserted the row first: it holds the lease
+        return None  # another request inserted the row first: it holds the lease
     except db_exc.DBDeadlock:
         # MariaDB: two first takers both lock the gap where the row goes, then
         # both insert; InnoDB rolls one back. The other one holds the lease.
-        return False
+        return None
+    return None if generation is None else Lease(holder, generation)
 
 
 @db_api.writer
@@ -81,19 +95,19 @@ def give_back(session: Session, project_id: str, service_type: str, holder: str)
 
 
 def take(project_id: str, service_type: str, lease_seconds: float,
-         wait_seconds: float) -> str:
+         wait_seconds: float) -> Lease:
     """Take the lease of (``project_id``, ``service_type``) for ``lease_seconds``,
-    waiting up to ``wait_seconds`` for it; the holder to give it back with. Busy
-    when it stayed taken."""
+    waiting up to ``wait_seconds`` for it; its holder gives it back. Busy when it
+    stayed taken."""
     holder = uuidutils.generate_uuid()
     deadline = time.monotonic() + wait_seconds
     pause = _FIRST_PAUSE
-    while not try_take(project_id, service_type, holder, lease_seconds):
+    while (lease := try_take(project_id, service_type, holder, lease_seconds)) is None:
         if time.monotonic() + pause > deadline:
             raise Busy(f"quota lease of {project_id} ({service_type}) is held")
         time.sleep(pause)
         pause = min(pause * 2, _LONGEST_PAUSE)
-    return holder
+    return lease
 
 
 @contextlib.contextmanager
@@ -101,8 +115,8 @@ def held(project_id: str, service_type: str, lease_seconds: float,
          wait_seconds: float) -> Iterator[None]:
     """Hold the lease of (``project_id``, ``service_type``) for the ``with`` block;
     Busy when it could not be taken within ``wait_seconds``."""
-    holder = take(project_id, service_type, lease_seconds, wait_seconds)
+    lease = take(project_id, service_type, lease_seconds, wait_seconds)
     try:
         yield
     finally:
-        give_back(project_id, service_type, holder)
+        give_back(project_id, service_type, lease.holder)
