@@ -45,7 +45,10 @@ def refresh() -> None:
 
 def _loop() -> None:
     while True:
-        refresh()
+        try:
+            refresh()
+        except Exception:  # noqa: BLE001  (the thread must outlive any one failure)
+            LOG.exception("Regions' extensions not refreshed")
         time.sleep(REFRESH)
 
 
