@@ -116,8 +116,10 @@ def chain_delays(runs: int) -> None:
     with Undo() as undo:
         central, local, name, network = _setup(region, undo)
         ports = []
-        for _ in range(5):
-            ports.append(local.create_port(network_id=network.id, name=name))
+        devices = [str(uuid.uuid4()) for _ in range(3)]  # a pair's ports share one
+        for i in range(5):
+            ports.append(local.create_port(network_id=network.id, name=name,
+                                           device_id=devices[i // 2]))
             undo(local.delete_port, ports[-1])
         groups = []
         for i in range(2):

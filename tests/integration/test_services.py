@@ -206,8 +206,10 @@ def test_a_port_chain_over_two_pairs_follows_into_their_region(lab, central_net,
     region = REGIONS[0]
     local = lab.sdk("demo", region.name).network
     central = lab.sdk("demo", CENTRAL_REGION).network
-    ports = [local.create_port(network_id=central_net.id, name=f"{unique_name}-{i}")
-             for i in range(5)]
+    # A port pair's two ports must belong to one device (the service function's VM).
+    devices = [str(uuid.uuid4()) for _ in range(3)]
+    ports = [local.create_port(network_id=central_net.id, name=f"{unique_name}-{i}",
+                               device_id=devices[i // 2]) for i in range(5)]
     made: list = []
     try:
         pairs = [central.create_sfc_port_pair(name=f"{unique_name}-pp{i}",
