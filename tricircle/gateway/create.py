@@ -86,11 +86,17 @@ def placed(call: Call) -> webob.Response:
         else:
             entity.pop("availability_zone")
         raw = json.dumps(body).encode("utf-8")
-    reply = call.send(region, body=raw)
+    return send_and_record(call, region, call.rule.resource_type, key, body=raw)
+
+
+def send_and_record(call: Call, region: Region, resource_type: str, key: str,
+                    id_field: str = "id", body: bytes | None = None) -> webob.Response:
+    """Send the create to ``region``; the routing of what it made (the answer's
+    ``key`` object names it by ``id_field``) is recorded for the caller's project."""
+    reply = call.send(region, body=body)
     data = reply.json()
-    if 200 <= reply.status < 300 and isinstance(data, dict):
-        created = data.get(key)
-        if isinstance(created, dict) and rules.is_routed_id(created.get("id")):
-            store.record(call.rule.resource_type, created["id"], region.pod_id,
-                         call.context.project_id)
+    made = data.get(key) if isinstance(data, dict) else None
+    if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
+            made.get(id_field)):
+        store.record(resource_type, made[id_field], region.pod_id, call.context.project_id)
     return call.respond(reply)

@@ -17,8 +17,6 @@ from tricircle.gateway import (
     quota,
     quota_lease,
     routed,
-    rules,
-    store,
     transfers,
     zones,
 )
@@ -38,13 +36,7 @@ def restore(call: Call) -> webob.Response:
         return routed.by_id(call)
     region, _ = routed.locate(call, "backup", call.args["id"])
     quota.check_restore(call, region, call.args["id"])
-    reply = call.send(region)
-    data = reply.json()
-    made = data.get("restore") if isinstance(data, dict) else None
-    if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
-            made.get("volume_id")):
-        store.record("volume", made["volume_id"], region.pod_id, call.context.project_id)
-    return call.respond(reply)
+    return create.send_and_record(call, region, "volume", "restore", "volume_id")
 
 
 def group_from_source(call: Call) -> webob.Response:
@@ -57,13 +49,7 @@ def group_from_source(call: Call) -> webob.Response:
     region = create.parent_region(call, asked) if isinstance(asked, dict) else None
     if region is None:
         return default.forward(call)
-    reply = call.send(region)
-    data = reply.json()
-    made = data.get("group") if isinstance(data, dict) else None
-    if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
-            made.get("id")):
-        store.record("group", made["id"], region.pod_id, call.context.project_id)
-    return call.respond(reply)
+    return create.send_and_record(call, region, "group", "group")
 
 
 def _resource_rules(collection: str, resource_type: str, placed: str,
