@@ -148,20 +148,44 @@ def session() -> _Session:
 
 
 def close() -> None:
-    """Drop the pooled connections (tests whose fake regions go away, reloads)."""
-    global _session
+    """Drop the pooled connections and the fan-out threads (tests whose fake regions
+    go away, reloads, a changed fanout_workers); calls under way finish."""
+    global _session, _pool
     with _setup_lock:
         if _session is not None:
             _session.session.close()  # keystoneauth leaves a session it was given open
             _session = None
+        if _pool is not None:
+            _pool.shutdown(wait=False)
+            _pool = None
+
+
+def _started_pool(workers: int) -> concurrent.futures.ThreadPoolExecutor:
+    """A fan-out pool whose ``workers`` threads all run already.
+
+    ThreadPoolExecutor starts a thread in ``submit`` whenever none is idle, and
+    each start waits until the new thread is scheduled: on a busy host that is
+    milliseconds, paid inside a fan-out's submit loop, again whenever a list
+    needs more threads than ever before. Starting them all up front (each held
+    at a barrier so that none is idle for the next submit) pays it once.
+    """
+    pool = concurrent.futures.ThreadPoolExecutor(workers,
+                                                 thread_name_prefix="tricircle-gateway")
+    gate = threading.Barrier(workers + 1)
+    for _ in range(workers):
+        pool.submit(gate.wait, 30)
+    try:
+        gate.wait(30)
+    except threading.BrokenBarrierError:  # threads not all up in time: they come lazily
+        LOG.warning("fan-out pool: %d threads not all started in 30 s", workers)
+    return pool
 
 
 def _executor() -> concurrent.futures.ThreadPoolExecutor:
     global _pool
     with _setup_lock:
         if _pool is None:
-            _pool = concurrent.futures.ThreadPoolExecutor(
-                CONF.gateway.fanout_workers, thread_name_prefix="tricircle-gateway")
+            _pool = _started_pool(CONF.gateway.fanout_workers)
         return _pool
 
 

@@ -287,3 +287,28 @@ def test_a_full_fan_out_pool_refuses_a_region_at_once():
         config.CONF.clear_override("fanout_queue_size", "gateway")
     done = proxy.fan_out([other], lambda region: proxy.Reply(200, [], b"", region))
     assert isinstance(done[0][1], proxy.Reply)  # the slot came back
+
+
+def test_a_fan_out_runs_fanout_workers_calls_at_once_on_threads_started_before(
+        monkeypatch):
+    config.CONF.set_override("fanout_workers", 6, "gateway")
+    proxy.close()  # the next fan-out makes a pool of the new size
+    regions = [Region(f"pod-{i}", f"Region{i}", "az1", "az1", {}) for i in range(6)]
+    together = threading.Barrier(6, timeout=5)
+    proxy.fan_out(regions[:1], lambda region: None)  # the pool is made (and started) here
+    starts = []
+    original = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start",
+                        lambda thread: starts.append(thread) or original(thread))
+
+    def call(region: Region) -> proxy.Reply:
+        together.wait()  # only returns when all 6 calls run at the same time
+        return proxy.Reply(200, [], b"{}", region)
+
+    try:
+        results = proxy.fan_out(regions, call)
+    finally:
+        config.CONF.clear_override("fanout_workers", "gateway")
+        proxy.close()
+    assert [reply.status for _, reply in results] == [200] * 6
+    assert starts == []  # no thread started inside the fan-out
