@@ -70,6 +70,15 @@ def test_listing_by_id_copies_a_missing_network_and_its_subnets(plugin, neutrons
     plugin.queue_rule_sync.assert_called_once_with("p1")
 
 
+def test_ml2s_update_network_may_hand_get_network_its_row(plugin):
+    """ML2's update_network calls get_network(..., net_db=row): a network update in
+    the region (xjob's update_network job) must not be a 500."""
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_network",
+                           return_value={"id": NET}) as get:
+        assert plugin.get_network(mock.Mock(), NET, net_db="row") == {"id": NET}
+    assert get.call_args.kwargs["net_db"] == "row"
+
+
 def test_a_network_central_does_not_have_stays_missing(plugin, neutrons):
     with mock.patch.object(ml2_plugin.Ml2Plugin, "get_networks", return_value=[]), \
             mock.patch.object(neutrons, "get", return_value=None), \

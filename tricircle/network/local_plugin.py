@@ -99,9 +99,10 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
                                     page_reverse)
 
     @errors.central_errors
-    def get_network(self, context, id, fields=None):
+    def get_network(self, context, id, fields=None, net_db=None):
         try:
-            return super().get_network(context, id, fields=fields)
+            # ML2's own update_network passes the row it holds (net_db).
+            return super().get_network(context, id, fields=fields, net_db=net_db)
         except n_exc.NetworkNotFound:
             if not self._may_fetch(context) or not self._bottom_network(id, context):
                 raise
