@@ -187,3 +187,12 @@ def test_nova_unbinding_a_port_made_centrally_still_reconciles_its_shadows(plugi
         plugin.update_port(mock.Mock(), "port-1", {"port": {"binding:host_id": ""}})
     assert admin_api.jobs == [("shadow_port_setup", "demo",
                                {"pod_id": "pod1", "network_id": "net-1"})]
+
+
+def test_deleting_a_port_of_no_project_queues_nothing(plugin, admin_api):
+    """A central router's gateway port has no project and no copies: no job (the admin
+    API would refuse one without a project)."""
+    port = {"id": "gw-1", "project_id": "", "device_owner": "network:router_gateway"}
+    with _deleting("port", port):
+        plugin.delete_port(mock.Mock(), "gw-1")
+    assert admin_api.jobs == []

@@ -165,7 +165,10 @@ class TricirclePlugin(ml2_plugin.Ml2Plugin):
     def delete_port(self, context, id, l3_port_check=True):
         port = self.get_port(context, id)
         super().delete_port(context, id, l3_port_check=l3_port_check)
-        self._queue_bottom_delete("port", id, port["project_id"])
+        if port["project_id"]:
+            # A router's gateway or floating IP port (no project) is never copied:
+            # each region's L3 makes its own.
+            self._queue_bottom_delete("port", id, port["project_id"])
         if port_region(port) and port.get("binding:host_id"):
             self._queue_shadows(context, port)
 
