@@ -264,11 +264,11 @@ def merge(call: Call) -> webob.Response:
 
     def ask(region: Region):
         index = regions.index(region)
-        if marker and index == start:
-            return _fetch(call, region, marker)
-        if marker_key is not None:
+        if marker_key is not None and index != start:
             return _after_marker(call, region, spec, index, marker_key)
-        return _fetch(call, region, None)
+        reply = _fetch(call, region, marker if marker and index == start else None)
+        # Read here, in the fan-out's thread, while slower regions are awaited.
+        return _page(call, reply) or reply
 
     # Sorted: every region takes part; unsorted: the marker's region and later ones.
     indexed = list(enumerate(regions)) if spec else list(enumerate(regions))[start:]
@@ -298,7 +298,9 @@ def _collect(call: Call, indexed: list[tuple[int, Region]], results: list,
     pages: list[tuple[int, Region, _Page | None]] = []
     down: list[Region] = []
     for (index, region), result in zip(indexed, results, strict=True):
-        if isinstance(result, tuple):  # from _after_marker
+        if isinstance(result, _Page):
+            pages.append((index, region, result))
+        elif isinstance(result, tuple):  # from _after_marker
             pages.append((index, region, _Page(*result)))
         elif not isinstance(result, proxy.Reply) or result.status >= 500:
             down.append(region)
@@ -368,7 +370,17 @@ def _merge_sorted(call: Call, pages: list, spec: list,
             last = (page.items[-1], index)
             if bound is None or compare(last) < compare(bound):
                 bound = last
-    pairs.sort(key=compare)
-    if bound is not None:
-        pairs = [p for p in pairs if compare(p) <= compare(bound)]
+    _sort(pairs, spec)
+    if bound is not None:  # the bound is the last of its region's page: cut after it
+        pairs = pairs[:next(i for i, (item, index) in enumerate(pairs)
+                            if item is bound[0] and index == bound[1]) + 1]
     return [item for item, _ in pairs], bound is not None
+
+
+def _sort(pairs: list[tuple[dict, int]], spec: list[tuple[str, bool]]) -> None:
+    """The order of _compare, as one stable sort per key from the last to the first:
+    ``pairs`` come in region order, so equal keys keep it (and each region's own
+    order), and each sort compares plain tuples instead of calling _compare."""
+    for field, descending in reversed(spec):
+        pairs.sort(key=lambda pair, field=field: _sort_value(pair[0].get(field)),
+                   reverse=descending)

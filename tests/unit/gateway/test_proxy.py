@@ -1,5 +1,7 @@
 """Forwarding details: headers, link rewriting, the circuit breaker, versions, zones."""
 
+import functools
+import random
 import threading
 
 import webob
@@ -132,6 +134,21 @@ def test_sorted_merge_compares_numbers_as_numbers_and_breaks_ties_by_region():
     assert lists._compare(spec, ({"size": 9}, 0), ({"size": 10}, 1)) < 0
     assert lists._compare(spec, ({"size": 5}, 1), ({"size": 5}, 0)) > 0
     assert lists._compare([("name", True)], ({"name": "a"}, 0), ({"name": "b"}, 0)) > 0
+
+
+def test_the_merge_sorts_exactly_as_the_comparison_says():
+    """Stable sorts key by key give _compare's order, ties in region order."""
+    rng = random.Random(7)
+    values = [None, 1, 2, 2.5, "a", "b", True]
+    for spec in ([("size", False)], [("name", True), ("size", False)],
+                 [("size", True), ("name", True), ("id", False)]):
+        pairs = sorted(((({"name": rng.choice(values), "size": rng.choice(values),
+                           "id": str(n)}, rng.randrange(5)) for n in range(200))),
+                       key=lambda pair: pair[1])  # the merge hands them in region order
+        expected = sorted(pairs, key=functools.cmp_to_key(
+            functools.partial(lists._compare, spec)))
+        lists._sort(pairs, spec)
+        assert pairs == expected
 
 
 def test_a_failing_service_does_not_open_the_breaker_of_another():
