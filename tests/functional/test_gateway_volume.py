@@ -2,6 +2,7 @@
 summaries and counts summed, transfers, attachments, groups, messages and admin
 views across regions, and Cinder's own answers for bad markers."""
 
+import json
 import uuid
 
 import pytest
@@ -238,8 +239,10 @@ def test_a_service_action_goes_to_the_region_running_the_host(gw, fakes):
     puts = {name: [r for r in cinder(fakes, name).requests if r["method"] == "PUT"]
             for name in ("RegionOne", "RegionTwo")}
     assert not puts["RegionOne"] and len(puts["RegionTwo"]) == 1
+    # A host no region runs: the default region's own answer (the fake's 404).
     assert gw.put("/volume/v3/admin/os-services/enable",
                   {"host": "nowhere", "binary": "cinder-volume"}).status_int == 404
+    assert len([r for r in cinder(fakes, "RegionOne").requests if r["method"] == "PUT"]) == 1
     assert gw.put("/volume/v3/admin/os-services/enable", {"binary": "x"}).status_int == 400
 
 
@@ -253,3 +256,11 @@ def test_log_levels_are_read_and_set_in_every_region(gw, fakes):
     for name in ("RegionOne", "RegionTwo"):
         assert [r["path"].rsplit("/", 1)[1] for r in cinder(fakes, name).requests
                 if r["method"] == "PUT"] == ["get-log", "set-log"]
+
+
+def test_a_body_sent_to_every_region_reaches_each_whole(gw, fakes):
+    body = {"level": "DEBUG", "prefix": "cinder." + "x" * 5000}
+    assert gw.put("/volume/v3/admin/os-services/set-log", body).status_int == 202
+    for name in ("RegionOne", "RegionTwo"):
+        sent = [r["body"] for r in cinder(fakes, name).requests if r["method"] == "PUT"]
+        assert [json.loads(b) for b in sent] == [body]

@@ -17,7 +17,7 @@ from typing import Any
 
 import webob
 
-from tricircle.gateway import proxy
+from tricircle.gateway import default, proxy
 from tricircle.gateway.call import (
     PARTIAL_HEADER,
     Call,
@@ -185,7 +185,7 @@ def _named_host(call: Call) -> tuple[str, str]:
 def by_host(call: Call) -> webob.Response:
     """PUT /os-services/{enable,disable,...} (Nova before 2.53, Cinder): the body
     names a host (or a Cinder cluster); sent to the one region whose services run
-    on it."""
+    on it, or to the default region when none does (its refusal is the answer)."""
     field, host = _named_host(call)
     answered, down = answers(call, "/os-services", "")
     holders = [region for region, reply in answered
@@ -200,7 +200,8 @@ def by_host(call: Call) -> webob.Response:
                            "microversion 2.53 or later).")
     if down:
         raise unreachable(down)
-    raise GatewayError(404, f"Host {shown(host)} could not be found.")
+    # No region has it: the default region's own answer (Nova's 404, Cinder's 400).
+    return call.respond(default.ask(call))
 
 
 def every_region(call: Call) -> webob.Response:

@@ -98,5 +98,7 @@ class GatewayApp:
         microversions.pin(req, service)
         rule, args = service.find(req.method, path)
         _check_project_args(args, context)
-        call = Call(req, service, rule, args, project, path, context, root)
+        # The body is read here, once: a fan-out sends it from several threads at
+        # once, and webob reading the input from two of them breaks the request.
+        call = Call(req, service, rule, args, project, path, context, root, req.body)
         return rule.handler(call)

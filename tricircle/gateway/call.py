@@ -69,6 +69,7 @@ class Call:
     path: str  # below the version and project: /servers/{id}/action
     context: RequestContext
     gateway_root: str  # e.g. http://gateway:19999/compute
+    body: bytes | None = None  # the request's, read once (None: read from req)
 
     @property
     def scope(self) -> str | None:
@@ -101,8 +102,11 @@ class Call:
         return proxy.send(region, self.service.service_type, method or self.req.method,
                           self.region_path(path),
                           self.req.query_string if query is None else query,
-                          self.req.body if body is None else body,
+                          self._body() if body is None else body,
                           proxy.forward_headers(self.req), timeout, self.request_id)
+
+    def _body(self) -> bytes:
+        return self.req.body if self.body is None else self.body
 
     def respond(self, reply: proxy.Reply, data: Any = None) -> webob.Response:
         """``reply`` as the caller's answer; ``data`` (a body the gateway built, such

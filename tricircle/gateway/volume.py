@@ -9,7 +9,6 @@ from tricircle.gateway import (
     admin_views,
     attachments,
     cinder_lists,
-    compute,
     create,
     default,
     global_names,
@@ -170,8 +169,6 @@ RULES = (
          "a region that misses it: X-Tricircle-Partial and a global_sync job"),
     rule(None, "/limits", quota.limits, note=DEFAULT_NOTE + "; with central quota its "
          "volumes, gigabytes and snapshots are the central limits and usage"),
-    rule("GET", "/os-quota-sets/{project}/defaults", quota.quota_sets,
-         note=compute.DEFAULTS_NOTE),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets,
          note="a GET: every region's quota summed; with central quota the central "
          "limits (and usage) of volumes, gigabytes and snapshots, and an admin's PUT "
