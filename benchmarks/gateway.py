@@ -22,7 +22,7 @@ quota in each region lifted for the run (restored after).
 
 ``--placement N``: only POST /servers with each input that places a server
 (availability zone, volume, port, network, server group), N each through the
-gateway and directly (benchmarks/placement_creates.py), under the same
+gateway and directly (benchmarks/gateway_creates.py), under the same
 limits as ``--creates``.
 
 ``--own-api`` runs every figure against a tricircle-api of this tree started
@@ -44,7 +44,7 @@ import requests
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
 from benchmarks import own_api  # noqa: E402
-from benchmarks.placement_creates import PlacementCreates  # noqa: E402
+from benchmarks.gateway_creates import PlacementCreates, quota_creates  # noqa: E402
 from tricircle.lab import catalog  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout  # noqa: E402
@@ -57,8 +57,6 @@ BENCH_LIMITS = {"compute": {"servers": 10000, "class:VCPU": 100000,
 VOLUME_SERVICE_TYPES = ("block-storage", "volumev3")  # [gateway]'s default order
 NOVA_QUOTAS = ("instances", "cores", "ram")
 CINDER_QUOTAS = ("volumes", "gigabytes")
-NETWORKS_NONE = {"OpenStack-API-Version": "compute 2.37",
-                 "X-OpenStack-Nova-API-Version": "2.37"}
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -325,48 +323,6 @@ class Bench:
                 made[label].append(response.json()[key]["id"])
         return samples, made
 
-    def creates(self) -> None:
-        region = REGIONS[0]
-        count = self.args.creates
-        image = self._image()
-
-        def server(label: str, i: int) -> dict:
-            return {"server": {"name": f"bench-create-{label}-{i}", "flavorRef": "1",
-                               "imageRef": image, "networks": "none",
-                               "availability_zone": region.az}}
-
-        def volume(label: str, i: int) -> dict:
-            return {"volume": {"size": 1, "availability_zone": region.az,
-                               "name": f"bench-create-{label}-{i}"}}
-
-        with self.central_limits(), self.region_quotas_lifted():
-            roots = {"gateway": f"{self.gateway}/compute/v2.1", "direct": self.nova[region.name]}
-            self._alternate(roots, "/servers", "server", server, 1, NETWORKS_NONE)  # warm
-            try:
-                posts, servers = self._alternate(roots, "/servers", "server", server, count,
-                                                 NETWORKS_NONE)
-            finally:
-                compute = self._compute(region.name)
-                for server_id in [s.id for s in compute.servers()
-                                  if s.name.startswith("bench-create-")]:
-                    compute.delete_server(server_id, ignore_missing=True)
-            report("POST /servers (central quota)", posts["gateway"], posts["direct"], 1.10)
-            roots = {"gateway": f"{self.gateway}/volume/v3/{self.project}",
-                     "direct": self.cinder[region.name]}
-            made: dict[str, list[str]] = {"gateway": [], "direct": []}
-            try:
-                _, made = self._alternate(roots, "/volumes", "volume", volume, 1, {})
-                posts, more = self._alternate(roots, "/volumes", "volume", volume, count, {})
-                for label in made:
-                    made[label] += more[label]
-            finally:
-                ids = made["gateway"] + made["direct"]
-                self._wait_available(ids)
-                for volume_id in ids:
-                    self.demo.block_storage.delete_volume(volume_id, ignore_missing=True)
-                self._wait_gone(ids)
-            report("POST /volumes (central quota)", posts["gateway"], posts["direct"], 1.10)
-
     def cleanup(self) -> None:
         # Directly in each region: whatever state the gateway was left in.
         for region_name, server in self.servers:
@@ -418,7 +374,7 @@ def main() -> None:
         print(f"gateway {bench.gateway} {options or ''}; {args.requests} requests per "
               "figure\n")
         if args.creates:
-            bench.creates()
+            quota_creates(bench, report)
         if args.admin_views:
             admin_fan_out(bench)
             return

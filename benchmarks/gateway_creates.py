@@ -1,5 +1,6 @@
-"""POST /servers with each input that ties a server to a region, through the
-gateway and directly to RegionOne (``benchmarks/gateway.py --placement N``).
+"""Creates through the gateway and directly to RegionOne, for benchmarks/gateway.py:
+with central quota on (``--creates N``), and POST /servers with each input
+that ties a server to a region (``--placement N``).
 
 Every input names something in RegionOne, so both sides make the same server
 in the same region: an availability zone alone, a volume attached at boot, a
@@ -120,3 +121,48 @@ class PlacementCreates:
                 time.sleep(1)
             storage.delete_volume(volume_id, ignore_missing=True)
         self.bench._wait_gone(ids)
+
+
+def quota_creates(bench, report) -> None:
+    """POST /servers and POST /volumes with central quota on (``--creates N``), N
+    each through the gateway and directly, taking turns."""
+    region = REGIONS[0]
+    count = bench.args.creates
+    image = bench._image()
+
+    def server(label: str, i: int) -> dict:
+        return {"server": {"name": f"bench-create-{label}-{i}", "flavorRef": "1",
+                           "imageRef": image, "networks": "none",
+                           "availability_zone": region.az}}
+
+    def volume(label: str, i: int) -> dict:
+        return {"volume": {"size": 1, "availability_zone": region.az,
+                           "name": f"bench-create-{label}-{i}"}}
+
+    with bench.central_limits(), bench.region_quotas_lifted():
+        roots = {"gateway": f"{bench.gateway}/compute/v2.1", "direct": bench.nova[region.name]}
+        bench._alternate(roots, "/servers", "server", server, 1, HEADERS)  # warm
+        try:
+            posts, servers = bench._alternate(roots, "/servers", "server", server, count,
+                                             HEADERS)
+        finally:
+            compute = bench._compute(region.name)
+            for server_id in [s.id for s in compute.servers()
+                              if s.name.startswith("bench-create-")]:
+                compute.delete_server(server_id, ignore_missing=True)
+        report("POST /servers (central quota)", posts["gateway"], posts["direct"], 1.10)
+        roots = {"gateway": f"{bench.gateway}/volume/v3/{bench.project}",
+                 "direct": bench.cinder[region.name]}
+        made: dict[str, list[str]] = {"gateway": [], "direct": []}
+        try:
+            _, made = bench._alternate(roots, "/volumes", "volume", volume, 1, {})
+            posts, more = bench._alternate(roots, "/volumes", "volume", volume, count, {})
+            for label in made:
+                made[label] += more[label]
+        finally:
+            ids = made["gateway"] + made["direct"]
+            bench._wait_available(ids)
+            for volume_id in ids:
+                bench.demo.block_storage.delete_volume(volume_id, ignore_missing=True)
+            bench._wait_gone(ids)
+        report("POST /volumes (central quota)", posts["gateway"], posts["direct"], 1.10)
