@@ -155,9 +155,10 @@ def _public_network(network, side: Side, say: Say):
     renamed to the side's name if an earlier lab gave it the shared one."""
     for net in network.networks(is_router_external=True):
         if net.provider_physical_network == side.physnet:
-            if net.name != side.public_network:
+            old_name = net.name
+            if old_name != side.public_network:
                 network.update_network(net, name=side.public_network)
-                say(f"renamed network {net.name} to {side.public_network} in "
+                say(f"renamed network {old_name} to {side.public_network} in "
                     f"{side.region}'s Neutron")
             return net
     return None
