@@ -124,12 +124,23 @@ class Dashboard:
     def select(self, xpath: str, text: str) -> None:
         Select(self.visible(xpath)).select_by_visible_text(text)
 
+    @staticmethod
+    def _themable(name: str) -> str:
+        return f"//div[contains(@class, 'themable-select')][select[@name='{name}']]"
+
     def choose(self, name: str, text: str) -> None:
-        """Pick ``text`` in one of Horizon's themable selects: a button and a menu
-        standing in front of a hidden ``<select name=name>``, as a person does."""
-        box = f"//div[contains(@class, 'themable-select')][select[@name='{name}']]"
+        """Pick the option containing ``text`` in one of Horizon's themable
+        selects (a button and a menu standing in front of a hidden ``<select
+        name=name>``), as a person does."""
+        box = self._themable(name)
         self.click(f"{box}/button")
-        self.click(f"{box}//ul//a[normalize-space()='{text}']")
+        self.click(f"{box}//ul//a[contains(normalize-space(), '{text}')]")
+
+    def choices(self, name: str) -> list[str]:
+        """The options a themable select offers."""
+        self.visible(f"{self._themable(name)}/button")
+        return [option.get_attribute("textContent").strip() for option in
+                self.driver.find_elements(By.XPATH, f"//select[@name='{name}']/option")]
 
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text

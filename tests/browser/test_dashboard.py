@@ -113,7 +113,7 @@ def test_demo_creates_a_volume_and_attaches_it_to_a_server(dashboard, passwords,
     size = dashboard.visible("//input[@id='id_size']")
     size.clear()
     size.send_keys("1")
-    dashboard.select("//select[@id='id_availability_zone']", AZ1)
+    dashboard.choose("availability_zone", AZ1)
     dashboard.shot("volume-create-form")
     dashboard.click("//div[contains(@class, 'modal-footer')]//*[@type='submit']")
     volume = poll(lambda: demo_cloud.block_storage.find_volume(name, ignore_missing=True), 60)
@@ -123,11 +123,9 @@ def test_demo_creates_a_volume_and_attaches_it_to_a_server(dashboard, passwords,
     dashboard.click(f"//tr[contains(., '{name}')]//a[contains(@class, 'dropdown-toggle')]")
     dashboard.click(f"//tr[contains(., '{name}')]//a[contains(normalize-space(), "
                     "'Manage Attachments')]")
-    options = dashboard.visible("//select[@id='id_instance']").text
-    assert server.name in options, options
-    dashboard.select("//select[@id='id_instance']",
-                     next(line.strip() for line in options.splitlines()
-                          if server.name in line))
+    offered = dashboard.choices("instance")
+    assert any(server.name in option for option in offered), offered
+    dashboard.choose("instance", server.name)
     dashboard.shot("volume-attach-form")
     dashboard.click("//div[contains(@class, 'modal-footer')]//*[@type='submit']")
     dashboard.wait_row_status("volumes", name, "In-use")
