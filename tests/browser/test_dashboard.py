@@ -149,30 +149,38 @@ def test_admin_finds_a_servers_region_on_the_routings_panel(dashboard, passwords
     assert REGIONS[1].name in row, row
 
 
-@pytest.fixture
-def neutron_outage(lab):
-    """RegionTwo's Neutron stopped, as in an outage; the function it gives brings
-    it back (`tricircle-lab up`), and so does the teardown."""
-    down = REGIONS[1]
-    assert procs.stop(Layout.default(), f"neutron-{down.short}")
-    stopped = [down]
+class Outage:
+    """Services of the lab stopped, as in an outage; ``end()`` (and the
+    fixture's teardown) brings them back with `tricircle-lab up`."""
 
-    def restore():
-        if stopped:
-            stopped.clear()
+    def __init__(self):
+        self.stopped: list[str] = []
+
+    def stop(self, name: str) -> None:
+        assert procs.stop(Layout.default(), name), f"{name} was not running"
+        self.stopped.append(name)
+
+    def end(self) -> None:
+        if self.stopped:
+            self.stopped.clear()
             result = subprocess.run(lab_command() + ["up"], capture_output=True, text=True,
                                     timeout=900)
             assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
-    yield down, restore
-    restore()
+
+@pytest.fixture
+def outage(lab):
+    stopped = Outage()
+    yield stopped
+    stopped.end()
 
 
 @pytest.fixture
-def failing_job(passwords, neutron_outage):
+def failing_job(passwords, outage):
     """The cleanup of a leftover port in RegionTwo (a port_delete job), failed
     after its every attempt because RegionTwo's Neutron is down."""
-    down, restore = neutron_outage
+    down = REGIONS[1]
+    outage.stop(f"neutron-{down.short}")
     auth = loading.get_plugin_loader("password").load_from_options(
         auth_url=f"{KEYSTONE_URL}/v3", username="admin", password=passwords["admin"],
         project_name="admin", user_domain_id="default", project_domain_id="default")
@@ -183,7 +191,7 @@ def failing_job(passwords, neutron_outage):
                                 {"pod_id": pod["pod_id"], "port_id": str(uuid.uuid4())})
     failed = poll(lambda: tricircle.jobs.get(job["id"])["status"] == "FAIL", 300, 2)
     assert failed, tricircle.jobs.get(job["id"])
-    yield job, down, restore
+    yield job, down, outage.end
     if tricircle.jobs.get(job["id"])["status"] not in ("SUCCESS", "RUNNING"):
         tricircle.jobs.delete(job["id"])
 
@@ -209,3 +217,14 @@ def test_admin_sees_a_region_down_reads_its_failed_job_and_redoes_it_to_success(
     # No reload: the row asks for its job again by itself until it is done.
     dashboard.wait_for(lambda d: "Success" in dashboard.row("jobs", job["id"]).text, 180)
     dashboard.shot("job-redone")
+
+
+def test_demo_is_warned_that_the_instances_list_misses_a_region_that_is_down(
+        dashboard, passwords, demo_cloud, outage):
+    server = boot(demo_cloud, unique("web-left"), AZ1)
+    down = REGIONS[1]
+    outage.stop(f"nova-{down.short}-api")
+    dashboard.login("demo", passwords["demo"])
+    dashboard.open("/project/instances/", "instances-one-region-down")
+    assert AZ1 in dashboard.row("instances", server.name).text
+    assert f"This page may be incomplete: {down.name} did not answer" in dashboard.text()

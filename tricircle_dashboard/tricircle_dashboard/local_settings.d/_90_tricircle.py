@@ -20,3 +20,6 @@ _EXCEPTIONS["unauthorized"] = (*_EXCEPTIONS["unauthorized"], _tricircle_exceptio
 _EXCEPTIONS["not_found"] = (*_EXCEPTIONS["not_found"], _tricircle_exceptions.NotFound)
 _EXCEPTIONS["recoverable"] = (*_EXCEPTIONS["recoverable"],
                               _tricircle_exceptions.TricircleClientError)
+
+# A page whose lists miss a region (the gateway's X-Tricircle-Partial) says so.
+MIDDLEWARE = (*MIDDLEWARE, "tricircle_dashboard.partial.PartialListMiddleware")  # noqa: F821
