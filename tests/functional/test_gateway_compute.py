@@ -301,7 +301,7 @@ def test_tenant_usage_is_summed_over_regions(gw, fakes):
                                                                               ["a"])})
     two.canned["os-simple-tenant-usage/demo"] = (200, {"tenant_usage": usage("demo", 3.0,
                                                                               ["c"])})
-    listed = gw.get("/compute/v2.1/os-simple-tenant-usage/?detailed=1")  # trailing slash
+    listed = gw.get("/compute/v2.1/os-simple-tenant-usage?detailed=1")
     assert listed.status_int == 200, listed.text
     by_tenant = {u["tenant_id"]: u for u in listed.json["tenant_usages"]}
     assert by_tenant["demo"]["total_hours"] == 5.0
@@ -491,3 +491,29 @@ def test_tenant_networks_come_from_central_neutron_as_the_caller_sees_them(gw, m
     central.down = True
     down = alice.get("/compute/v2.1/os-tenant-networks")
     assert down.status_int == 503 and "CentralRegion Neutron" in message(down)
+
+
+def test_a_hypervisor_search_shows_the_regions_that_have_one_of_that_name(gw, fakes):
+    one, two = nova(fakes, "RegionOne"), nova(fakes, "RegionTwo")
+    missing = (404, {"itemNotFound": {"code": 404, "message": "No hypervisor matching"}})
+    one.canned["os-hypervisors/c1/search"] = (200, {"hypervisors": [
+        {"id": 1, "hypervisor_hostname": "c1"}]})
+    two.canned["os-hypervisors/c1/search"] = missing
+    found = gw.get("/compute/v2.1/os-hypervisors/c1/search")
+    assert found.status_int == 200, found.text
+    assert [h["hypervisor_hostname"] for h in found.json["hypervisors"]] == ["c1"]
+    for region in (one, two):
+        region.canned["os-hypervisors/c9/search"] = missing
+    assert gw.get("/compute/v2.1/os-hypervisors/c9/search").status_int == 404
+
+
+def test_usage_of_the_empty_tenant_is_novas_own_answer(gw, fakes):
+    one = nova(fakes, "RegionOne")
+    one.canned["os-simple-tenant-usage"] = (200, {"tenant_usages": []})
+    resp = gw.get("/compute/v2.1/os-simple-tenant-usage/?start=2026-01-01T00:00:00")
+    assert [r["path"] for r in one.requests][-1] == "/compute/v2.1/os-simple-tenant-usage/"
+    assert not [r for r in nova(fakes, "RegionTwo").requests
+                if "tenant-usage" in r["path"]]
+    # Nova answers it 404 (the usage of the tenant ""), the fake its list: what
+    # matters is that the one region got exactly the path asked.
+    assert resp.status_int == 200

@@ -81,8 +81,25 @@ def merged(call: Call) -> webob.Response:
     """GET of a region-local collection (rule.collection is its JSON key): every
     region's items; a region's refusal (a member's 403, a bad filter) is the answer."""
     refuse_marker(call)
-    key = call.rule.collection
+    return _merged(call, answers(call))
+
+
+def searched(call: Call) -> webob.Response:
+    """GET os-hypervisors/{hostname}/search and /servers (before 2.53): as merged, but
+    a region's 404 means it has no such hypervisor, not that the search failed; a
+    404 when no region has one."""
+    refuse_marker(call)
     answered, down = answers(call)
+    found = [(region, reply) for region, reply in answered if reply.status != 404]
+    if not found:
+        return call.respond(answered[0][1])
+    return _merged(call, (found, down))
+
+
+def _merged(call: Call, results: tuple[list[tuple[Region, proxy.Reply]], list[str]],
+            ) -> webob.Response:
+    key = call.rule.collection
+    answered, down = results
     items: list[Any] = []
     for region, reply in answered:
         found = _items(reply, key)

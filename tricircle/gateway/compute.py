@@ -74,6 +74,8 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
 
 MERGED_NOTE = ("every region at once, concatenated; limit bounds the whole, a marker is "
                "refused (ids are region-local)")
+SEARCHED_NOTE = ("every region at once, the hypervisors of those that have one of "
+                 "that name concatenated; 404 when none has")
 LOCAL_NOTE = ("the one region that shows the id; an id two regions show is a 409 "
               "naming them")
 
@@ -91,10 +93,10 @@ def _admin_rules() -> tuple:
              collection="hypervisors", note=MERGED_NOTE),
         rule("GET", "/os-hypervisors/statistics", admin_views.summed,
              collection="hypervisor_statistics", note="every region, each number summed"),
-        rule("GET", "/os-hypervisors/{id}/search", admin_views.merged,
-             collection="hypervisors", note="(before 2.53) " + MERGED_NOTE),
-        rule("GET", "/os-hypervisors/{id}/servers", admin_views.merged,
-             collection="hypervisors", note="(before 2.53) " + MERGED_NOTE),
+        rule("GET", "/os-hypervisors/{id}/search", admin_views.searched,
+             collection="hypervisors", note="(before 2.53) " + SEARCHED_NOTE),
+        rule("GET", "/os-hypervisors/{id}/servers", admin_views.searched,
+             collection="hypervisors", note="(before 2.53) " + SEARCHED_NOTE),
         rule("GET", "/os-hypervisors/{id}", admin_views.region_local,
              resource_type="hypervisor", note=LOCAL_NOTE),
         rule("GET", "/os-hypervisors/{id}/*", admin_views.region_local,
