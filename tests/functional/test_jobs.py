@@ -125,8 +125,11 @@ def test_members_see_their_own_jobs_only(api):
     assert member.post("/v1.0/jobs", _job()).status_int == 403
 
 
-def test_a_type_no_worker_handles_is_refused_naming_the_handled_ones(api):
-    unhandled = sorted(set(constants.JOB_TYPES) - set(handlers.HANDLERS.types()))[0]
+def test_a_type_no_worker_handles_is_refused_naming_the_handled_ones(api, monkeypatch):
+    # Every type has a handler today: take one away, as a worker of an older
+    # release would run without it.
+    unhandled = "sfc_sync"
+    monkeypatch.delitem(handlers.HANDLERS._handlers, unhandled)
     resource = {key: f"{key}-1" for key in constants.JOB_TYPES[unhandled]}
     resp = api.post("/v1.0/jobs", _job(unhandled, **resource))
     assert resp.status_int == 400

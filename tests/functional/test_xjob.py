@@ -288,9 +288,13 @@ def test_a_job_left_running_by_a_dead_worker_is_redone(region_one, neutron, work
     assert neutron.requests[("ports", port)] == 2  # the redo found it gone: 404 = done
 
 
-def test_a_job_without_a_handler_stays_new_and_is_reported_once(clean_database, caplog):
-    # A type the schema knows that no handler serves yet (e.g. left by a newer worker).
-    job_type = next(t for t in constants.JOB_TYPES if t not in handlers.HANDLERS.types())
+def test_a_job_without_a_handler_stays_new_and_is_reported_once(clean_database, caplog,
+                                                               monkeypatch):
+    # A type the schema knows that this worker does not serve (a worker of an
+    # older release beside a newer admin API): every type has a handler today,
+    # so one is taken away.
+    job_type = "sfc_sync"
+    monkeypatch.delitem(handlers.HANDLERS._handlers, job_type)
     job = job_obj.create("demo", job_type,
                          {key: f"{key}-1" for key in constants.JOB_TYPES[job_type]})
     _xjob()
