@@ -7,6 +7,10 @@ as Nova does) is taken before the quota check and kept until the region counts
 what the create made, so the next create of the project, checked once it has
 the lease, sees it. The client gets its answer before that wait: a thread of
 its own waits for the count and gives the lease back.
+
+That thread also leaves the usage it saw for the project's next create in the
+same process (``UsageCache``, with ``[gateway] usage_cache_seconds``), which
+the lease's generation makes safe across processes.
 """
 
 import dataclasses
