@@ -93,7 +93,12 @@ class Call:
         segment percent-encoded so that the region decodes what the rule matched."""
         below = (self.path if path is None else path).split("/")
         project = [self.project] if self.project else []
-        return rules.region_path([self.service.version, *project, *(p for p in below if p)])
+        found = rules.region_path([self.service.version, *project, *(p for p in below if p)])
+        # The caller's trailing slash goes too: Nova reads "os-volumes/" as the
+        # volume "" (a 404), Cinder "volumes/" as the list; the region decides.
+        if path is None and self.req.path_info.endswith("/"):
+            found += "/"
+        return found
 
     def send(self, region: Region, method: str | None = None, path: str | None = None,
              query: str | None = None, body: bytes | None = None,

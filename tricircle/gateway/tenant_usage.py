@@ -12,9 +12,8 @@ says why).
 
 import webob
 
-from tricircle.gateway import admin_views, default, proxy
+from tricircle.gateway import admin_views
 from tricircle.gateway.call import Call
-from tricircle.gateway.regions import TABLE
 
 _TOTALS = ("total_hours", "total_local_gb_usage", "total_memory_mb_usage",
            "total_vcpus_usage")
@@ -45,14 +44,8 @@ def _detailed(call: Call) -> bool:
 
 def all_tenants(call: Call) -> webob.Response:
     """GET /os-simple-tenant-usage: one entry per tenant, summed over the regions.
-    With a trailing slash Nova reads the usage of the tenant "" (its 404): the
-    default region is asked exactly that."""
-    if call.req.path_info.endswith("/"):
-        region = default.pick(call, TABLE.with_service(call.service.service_type))
-        return call.respond(proxy.send(
-            region, call.service.service_type, "GET", call.region_path() + "/",
-            call.req.query_string, b"", proxy.forward_headers(call.req), None,
-            call.request_id))
+    (With a trailing slash Nova reads the usage of the tenant "": each region's
+    404, Call.region_path keeping the slash, is the answer.)"""
     admin_views.refuse_marker(call)
     answered, down = admin_views.answers(call)
     by_tenant: dict[str, dict] = {}
