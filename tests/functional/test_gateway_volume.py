@@ -264,3 +264,13 @@ def test_a_body_sent_to_every_region_reaches_each_whole(gw, fakes):
     for name in ("RegionOne", "RegionTwo"):
         sent = [r["body"] for r in cinder(fakes, name).requests if r["method"] == "PUT"]
         assert [json.loads(b) for b in sent] == [body]
+
+
+def test_a_backends_capabilities_come_from_the_region_running_it(gw, fakes):
+    two = cinder(fakes, "RegionTwo")
+    two.canned["capabilities/RegionTwo@lvm"] = (200, {"volume_backend_name": "lvm-two"})
+    resp = gw.get("/volume/v3/admin/capabilities/RegionTwo@lvm")
+    assert resp.status_int == 200, resp.text
+    assert resp.json["volume_backend_name"] == "lvm-two"
+    assert not [r for r in cinder(fakes, "RegionOne").requests
+                if "capabilities" in r["path"]]

@@ -204,6 +204,16 @@ def by_host(call: Call) -> webob.Response:
     names a host (or a Cinder cluster); sent to the one region whose services run
     on it, or to the default region when none does (its refusal is the answer)."""
     field, host = _named_host(call)
+    return _to_host(call, field, host)
+
+
+def by_path_host(call: Call) -> webob.Response:
+    """GET /capabilities/{host} (Cinder): sent to the one region running services
+    on that host, as by_host."""
+    return _to_host(call, "host", call.args["id"])
+
+
+def _to_host(call: Call, field: str, host: str) -> webob.Response:
     answered, down = answers(call, "/os-services", "")
     holders = [region for region, reply in answered
                if any(isinstance(i, dict) and i.get(field) == host

@@ -155,6 +155,8 @@ RULES = (
     rule("PUT", "/os-services/set-log", admin_views.every_region,
          note="every region at once (the log levels of the whole cloud)"),
     *_merged("scheduler-stats/get_pools", "pools"),
+    rule("GET", "/capabilities/{id}", admin_views.by_path_host,
+         note="the one region running services on that host"),
     rule("GET", "/os-availability-zone", zones.availability_zones,
          note="one zone per az_name of the pods table"),
     *_global_rules("types", "volume type", "volume_type"),
