@@ -67,16 +67,25 @@ def test_demo_is_offered_its_multi_region_panels_and_no_admin_ones(dashboard, pa
         "RegionTwo" not in dashboard.text()
 
 
-def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
-        dashboard, passwords, demo_cloud):
-    first = boot(demo_cloud, unique("web-az1"), AZ1)
-    name = unique("web-az2")
-    dashboard.login("demo", passwords["demo"])
+# Horizon's wizard names the security groups by their central ids; a region's
+# Neutron has its own `default` group (central's is never copied, by design),
+# so the gateway's POST /compute/v2.1/servers with central's default group id
+# is refused by the region's Nova ("Unable to find security_group with name or
+# id ..."). Until the gateway or the local plugin maps central's default to the
+# region's own, the launch test takes the group out of the wizard (Nova then
+# uses the region's default), and the strict xfail below keeps the bug in view.
+DEFAULT_GROUP_BUG = ("the region's Nova cannot find central's default security group by "
+                     "its id (POST /compute/v2.1/servers through the gateway)")
+
+
+def launch_from_wizard(dashboard, name: str, az: str, network: str,
+                       keep_default_group: bool) -> None:
+    """Launch one server from Horizon's Launch Instance wizard."""
     dashboard.open("/project/instances/", "instances-before")
     dashboard.click("//*[@id='instances__action_launch-ng' or "
                     "((self::a or self::button) and normalize-space()='Launch Instance')]")
     dashboard.visible("//input[@id='name']").send_keys(name)
-    dashboard.select("//select[@id='availability-zone']", AZ2)
+    dashboard.select("//select[@id='availability-zone']", az)
     dashboard.shot("wizard-details")
     dashboard.click("//button[contains(normalize-space(), 'Next')]")
     dashboard.click("//tr[td[normalize-space()='tiny']]//button")
@@ -85,10 +94,27 @@ def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
     dashboard.click("//tr[td[normalize-space()='m1.tiny']]//button")
     dashboard.shot("wizard-flavor")
     dashboard.click("//button[contains(normalize-space(), 'Next')]")
-    dashboard.click(f"//tr[td[normalize-space()='{demo_cloud.test_network.name}']]//button")
+    dashboard.click(f"//tr[td[normalize-space()='{network}']]//button")
+    dashboard.visible("//div[contains(@class, 'transfer-allocated')]"
+                      f"//tr[td[normalize-space()='{network}']]")
     dashboard.shot("wizard-networks")
+    if not keep_default_group:
+        dashboard.click("//div[@id='wizard-side-nav']//li[normalize-space()='Security Groups']")
+        groups = "//div[@ng-controller='LaunchInstanceSecurityGroupsController as ctrl']"
+        dashboard.click(f"{groups}//div[contains(@class, 'transfer-allocated')]"
+                        "//tr[td[normalize-space()='default']]//button")
+        dashboard.shot("wizard-no-default-group")
     dashboard.click("//div[contains(@class, 'modal-footer')]//button"
-                    "[contains(normalize-space(), 'Launch Instance')]")
+                    "[contains(normalize-space(), 'Launch Instance')][not(@disabled)]")
+
+
+def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
+        dashboard, passwords, demo_cloud):
+    first = boot(demo_cloud, unique("web-az1"), AZ1)
+    name = unique("web-az2")
+    dashboard.login("demo", passwords["demo"])
+    launch_from_wizard(dashboard, name, AZ2, demo_cloud.test_network.name,
+                       keep_default_group=False)
     launched = poll(lambda: demo_cloud.compute.find_server(name, ignore_missing=True), 60)
     assert launched is not None, "the wizard's launch made no server"
     demo_cloud.test_servers.append(launched)
@@ -100,6 +126,19 @@ def test_demo_launches_in_az2_from_the_wizard_beside_a_server_of_az1(
     dashboard.shot("instances-both-azs")
     server = demo_cloud.compute.get_server(launched.id)
     assert server.availability_zone == AZ2
+
+
+@pytest.mark.xfail(strict=True, reason=DEFAULT_GROUP_BUG)
+def test_demo_launches_from_the_wizard_with_its_default_security_group(
+        dashboard, passwords, demo_cloud):
+    name = unique("web-sg")
+    dashboard.login("demo", passwords["demo"])
+    launch_from_wizard(dashboard, name, AZ1, demo_cloud.test_network.name,
+                       keep_default_group=True)
+    launched = poll(lambda: demo_cloud.compute.find_server(name, ignore_missing=True), 30)
+    if launched is not None:
+        demo_cloud.test_servers.append(launched)
+    assert launched is not None, "the wizard's launch made no server"
 
 
 def test_demo_creates_a_volume_and_attaches_it_to_a_server(dashboard, passwords,
@@ -212,9 +251,10 @@ def test_admin_sees_a_region_down_reads_its_failed_job_and_redoes_it_to_success(
     assert "Failed" in dashboard.row("jobs", job["id"]).text
     dashboard.click(f"//tr[contains(., '{job['id']}')]//button[contains(normalize-space(), "
                     "'Redo')]")
-    dashboard.click("//div[contains(@class, 'modal-footer')]//a[contains(normalize-space(), "
-                    "'Redo')]")
-    # No reload: the row asks for its job again by itself until it is done.
+    # Redo is no "danger" action: Horizon sends it at once, no confirmation.
+    dashboard.visible("//div[contains(@class, 'alert-success')]"
+                      f"[contains(., 'Queued job again') and contains(., '{job['id']}')]")
+    # No reload from here on: a NEW or RUNNING row asks for its job by itself.
     dashboard.wait_for(lambda d: "Success" in dashboard.row("jobs", job["id"]).text, 180)
     dashboard.shot("job-redone")
 
