@@ -148,8 +148,8 @@ class Load:
                     outcome = "partial"
                 else:
                     outcome = "ok"
-            except requests.RequestException:
-                outcome = "no answer"
+            except requests.RequestException as exc:  # e.g. ReadTimeout, ConnectionError
+                outcome = f"no answer ({type(exc).__name__})"
             sample = Sample(target, started, time.monotonic() - started, outcome)
             with self._lock:
                 self.samples.append(sample)

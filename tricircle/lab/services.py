@@ -362,12 +362,22 @@ def _tricircle_command(ctx: Context, module: str, conf: Path, *args: str) -> lis
             "--config-file", str(conf), *args]
 
 
-def tricircle_api_workers() -> tuple[int, int]:
-    """(processes, threads) of tricircle-api: those of the sample uWSGI ini."""
+def _tricircle_api_ini() -> configparser.ConfigParser:
     # uwsgi ini files repeat keys (env = ...) and use % placeholders.
     ini = configparser.ConfigParser(strict=False, interpolation=None)
     ini.read(TRICIRCLE_API_UWSGI_INI)
+    return ini
+
+
+def tricircle_api_workers() -> tuple[int, int]:
+    """(processes, threads) of tricircle-api: those of the sample uWSGI ini."""
+    ini = _tricircle_api_ini()
     return ini.getint("uwsgi", "processes"), ini.getint("uwsgi", "threads")
+
+
+def tricircle_api_listen() -> int:
+    """The listen queue of tricircle-api's sockets: the sample ini's (uWSGI's own is 100)."""
+    return _tricircle_api_ini().getint("uwsgi", "listen", fallback=100)
 
 
 def tricircle(ctx: Context) -> list[Process]:
@@ -394,7 +404,8 @@ def tricircle(ctx: Context) -> list[Process]:
     processes, threads = tricircle_api_workers()
     api = ctx.wsgi(name, TRICIRCLE_API_PORT, "tricircle.wsgi:application", (conf,),
                    env={**env, "TRICIRCLE_CONFIG_FILES": str(conf)},
-                   processes=processes, threads=threads)
+                   processes=processes, threads=threads,
+                   extra=("--listen", str(tricircle_api_listen())))
     api.extra_stamp = stamp
     return [api,
             Process("tricircle-xjob", _tricircle_command(ctx, "tricircle.cmd.xjob", conf,

@@ -68,6 +68,10 @@ def test_the_sample_ini_serves_the_api_with_its_processes_and_threads(tmp_path):
         log = (tmp_path / "uwsgi.log").read_text()
         # uwsgi names each worker's threads its "cores".
         assert log.count(f"cores: {threads})") == processes, log[:3000]
+        # The queue a burst of clients waits in, not uWSGI's default of 100.
+        listen = services.tricircle_api_listen()
+        assert listen > 100
+        assert f"listen backlog is limited to {listen} connections" in log, log[:3000]
     finally:
         server.terminate()
         server.wait(timeout=30)
