@@ -62,8 +62,8 @@ def show(call: Call) -> webob.Response:
     try:
         network = _central().get("network", call.args["id"])
     except RemoteError as exc:
-        if exc.status is not None and exc.status < 500:
-            network = None  # a malformed id: Neutron's 4xx is Nova's not found
+        if exc.status == 400:
+            network = None  # a malformed id: Neutron's 400 is Nova's not found
         else:
             raise _unavailable(exc) from None
     if network is None or not _visible(network, call):
