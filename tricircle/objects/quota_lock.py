@@ -21,6 +21,7 @@ skew of hosts kept in sync.
 import contextlib
 import dataclasses
 import datetime
+import threading
 import time
 from collections.abc import Iterator
 
@@ -33,6 +34,9 @@ from tricircle.db import api as db_api
 from tricircle.db import models
 
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.02, 0.25  # seconds between tries while waiting
+# Notified when this process gives a lease back, so a waiter here tries at once
+# instead of at the end of its pause (one of another process waits its pause).
+_given_back = threading.Condition()
 
 
 class Busy(Exception):
@@ -85,13 +89,20 @@ def try_take(project_id: str, service_type: str, holder: str,
 
 
 @db_api.writer
-def give_back(session: Session, project_id: str, service_type: str, holder: str) -> None:
+def _give_back(session: Session, project_id: str, service_type: str, holder: str) -> None:
     lock = models.QuotaLock
     session.execute(
         sa.update(lock)
         .where(lock.project_id == project_id, lock.service_type == service_type,
                lock.holder == holder)
         .values(holder=None, expires_at=None))
+
+
+def give_back(project_id: str, service_type: str, holder: str) -> None:
+    """Free the lease ``holder`` took (a lease someone else took over stays theirs)."""
+    _give_back(project_id, service_type, holder)
+    with _given_back:  # after the commit: a woken waiter finds the lease free
+        _given_back.notify_all()
 
 
 def take(project_id: str, service_type: str, lease_seconds: float,
@@ -105,7 +116,8 @@ def take(project_id: str, service_type: str, lease_seconds: float,
     while (lease := try_take(project_id, service_type, holder, lease_seconds)) is None:
         if time.monotonic() + pause > deadline:
             raise Busy(f"quota lease of {project_id} ({service_type}) is held")
-        time.sleep(pause)
+        with _given_back:
+            _given_back.wait(pause)  # a give-back in this process ends it early
         pause = min(pause * 2, _LONGEST_PAUSE)
     return lease
 
