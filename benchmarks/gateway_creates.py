@@ -79,10 +79,13 @@ class PlacementCreates:
             f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None
         yield "network (RegionOne's)", lambda label, i: self._server(
             f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None
-        group = self._group()
+        # A group per create: Nova's server_group_members quota (10) bounds a group.
+        groups = {label: [self._group() for _ in range(self.count + 1)] for label in self.roots}
         yield "server group (hint)", lambda label, i: dict(
-            self._server(f"{PREFIX}{label}-{i}"), **{"os:scheduler_hints": {"group": group}}), \
-            lambda: self.bench._compute(self.region.name).delete_server_group(group)
+            self._server(f"{PREFIX}{label}-{i}"),
+            **{"os:scheduler_hints": {"group": groups[label][i]}}), \
+            lambda: [self.bench._compute(self.region.name).delete_server_group(group)
+                     for made in groups.values() for group in made]
 
     def run(self, report) -> None:
         for name, body, cleanup in self.bodies():
