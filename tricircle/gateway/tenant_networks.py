@@ -11,7 +11,7 @@ and external ones; all of them for an admin), and the answer has Nova's shape.
 import webob
 
 from tricircle.common.neutron import RemoteError
-from tricircle.gateway import microversions
+from tricircle.gateway import microversions, rules
 from tricircle.gateway.call import Call, GatewayError, microversion, shown
 
 # Nova answers these paths up to this microversion; later, a 404 (as Nova).
@@ -59,6 +59,10 @@ def show(call: Call) -> webob.Response:
     """GET /os-tenant-networks/{id}: 200 {"network": {...}}, Nova's 404 when the
     caller cannot see it."""
     _check_version(call)
+    if not rules.is_routed_id(call.args["id"]):
+        # Neutron's ids are UUIDs: nothing else can name a network, and asking
+        # central for it would only turn a typo into central's error.
+        raise GatewayError(404, "Network not found")
     try:
         network = _central().get("network", call.args["id"])
     except RemoteError as exc:
