@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 
-from tricircle.lab import tempest
+from tricircle.lab import tempest, tempest_results
 from tricircle.lab.infra import passwords
 from tricircle.lab.layout import Layout
 
@@ -39,7 +39,7 @@ def main() -> int:
         tempest.run_tests(venv, conf, test_ids, args.concurrency).read_bytes())
     counts = tempest.counts(results)
     for result in sorted(results.values(), key=lambda r: r.test_id):
-        if result.status in tempest.FAILED:
+        if result.status in tempest_results.FAILED:
             print(f"FAILED {result.test_id}: {result.error_line()}")
         elif result.status == "skip":
             print(f"SKIPPED {result.test_id}: {result.error_line() or 'skipped'}")
