@@ -1,35 +1,40 @@
-"""The job handlers: one small function per job type a worker runs.
+"""The handler of each job type: one small function per type.
 
 Each unpacks its job's resource and hands over to the module doing the work:
 tricircle.xjob.shadow (shadow_port_setup), tricircle.xjob.security_groups
-(seg_rule_setup), tricircle.xjob.recycle (resource_recycle), tricircle.xjob.updates
-(update_network, subnet_update),
-tricircle.xjob.bottoms (bottom_delete, port_update), tricircle.xjob.routers
-(router_setup), tricircle.xjob.router_routes (configure_route); port_delete
-is a single call. Importing this module fills :data:`HANDLERS`, which is
-also how the admin API knows which job types it may accept.
-
-The other networking job types (trunk_sync, sfc_sync, ...) have no
-handler; the admin API refuses them, and a job of such a type already in the table stays NEW.
+(seg_rule_setup), tricircle.xjob.recycle (resource_recycle),
+tricircle.xjob.updates (update_network, subnet_update), tricircle.xjob.bottoms
+(bottom_delete, port_update), tricircle.xjob.routers (router_setup),
+tricircle.xjob.router_routes (configure_route), tricircle.xjob.global_sync
+(global_sync), tricircle.xjob.qos (qos_sync), tricircle.xjob.trunks
+(trunk_sync), tricircle.xjob.sfc (sfc_sync); port_delete is a single call.
+Importing this module fills :data:`HANDLERS`, which is also how the admin API
+knows which job types it may accept; a type without a handler (from a newer
+release) is refused there, and a job of it already in the table stays NEW.
 """
 
 from oslo_log import log as logging
 
 from tricircle.xjob import (
     bottoms,
+    qos,
     recycle,
     regions,
     router_routes,
     routers,
     security_groups,
+    sfc,
     shadow,
+    trunks,
+    updates,
 )
+from tricircle.xjob import global_sync as global_sync_module
 from tricircle.xjob.registry import HANDLERS, Job, handler
 
 LOG = logging.getLogger(__name__)
 __all__ = ["HANDLERS", "bottom_delete", "configure_route", "global_sync", "port_delete",
-           "port_update", "resource_recycle", "router_setup", "seg_rule_setup",
-           "shadow_port_setup"]
+           "port_update", "qos_sync", "resource_recycle", "router_setup", "seg_rule_setup",
+           "sfc_sync", "shadow_port_setup", "subnet_update", "trunk_sync", "update_network"]
 
 
 @handler("port_delete")
@@ -94,16 +99,13 @@ def global_sync(job: Job) -> None:
     """Make the global Cinder resource ``name`` (a ``resource_type``: volume_type,
     group_type, qos_spec, default_type) in every region what it is in the default
     region (see tricircle.xjob.global_sync)."""
-    # Imported here: this handler is appended below the import block other handlers share.
-    from tricircle.xjob import global_sync as sync_module
-    sync_module.sync(job.resource["resource_type"], job.resource["name"])
+    global_sync_module.sync(job.resource["resource_type"], job.resource["name"])
 
 
 @handler("update_network")
 def update_network(job: Job) -> None:
     """Give pod ``pod_id``'s copy of central network ``network_id`` central's fields
     (see tricircle.xjob.updates)."""
-    from tricircle.xjob import updates  # appended below the shared imports, like global_sync
     updates.update_network(job.resource["pod_id"], job.resource["network_id"])
 
 
@@ -111,18 +113,13 @@ def update_network(job: Job) -> None:
 def subnet_update(job: Job) -> None:
     """Give pod ``pod_id``'s copy of central subnet ``subnet_id`` central's fields
     (see tricircle.xjob.updates)."""
-    from tricircle.xjob import updates
     updates.subnet_update(job.resource["pod_id"], job.resource["subnet_id"])
-
-
-__all__ += ["subnet_update", "update_network"]
 
 
 @handler("qos_sync")
 def qos_sync(job: Job) -> None:
     """Reconcile central QoS policy ``policy_id`` in every region using it (see
     tricircle.xjob.qos)."""
-    from tricircle.xjob import qos  # QoS, trunks (#13): appended, like global_sync
     qos.sync(job.resource["policy_id"])
 
 
@@ -130,17 +127,12 @@ def qos_sync(job: Job) -> None:
 def trunk_sync(job: Job) -> None:
     """Rebuild central trunk ``trunk_id`` in its parent port's region (see
     tricircle.xjob.trunks)."""
-    from tricircle.xjob import trunks
     trunks.sync(job.resource["trunk_id"])
-
 
 
 @handler("sfc_sync")
 def sfc_sync(job: Job) -> None:
     """Rebuild central port chain ``port_chain_id`` in the regions holding its port
     pairs' ports (see tricircle.xjob.sfc)."""
-    from tricircle.xjob import sfc
     sfc.sync(job.resource["port_chain_id"])
 
-
-__all__ += ["qos_sync", "sfc_sync", "trunk_sync"]
