@@ -112,6 +112,13 @@ def _mark_running(session: Session, job_id: str, seen_attempts: int) -> AsyncJob
     return session.get(AsyncJob, job_id) if won else None
 
 
+def _claimed(row, attempts: int) -> Claimed:
+    """The run of a job row just marked RUNNING, ``attempts`` counting this run."""
+    job = Job(id=row.id, type=row.type, project_id=row.project_id,
+              resource=job_obj.resource_of(row.type, row.resource_id), attempts=attempts)
+    return Claimed(job, attempts)
+
+
 def _skip_locked(dialect: sa.engine.Dialect) -> bool:
     """Whether the database understands ``SKIP LOCKED`` (and needs it)."""
     if dialect.name == "postgresql":
@@ -174,9 +181,7 @@ def claim_due(job_types: tuple[str, ...], limit: int) -> list[Claimed]:
     except (db_exc.DBError, *BUSY_ERRORS) as exc:  # busy or unreachable: next scan
         LOG.debug("claim of due jobs not won: %s", exc)
         return []
-    return [Claimed(Job(id=row.id, type=row.type, project_id=row.project_id,
-                        resource=job_obj.resource_of(row.type, row.resource_id),
-                        attempts=row.attempts + 1), row.attempts + 1) for row in rows]
+    return [_claimed(row, row.attempts + 1) for row in rows]
 
 
 def claim(job_id: str, seen_attempts: int) -> Claimed | None:
@@ -191,10 +196,7 @@ def claim(job_id: str, seen_attempts: int) -> Claimed | None:
         return None
     if row is None:
         return None
-    job = Job(id=row.id, type=row.type, project_id=row.project_id,
-              resource=job_obj.resource_of(row.type, row.resource_id),
-              attempts=row.attempts)
-    return Claimed(job, row.attempts)
+    return _claimed(row, row.attempts)
 
 
 def _this_run(claimed: Claimed):
