@@ -35,9 +35,9 @@ def main() -> int:
         print(f"no test matches {args.regex}")
         return 1
     started = time.monotonic()
-    results = tempest.parse_subunit(
+    results = tempest_results.parse_subunit(
         tempest.run_tests(venv, conf, test_ids, args.concurrency).read_bytes())
-    counts = tempest.counts(results)
+    counts = tempest_results.counts(results)
     for result in sorted(results.values(), key=lambda r: r.test_id):
         if result.status in tempest_results.FAILED:
             print(f"FAILED {result.test_id}: {result.error_line()}")

@@ -16,7 +16,7 @@ from pathlib import Path
 import openstack
 import pytest
 
-from tricircle.lab import tempest
+from tricircle.lab import tempest_results
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
 
@@ -107,9 +107,9 @@ def lab():
         pytest.fail(f"tricircle-lab up failed:\n{result.stdout[-3000:]}\n"
                     f"{result.stderr[-5000:]}", pytrace=False)
     logs = Layout.default().logs
-    before = tempest.log_sizes(logs)
+    before = tempest_results.log_sizes(logs)
     yield Lab()
-    timeouts = tempest.count_timeouts(logs, before)
+    timeouts = tempest_results.count_timeouts(logs, before)
     assert not timeouts, f"timeouts in the lab's logs during the tier: {timeouts}"
 
 

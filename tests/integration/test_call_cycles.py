@@ -16,7 +16,7 @@ import concurrent.futures
 import pytest
 
 from tests.integration.conftest import poll
-from tricircle.lab import tempest
+from tricircle.lab import tempest_results
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
 ROUNDS = 3
@@ -26,7 +26,7 @@ ROUNDS = 3
 def log_marks(lab):
     """The size of every lab log before the test: what is written after it is ours."""
     logs = Layout.default().logs
-    return logs, tempest.log_sizes(logs)
+    return logs, tempest_results.log_sizes(logs)
 
 
 def _network(lab, name: str, cidr: str):
@@ -102,5 +102,5 @@ def test_requests_that_cross_between_central_and_regions_never_time_out(
     central.delete_security_group(group, ignore_missing=True)
 
     logs, before = log_marks
-    timeouts = tempest.count_timeouts(logs, before)
+    timeouts = tempest_results.count_timeouts(logs, before)
     assert not any(timeouts.values()), f"timeouts in the lab's logs: {timeouts}"

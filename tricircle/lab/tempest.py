@@ -20,15 +20,6 @@ from pathlib import Path
 
 from tricircle.lab import LabError
 from tricircle.lab.layout import CENTRAL_REGION, LAB_FILES, REGIONS, SOURCE, Layout
-
-# What other callers (tempest_plugin/run_in_lab.py, the integration tier's log
-# checks) read of a run through this module: it lives in tempest_results.
-from tricircle.lab.tempest_results import (  # noqa: F401
-    count_timeouts,
-    counts,
-    log_sizes,
-    parse_subunit,
-)
 from tricircle.lab.venv import ensure_pinned, run_logged
 
 REQUIREMENTS = LAB_FILES / "tempest-requirements.txt"
