@@ -139,7 +139,24 @@ def _start(layout: Layout, process: Process) -> None:
     with open(log, "ab") as output:
         child = subprocess.Popen(process.argv, env=env, stdout=output, stderr=subprocess.STDOUT,
                                  stdin=subprocess.DEVNULL, start_new_session=True)
+    _wait_exec_done(child.pid)
     _pid_path(layout, process.name).write_text(str(child.pid))
+
+
+def _wait_exec_done(pid: int, timeout: float = 5.0) -> None:
+    """Popen returns once the child's exec has begun, but the kernel fills in
+    /proc/PID/cmdline and environ a moment later; until then the child would
+    not be recognised as the lab's (an empty command line), and a busy
+    machine stretches that moment long enough for a second `ensure` to
+    restart a process it just started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _alive(pid):
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes():
+                return
+        except OSError:
+            return
+        time.sleep(0.01)
 
 
 def wait_ready(layout: Layout, process: Process, timeout: float = 120,
