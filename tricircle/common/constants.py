@@ -7,6 +7,7 @@ RESOURCE_TYPES = (
     "port_pair_group", "flow_classifier", "port_chain", "qos_policy", "floatingip",
     # compute and block storage (gateway)
     "server", "volume", "snapshot", "backup", "keypair", "server_group",
+    "group", "group_snapshot", "transfer", "attachment", "message",
 )
 
 # Job types and, in order, the resource fields each one needs. The order is

@@ -12,6 +12,7 @@ RESOURCE_TYPES = (
     "network", "subnet", "port", "router", "security_group", "trunk", "port_pair",
     "port_pair_group", "flow_classifier", "port_chain", "qos_policy", "floatingip",
     "server", "volume", "snapshot", "backup", "keypair", "server_group",
+    "group", "group_snapshot", "transfer", "attachment", "message",
 )
 
 LIST_COLUMNS = (
