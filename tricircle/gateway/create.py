@@ -4,7 +4,8 @@ The region of a create is the region of what it is made from (a volume's
 snapshot; a server's volumes, snapshots, group and ports: placement.py), else
 the scheduler's choice by availability zone, binding and default region. The
 rule's ``check`` (the central quota) runs once the region is known; the new
-resource's routing is recorded.
+resource's routing is recorded. A server's security groups named by central
+id are made known to its region first (security_groups.py).
 """
 
 import json
@@ -12,7 +13,7 @@ import json
 import webob
 
 from tricircle.common import exceptions
-from tricircle.gateway import placement, rules, scheduler, store
+from tricircle.gateway import placement, rules, scheduler, security_groups, store
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
@@ -74,8 +75,12 @@ def placed(call: Call) -> webob.Response:
             raise GatewayError(503, "no region is configured")
         return call.respond(call.send(region))
     region = _place(call, body, entity, regions)
+    # Groups first: a refusal (central Neutron down) must come before the quota's check.
+    groups_changed = (call.rule.resource_type == "server"
+                      and security_groups.prepare_server(call, region, entity))
     check = call.rule.check
     changed = check(call, region, entity) if check is not None else False
+    changed = changed or groups_changed
     zone, host_part = zone_of(entity)
     raw = call.req.body
     if changed:

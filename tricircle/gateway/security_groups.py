@@ -1,0 +1,81 @@
+"""A server's security groups named by central id, made known to its region.
+
+Horizon and ``openstack server create --security-group`` name groups by the
+id central Neutron gave them. The region's Nova looks each one up in the
+project's groups of its own Neutron, which holds a copy of a central group
+only once something there used it, and never holds central's ``default``
+(every Neutron has its own, doc/networking.md). Before a create is sent, each
+group named by an id of the caller's project at central is therefore either
+replaced by ``default`` (central's default group: the region's own stands for
+it) or looked up by id in the region's Neutron, which makes the local plugin
+copy it there. Names, and ids central does not show the caller, reach the
+region as they were sent: its Nova answers for them.
+"""
+
+import logging
+
+from tricircle.common.neutron import RemoteError
+from tricircle.gateway import rules
+from tricircle.gateway.call import Call, GatewayError, shown
+from tricircle.objects.pod import Region
+
+LOG = logging.getLogger(__name__)
+DEFAULT = "default"  # the name of the group every Neutron makes per project
+
+
+def _helper():
+    from tricircle.network import helper  # the networking half: only when asked
+
+    return helper
+
+
+def central_group(group_id: str) -> dict | None:
+    """The group as central Neutron has it ([client] account), None when it has none.
+    Raises RemoteError when central Neutron cannot answer."""
+    return _helper().central().get("security_group", group_id)
+
+
+def copy_to_region(region: Region, group_id: str) -> None:
+    """Look the group up by id in the region's Neutron: its local plugin copies a
+    central group it lacks. A failure is logged; the region's Nova then answers."""
+    try:
+        _helper().neutron(region.region_name).get("security_group", group_id)
+    except RemoteError as exc:
+        LOG.warning("security group %s not copied to %s: %s", group_id,
+                    region.region_name, exc)
+
+
+def _standing_name(call: Call, region: Region, group_id: str) -> str | None:
+    """What the region's Nova should be asked for instead of ``group_id`` (None:
+    keep it), copying the group to the region on the way."""
+    try:
+        group = central_group(group_id)
+    except RemoteError as exc:
+        raise GatewayError(503, f"{exc.service} is unavailable: {shown(exc.detail)}"
+                           ) from None
+    if group is None or group.get("project_id") != call.context.project_id:
+        return None  # not the caller's group at central: the region decides
+    if group.get("name") == DEFAULT:
+        return DEFAULT
+    copy_to_region(region, group_id)
+    return None
+
+
+def prepare(call: Call, region: Region, groups: object) -> bool:
+    """Make ``groups`` (a body's ``security_groups``: [{"name": name or id}]) ready
+    for ``region``, in place; True when an item was changed."""
+    changed = False
+    for item in groups if isinstance(groups, list) else []:
+        requested = item.get("name") if isinstance(item, dict) else None
+        if not rules.is_routed_id(requested):
+            continue  # a name: the region's Nova matches it itself
+        standing = _standing_name(call, region, requested)
+        if standing is not None:
+            item["name"] = standing
+            changed = True
+    return changed
+
+
+def prepare_server(call: Call, region: Region, entity: dict) -> bool:
+    """A server create's groups (``entity`` is its ``server`` object); True when changed."""
+    return prepare(call, region, entity.get("security_groups"))
