@@ -211,29 +211,62 @@ def test_binding_updates_are_forwarded_to_the_top_port(plugin, neutrons):
                                    {"binding:host_id": "nova-r1-compute", "device_id": "vm-1"})
 
 
-def test_a_port_made_centrally_learns_its_region_when_bound_here(plugin, neutrons):
-    """server create --port: the top port has no region until this region binds it,
-    and then gets one without ``origin``, so central stays its owner."""
+# What ML2 here answers once it bound a port on host nova-r1 (a backend's VIF).
+OVS_DETAILS = {"port_filter": True, "bridge_name": "br-int", "connectivity": "l2"}
+BOUND_HERE = {"id": PORT, "network_id": NET, "binding:host_id": "nova-r1",
+              "binding:vif_type": "ovs", "binding:vif_details": OVS_DETAILS}
+REPORT = {"host": "nova-r1", "vif_type": "ovs", "vif_details": OVS_DETAILS}
+
+
+def _bind_here(plugin, neutrons, top: dict, bound: dict, host: str = "nova-r1") -> mock.Mock:
+    """Nova sets ``host`` on the port here, ML2 here answers ``bound``; the update of
+    the top port ``top``."""
     plugin._central_networks[NET] = True
-    top = dict(CENTRAL_PORT, **{"binding:profile": {}})
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
-                           return_value={"id": PORT, "network_id": NET}), \
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port", return_value=bound), \
             mock.patch.object(neutrons, "get", return_value=top), \
             mock.patch.object(neutrons, "update") as update:
-        plugin.update_port(mock.Mock(), PORT, {"port": {"binding:host_id": "nova-r1"}})
+        plugin.update_port(mock.Mock(), PORT, {"port": {"binding:host_id": host}})
+    return update
+
+
+def test_a_port_made_centrally_learns_its_region_when_bound_here(plugin, neutrons):
+    """server create --port: the top port has no region until this region binds it,
+    and then gets one without ``origin``, so central stays its owner; with it, the
+    binding made here."""
+    update = _bind_here(plugin, neutrons, dict(CENTRAL_PORT, **{"binding:profile": {}}),
+                        BOUND_HERE)
     update.assert_called_once_with("CentralRegion", "port", PORT, {
-        "binding:host_id": "nova-r1", "binding:profile": {"region": "RegionOne"}})
+        "binding:host_id": "nova-r1",
+        "binding:profile": {"region": "RegionOne", "region_binding": REPORT}})
 
 
-def test_a_port_made_here_keeps_its_profile_when_bound(plugin, neutrons):
-    plugin._central_networks[NET] = True
-    with mock.patch.object(ml2_plugin.Ml2Plugin, "update_port",
-                           return_value={"id": PORT, "network_id": NET}), \
-            mock.patch.object(neutrons, "get", return_value=CENTRAL_PORT), \
-            mock.patch.object(neutrons, "update") as update:
-        plugin.update_port(mock.Mock(), PORT, {"port": {"binding:host_id": "nova-r1"}})
+def test_a_port_made_here_keeps_its_profile_and_reports_its_binding(plugin, neutrons):
+    update = _bind_here(plugin, neutrons, CENTRAL_PORT, BOUND_HERE)
+    profile = dict(CENTRAL_PORT["binding:profile"], region_binding=REPORT)
+    update.assert_called_once_with("CentralRegion", "port", PORT, {
+        "binding:host_id": "nova-r1", "binding:profile": profile})
+
+
+def test_a_binding_that_failed_here_is_not_reported(plugin, neutrons):
+    """No driver here could bind (e.g. no agent on the host): central is told the
+    host only, so it cannot show a binding the region does not have."""
+    failed = dict(BOUND_HERE, **{"binding:vif_type": "binding_failed",
+                                 "binding:vif_details": {}})
+    update = _bind_here(plugin, neutrons, CENTRAL_PORT, failed)
     update.assert_called_once_with("CentralRegion", "port", PORT,
                                    {"binding:host_id": "nova-r1"})
+
+
+def test_unbinding_here_takes_the_report_back_and_keeps_the_region(plugin, neutrons):
+    """Server delete: the top port forgets the binding; its region stays, so central
+    still reconciles the shadows of that region."""
+    reported = dict(CENTRAL_PORT, **{"binding:profile": dict(
+        CENTRAL_PORT["binding:profile"], region_binding=REPORT)})
+    unbound = dict(BOUND_HERE, **{"binding:host_id": "", "binding:vif_type": "unbound",
+                                  "binding:vif_details": {}})
+    update = _bind_here(plugin, neutrons, reported, unbound, host="")
+    update.assert_called_once_with("CentralRegion", "port", PORT, {
+        "binding:host_id": "", "binding:profile": CENTRAL_PORT["binding:profile"]})
 
 
 def _regroup(plugin, neutrons, now: list[str], requested: list[str],

@@ -58,7 +58,7 @@ from oslo_log import log as logging
 
 from tricircle.common import constants
 from tricircle.common.neutron import RemoteError
-from tricircle.network import bottom, errors, helper
+from tricircle.network import bottom, errors, helper, region_binding
 from tricircle.network.bottom import SECURITY_GROUPS, Verdict
 from tricircle.network.local_security_groups import SecurityGroupMixin
 
@@ -185,8 +185,8 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         if changes and not bottom.is_shadow(result) \
                 and self._is_central_network(result["network_id"]):
             try:
-                if body.get("binding:host_id"):
-                    changes.update(self._region_profile(id))
+                if "binding:host_id" in body:
+                    changes.update(self._binding_profile(id, result))
                 helper.central().update("port", id, changes)
             except RemoteError as exc:
                 # The port works here; central shows the old values until the next change.
@@ -194,12 +194,20 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
         return result
 
     @staticmethod
-    def _region_profile(port_id: str) -> dict:
-        """A binding here of a port made centrally: its top port learns this region
-        (central queues its shadows and routers by it)."""
+    def _binding_profile(port_id: str, port: dict) -> dict:
+        """The top port's ``binding:profile`` after this region bound (or unbound)
+        ``port``: the binding made here, for central to record as the top port's
+        (tricircle.network.region_binding); and a port made centrally learns this
+        region (central queues its shadows and routers by it)."""
         top = helper.central().get("port", port_id)
-        profile = bottom.region_profile(top, helper.local_region()) if top else None
-        return {bottom.PROFILE: profile} if profile is not None else {}
+        if top is None:
+            return {}
+        before = top.get(bottom.PROFILE) or {}
+        profile = before
+        if port.get("binding:host_id"):
+            profile = bottom.region_profile(top, helper.local_region()) or before
+        profile = region_binding.with_report(profile, region_binding.report(port))
+        return {bottom.PROFILE: profile} if profile != before else {}
 
     def _regrouped_port(self, context, port_id: str, body: dict) -> dict | None:
         """The port, if ``body`` sets the security groups of a port of a central network."""
