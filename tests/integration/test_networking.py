@@ -7,13 +7,14 @@ everything centrally leaves nothing in any region. Every check asks the
 Neutron concerned through its own API.
 """
 
+import configparser
 import ipaddress
 import uuid
 
 import pytest
 
 from tests.integration.conftest import poll
-from tricircle.lab.layout import CENTRAL_REGION, REGIONS
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
 SEGMENT = "provider:segmentation_id"
 
@@ -208,6 +209,65 @@ def test_boot_through_the_gateway_with_the_stock_cli(lab, central_net, unique_na
         lab.openstack("server", "delete", "--wait", server["id"], user="demo",
                       region=CENTRAL_REGION)
     assert list(_admin_network(lab, CENTRAL_REGION).ports(network_id=network.id)) == []
+
+
+def _boot_on_port(lab, region, port_id: str, name: str):
+    compute = lab.sdk("demo", region.name).compute
+    flavor = compute.find_flavor("m1.tiny", ignore_missing=False)
+    image = lab.sdk("demo", region.name).image.find_image("tiny", ignore_missing=False)
+    server = compute.create_server(name=name, flavor_id=flavor.id, image_id=image.id,
+                                   networks=[{"port": port_id}],
+                                   availability_zone=region.az)
+    return compute.wait_for_server(server, status="ACTIVE", failures=["ERROR"], wait=240)
+
+
+def _binding(port) -> tuple:
+    # bound_drivers: each Neutron names the ML2 drivers that bound the port there.
+    details = {key: value for key, value in port.binding_vif_details.items()
+               if key != "bound_drivers"}
+    return port.binding_vif_type, port.binding_host_id, details
+
+
+def test_central_shows_the_binding_each_region_made(lab, central_net, unique_name):
+    """Central binds nothing itself: a VM port there carries its region's VIF type,
+    details and host, for a port the region made (Nova's) and one made centrally
+    (server create --port); unbound in the region, unbound centrally."""
+    network, _ = central_net
+    central = _admin_network(lab, CENTRAL_REGION)
+    made_centrally = lab.sdk("demo", CENTRAL_REGION).network.create_port(
+        network_id=network.id, name=unique_name)
+    servers = {}
+    try:
+        servers[REGIONS[1].name] = _boot(lab, REGIONS[1], network.id, f"{unique_name}-r2")
+        servers[REGIONS[0].name] = _boot_on_port(lab, REGIONS[0], made_centrally.id,
+                                                 f"{unique_name}-r1")
+        for region in REGIONS:
+            (port,) = list(_admin_network(lab, region.name).ports(
+                device_id=servers[region.name].id))
+            top = central.get_port(port.id)
+            assert port.binding_vif_type not in ("unbound", "binding_failed"), region.name
+            assert _binding(top) == _binding(port), region.name
+            assert top.status == "ACTIVE", region.name
+            assert top.binding_vif_details["bound_drivers"] == {"0": "tricircle"}
+            assert top.binding_profile["region"] == region.name
+    finally:
+        _delete_servers(lab, servers)
+    top = central.get_port(made_centrally.id)  # it outlives the server: central made it
+    assert (top.binding_vif_type, top.binding_host_id) == ("unbound", "")
+    assert "region_binding" not in top.binding_profile
+
+
+def test_central_neutron_loads_no_lab_driver(lab):
+    """The lab's bind-all driver is the regions' stand-in backend only: central runs
+    Tricircle's mechanism driver alone, as a real deployment does."""
+    etc = Layout.default().etc
+    drivers = {}
+    for name in ["neutron-central"] + [f"neutron-{region.short}" for region in REGIONS]:
+        config = configparser.ConfigParser()
+        config.read(etc / name / "ml2_conf.ini")
+        drivers[name] = config.get("ml2", "mechanism_drivers")
+    assert drivers.pop("neutron-central") == "tricircle"
+    assert set(drivers.values()) == {"lab_bind_all"}
 
 
 SHADOW = "compute:shadow"

@@ -67,6 +67,15 @@ def test_without_the_regions_binding_for_that_host_central_binds_nothing(profile
     assert context.bound is None
 
 
+def test_the_regions_driver_names_are_not_taken_as_centrals():
+    """ML2 shows the drivers that bound the port centrally in its details itself."""
+    profile = _reported()
+    profile["region_binding"]["vif_details"] = dict(DETAILS, bound_drivers={"0": "ovn"})
+    context = FakePortContext(profile, "compute-7")
+    mech_driver.TricircleMechanismDriver().bind_port(context)
+    assert context.bound[2] == DETAILS
+
+
 def test_a_network_without_segments_is_left_unbound():
     context = FakePortContext(_reported(), "compute-7", segments=())
     mech_driver.TricircleMechanismDriver().bind_port(context)

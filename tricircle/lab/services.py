@@ -13,6 +13,7 @@ import shutil
 import string
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 from tricircle.lab import LabError, infra
@@ -207,6 +208,7 @@ def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
     # Central allocates from ranges no region uses for its own networks, so the
     # copy of a central network never collides with a region-local segment.
     ml2 = ctx.render("ml2_conf.ini", etc / "ml2_conf.ini", region=region_name,
+                     mechanism_drivers=_mechanism_drivers(central, bool(plugins)),
                      vni_ranges="5000:5999" if central else "1000:1999",
                      vlan_ranges="physnet1:200:299" if central else "physnet1:100:199")
     ctx.once(name, lambda: ctx.run(name, ctx.bin("neutron-db-manage"), "--config-file",
@@ -215,6 +217,8 @@ def neutron(ctx: Context, name: str, region_name: str, port: int, vhost: str,
            "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini"}
     if plugins:
         env["PYTHONPATH"] = str(SOURCE)
+    if plugins and central:
+        env["PYTHONPATH"] += os.pathsep + str(_entry_points(data))
     # neutron-server is gone from modern Neutron: its API is a WSGI app.
     # One API worker: nothing may depend on a second one being free (doc/networking.md,
     # "Who calls whom"), and the lab shows it by running with just one.
@@ -235,6 +239,37 @@ def _plugins_stamp() -> str:
     return digest.hexdigest()[:12]
 
 
+def _mechanism_drivers(central: bool, tricircle: bool) -> str:
+    """Central records the binding each region made (Tricircle's driver; no backend
+    of its own); a region binds with the lab's bind-all driver, its stand-in for
+    Open vSwitch or OVN."""
+    return "tricircle" if central and tricircle else "lab_bind_all"
+
+
+ENTRY_POINT_GROUPS = ("neutron.ml2.mechanism_drivers",)
+
+
+def _entry_points(data: Path) -> Path:
+    """A folder for PYTHONPATH that registers Tricircle's ML2 drivers as an install
+    of Tricircle would (pyproject's entry points), since ML2 loads drivers by
+    entry-point name only and the lab runs Tricircle from the clone, not from an
+    install. Its distribution has a name of its own: a stale tricircle.egg-info
+    in the clone would hide a second "tricircle"."""
+    with open(SOURCE / "pyproject.toml", "rb") as pyproject:
+        groups = tomllib.load(pyproject)["project"]["entry-points"]
+    folder = data / "entry-points"
+    info = folder / "tricircle_lab_entry_points-1.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: tricircle-lab-entry-points\nVersion: 1.0\n")
+    lines = []
+    for group in ENTRY_POINT_GROUPS:
+        lines.append(f"[{group}]")
+        lines.extend(f"{name} = {target}" for name, target in groups.get(group, {}).items())
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    return folder
+
+
 def _tricircle_plugins(central: bool) -> str:
     """Tricircle's core plugin for this Neutron, or "" while the clone has none."""
     if not (SOURCE / "tricircle" / "network" / "local_plugin.py").exists():
@@ -250,9 +285,11 @@ def _l3_plugin(central: bool) -> str:
     return f"tricircle.network.{role}_l3.TricircleL3Plugin"
 
 
-# QoS, trunks and SFC in every Neutron (#13); the lab's bind-all driver brings
-# the QoS and trunk drivers of its ports (lab/plugins). Central's QoS and trunk
-# and SFC plugins are Tricircle's: they queue the jobs that reach the regions.
+# QoS, trunks and SFC in every Neutron (#13); in a region the lab's bind-all
+# driver brings the QoS and trunk drivers of its ports (lab/plugins), in central
+# Tricircle's mechanism driver brings Tricircle's (they accept what the regions
+# enforce). Central's QoS, trunk and SFC plugins are Tricircle's: they queue
+# the jobs that reach the regions.
 SERVICE_PLUGINS = ("qos", "trunk", "flow_classifier", "sfc")
 CENTRAL_SERVICE_PLUGINS = ("tricircle.network.qos.TricircleQosPlugin",
                            "tricircle.network.trunks.TricircleTrunkPlugin",

@@ -6,9 +6,10 @@ centrally with a backend's own driver would fail there (no agent of that host
 reports to central) or program the wrong backend. So central's
 ``mechanism_drivers`` is ``tricircle`` alone, and this driver binds a top port
 with exactly the binding its region reported (tricircle.network.region_binding):
-the region's VIF type, whatever it is, and its VIF details, on the host the
-region bound it for, status ACTIVE. ``openstack port show`` at central then
-shows what the region made.
+the region's VIF type, whatever it is, and its VIF details (but for
+``bound_drivers``, which ML2 fills with the drivers that bound it centrally:
+``tricircle``), on the host the region bound it for, status ACTIVE.
+``openstack port show`` at central then shows what the region made.
 
 A port no region has bound yet has no host, and ML2 never asks to bind it.
 One given a host without a report (a host set centrally by hand, or a report
@@ -54,6 +55,9 @@ class TricircleMechanismDriver(api.MechanismDriver):
                         port["id"], context.host)
             return
         vif_type, vif_details = binding
+        # ML2 names the drivers that bound a port in its details itself: here,
+        # this one (the region's names stay in the profile's report).
+        vif_details.pop(portbindings.VIF_DETAILS_BOUND_DRIVERS, None)
         # The region's copy of the network has central's segment (same type and
         # id), so the first one is the segment the region bound too.
         segment = context.segments_to_bind[0]
