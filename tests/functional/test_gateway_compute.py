@@ -86,7 +86,11 @@ def test_a_volume_never_seen_through_the_gateway_places_the_server(gw, fakes):
     volume = cinder(fakes, "RegionTwo").add("volumes", "demo", size=1)
     bdm = [{"boot_index": 0, "source_type": "volume", "destination_type": "volume",
             "uuid": volume["id"]}]
-    resp = boot_with(alice, block_device_mapping_v2=bdm)
+    # With Nova's microversion header, as openstacksdk and the CLI send it: the
+    # gateway's look-up in Cinder must not carry it (Cinder would answer 404).
+    body = {"server": {"name": "vm", "flavorRef": "1", "imageRef": "img",
+                       "block_device_mapping_v2": bdm}}
+    resp = alice.post(SERVERS, body, headers={"OpenStack-API-Version": "compute 2.37"})
     assert resp.status_int == 202, resp.text
     assert resp.json["server"]["id"] in nova(fakes, "RegionTwo").items["servers"]
     routed = gw.get("/v1.0/routings?resource_type=volume").json["routings"]

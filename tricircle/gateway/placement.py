@@ -45,7 +45,14 @@ def volume_call(call: Call) -> Call:
     # Imported here: volume.py imports create.py, which imports this module.
     from tricircle.gateway import volume
 
-    return dataclasses.replace(call, service=volume.SERVICE,
+    # Cinder reads OpenStack-API-Version too: a "compute 2.x" there without a
+    # "volume" part makes it answer every show with a 404 (no version matched),
+    # so the caller's Nova microversion headers stay with the Nova call.
+    req = call.req.copy_get()
+    for header in ("OpenStack-API-Version", call.service.legacy_microversion_header):
+        if header:
+            req.headers.pop(header, None)
+    return dataclasses.replace(call, req=req, service=volume.SERVICE,
                                project=call.context.project_id or call.project)
 
 

@@ -114,6 +114,11 @@ class FakeRegion:
             return 404, {"itemNotFound": {"code": 404, "message": "no such version"}}, []
         if len(parts) == 1:
             return 200, {"version": self._version()}, []
+        asked = headers.get("openstack-api-version")
+        if self.kind == "volume" and asked is not None and "volume" not in asked:
+            # As Cinder: a version header naming only another service is no version.
+            return 404, {"itemNotFound": {"code": 404, "message": "API version None is "
+                                          "not supported on this method."}}, []
         project = headers.get("x-auth-token", ":").partition(":")[2]
         rest = parts[1:]
         if self.kind == "compute":  # Nova serves os-volumes_boot exactly as servers
