@@ -8,9 +8,11 @@ from tricircle.gateway import (
     create,
     default,
     everywhere,
+    floating_ips,
     lists,
     placement,
     quota,
+    quota_classes,
     quota_lease,
     routed,
     tenant_networks,
@@ -125,6 +127,7 @@ def _admin_rules() -> tuple:
 
 
 RULES = (
+    *floating_ips.RULES,  # its server actions come before the server rules
     *_server_rules("servers"),
     *_server_rules("os-volumes_boot", "Nova's alias of /servers, handled as it: "),
     rule("GET", "/os-server-groups", lists.merge, resource_type="server_group",
@@ -151,6 +154,7 @@ RULES = (
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
     rule("GET", "/os-quota-sets/{project}/defaults", quota.quota_sets,
          note=DEFAULTS_NOTE),
+    *quota_classes.COMPUTE_RULES,
     rule("POST PUT DELETE", "/os-keypairs", everywhere.write, note=EVERYWHERE_NOTE
          + "; a generated key pair is imported into the other regions"),
     rule("POST PUT DELETE", "/os-keypairs/*", everywhere.write, note=EVERYWHERE_NOTE),

@@ -14,6 +14,7 @@ from tricircle.gateway import (
     global_names,
     lists,
     quota,
+    quota_classes,
     quota_lease,
     routed,
     transfers,
@@ -177,6 +178,7 @@ RULES = (
          "or DELETE is a 400 pointing at openstack limit set (a member's gets the "
          "region's 403); without it a PUT or DELETE goes to every region (the "
          "default one first) and a PUT answers with the sum"),
+    *quota_classes.VOLUME_RULES,
     rule(None, "/*", default.forward, note="anything else: " + DEFAULT_NOTE),
 )
 

@@ -11,6 +11,7 @@ from tricircle.gateway import (
     create,
     default,
     doc,
+    floating_ips,
     global_names,
     lists,
     quota,
@@ -34,7 +35,8 @@ def _unwrapped(handler):
     ("POST", "/servers", create.placed, {}),
     ("GET", "/servers/abc", routed.by_id, {"id": "abc"}),
     ("DELETE", "/servers/abc", routed.by_id, {"id": "abc"}),
-    ("POST", "/servers/abc/action", routed.by_id, {"id": "abc", "rest": "/action"}),
+    # addFloatingIp / removeFloatingIp are central Neutron's; the others go on by id.
+    ("POST", "/servers/abc/action", floating_ips.server_action, {"id": "abc"}),
     ("GET", "/servers/abc/os-volume_attachments/v1", routed.by_id,
      {"id": "abc", "rest": "/os-volume_attachments/v1"}),
     ("GET", "/os-availability-zone/detail", zones.detail, {}),
