@@ -317,8 +317,9 @@ def test_tenant_usage_is_summed_over_regions(gw, fakes):
     assert own.status_int == 200 and own.json["tenant_usage"]["total_vcpus_usage"] == 5.0
     theirs = alice.get("/compute/v2.1/os-simple-tenant-usage/other")
     assert theirs.status_int == 403
+    # Before 2.40 Nova ignores a marker here; the regions get it as sent.
     paged = gw.get(f"/compute/v2.1/os-simple-tenant-usage?marker={uuid.uuid4()}")
-    assert paged.status_int == 400 and "marker" in message(paged)
+    assert paged.status_int == 200 and len(paged.json["tenant_usages"]) == 2
 
 
 def test_tenant_usage_without_a_region_is_partial(gw, fakes):
