@@ -1,6 +1,7 @@
 """Server creates through the gateway name security groups as the region knows them."""
 
 # ruff: noqa: F811  (pytest fixtures imported by name, then requested by argument)
+import json
 import uuid
 
 import pytest
@@ -43,3 +44,20 @@ def test_a_create_without_group_ids_never_asks_central(gw, fakes, monkeypatch):
     monkeypatch.setattr(security_groups, "central_group", no_central)
     resp = boot(gw.as_user("alice", "demo"), az="az1", security_groups=[{"name": "default"}])
     assert resp.status_int == 202, resp.text
+
+
+def test_group_actions_name_centrals_default_as_the_regions_own(gw, fakes, central_groups):
+    groups, _ = central_groups
+    default = str(uuid.uuid4())
+    groups[default] = {"id": default, "name": "default", "project_id": "demo"}
+    alice = gw.as_user("alice", "demo")
+    server_id = boot(alice, az="az2").json["server"]["id"]
+    two = nova(fakes, "RegionTwo")
+    for action in ("addSecurityGroup", "removeSecurityGroup"):
+        alice.post(f"/compute/v2.1/servers/{server_id}/action", {action: {"name": default}})
+        sent = two.requests[-1]
+        assert sent["path"].endswith(f"/servers/{server_id}/action")
+        assert json.loads(sent["body"]) == {action: {"name": "default"}}
+    # Any other action reaches the region exactly as sent.
+    alice.post(f"/compute/v2.1/servers/{server_id}/action", {"reboot": {"type": "SOFT"}})
+    assert json.loads(two.requests[-1]["body"]) == {"reboot": {"type": "SOFT"}}

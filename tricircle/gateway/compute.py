@@ -15,6 +15,7 @@ from tricircle.gateway import (
     quota_classes,
     quota_lease,
     routed,
+    security_groups,
     tenant_networks,
     tenant_usage,
     zones,
@@ -127,6 +128,7 @@ def _admin_rules() -> tuple:
 
 
 RULES = (
+    *security_groups.RULES,  # its server actions pass the others on to the next rule
     *floating_ips.RULES,  # its server actions come before the server rules
     *_server_rules("servers"),
     *_server_rules("os-volumes_boot", "Nova's alias of /servers, handled as it: "),

@@ -10,13 +10,21 @@ replaced by ``default`` (central's default group: the region's own stands for
 it) or looked up by id in the region's Neutron, which makes the local plugin
 copy it there. Names, and ids central does not show the caller, reach the
 region as they were sent: its Nova answers for them.
+
+The server actions ``addSecurityGroup`` and ``removeSecurityGroup`` name one
+group the same way and get the same treatment (a non-default group is found
+by Nova through a lookup by id, which copies it; central's default is not).
 """
 
+import dataclasses
+import json
 import logging
 
+import webob
+
 from tricircle.common.neutron import RemoteError
-from tricircle.gateway import rules
-from tricircle.gateway.call import Call, GatewayError, shown
+from tricircle.gateway import routed, rules
+from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
@@ -79,3 +87,55 @@ def prepare(call: Call, region: Region, groups: object) -> bool:
 def prepare_server(call: Call, region: Region, entity: dict) -> bool:
     """A server create's groups (``entity`` is its ``server`` object); True when changed."""
     return prepare(call, region, entity.get("security_groups"))
+
+
+GROUP_ACTIONS = ("addSecurityGroup", "removeSecurityGroup")
+
+
+def _group_action(raw: bytes) -> tuple[dict, dict] | None:
+    """(the body, its {"name": ...}) of a group action; None for any other action
+    (or a body that is no JSON object: the region answers it as it comes)."""
+    try:
+        body = parse_json(raw)
+    except GatewayError:
+        return None
+    if not isinstance(body, dict) or len(body) != 1:
+        return None
+    name, argument = next(iter(body.items()))
+    if name in GROUP_ACTIONS and isinstance(argument, dict):
+        return body, argument
+    return None
+
+
+def _onward(call: Call) -> webob.Response:
+    """The call handled by the next rule that matches it (another module's actions,
+    else the server rules, which send it to the server's region)."""
+    later = call.service.rules[call.service.rules.index(call.rule) + 1:]
+    for candidate in later:
+        args = candidate.match(call.req.method, call.path)
+        if args is not None:
+            return candidate.handler(dataclasses.replace(call, rule=candidate, args=args))
+    return routed.by_id(call)
+
+
+def server_action(call: Call) -> webob.Response:
+    """POST /servers/{id}/action: a group action's central id made ready for the
+    server's region, then sent there; any other action goes on (``_onward``)."""
+    raw = call.body if call.body is not None else call.req.body
+    found = _group_action(raw)
+    if found is None:
+        return _onward(call)
+    body, argument = found
+    region, _ = routed.locate(call, "server", call.args["id"])
+    if prepare(call, region, [argument]):
+        raw = json.dumps(body).encode("utf-8")
+    return call.respond(call.send(region, body=raw))
+
+
+# Before the other rules of server actions in compute.py (they pass this one on).
+RULES = tuple(
+    rules.rule("POST", f"/{collection}/{{id}}/action", server_action, resource_type="server",
+               note="addSecurityGroup / removeSecurityGroup: the server's region, central's "
+               "default group named by id as the region's own default; other actions: "
+               "the rules below")
+    for collection in ("servers", "os-volumes_boot"))

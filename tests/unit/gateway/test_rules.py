@@ -11,11 +11,11 @@ from tricircle.gateway import (
     create,
     default,
     doc,
-    floating_ips,
     global_names,
     lists,
     quota,
     routed,
+    security_groups,
     tenant_networks,
     volume,
     zones,
@@ -35,8 +35,9 @@ def _unwrapped(handler):
     ("POST", "/servers", create.placed, {}),
     ("GET", "/servers/abc", routed.by_id, {"id": "abc"}),
     ("DELETE", "/servers/abc", routed.by_id, {"id": "abc"}),
-    # addFloatingIp / removeFloatingIp are central Neutron's; the others go on by id.
-    ("POST", "/servers/abc/action", floating_ips.server_action, {"id": "abc"}),
+    # Security group actions are made ready for the region first; the others go on to
+    # floating_ips.server_action (addFloatingIp / removeFloatingIp), then by id.
+    ("POST", "/servers/abc/action", security_groups.server_action, {"id": "abc"}),
     ("GET", "/servers/abc/os-volume_attachments/v1", routed.by_id,
      {"id": "abc", "rest": "/os-volume_attachments/v1"}),
     ("GET", "/os-availability-zone/detail", zones.detail, {}),
