@@ -47,14 +47,22 @@ def _check_version(call: Call) -> None:
         raise GatewayError(404, "The resource could not be found.")
 
 
+def _as_nova_error(exc: RemoteError) -> GatewayError:
+    """Central Neutron's failure as Nova answers it: not answering is a 503 naming it;
+    a refusal keeps its 403 or 404, any other (a 409: the port has a floating IP
+    already, the address is taken) is Nova's 400, with Neutron's reason."""
+    if exc.status is None or exc.status >= 500:
+        return _unavailable(exc)
+    status = exc.status if exc.status in (403, 404) else 400
+    return GatewayError(status, shown(reason(exc.detail)))
+
+
 def _neutron(ask, *args, **kwargs):
-    """Central Neutron's answer; a failure to answer at all is a 503 naming it."""
+    """Central Neutron's answer, its failure a GatewayError (never a 500)."""
     try:
         return ask(*args, **kwargs)
     except RemoteError as exc:
-        if exc.status is None or exc.status >= 500:
-            raise _unavailable(exc) from None
-        raise
+        raise _as_nova_error(exc) from None
 
 
 def _owned(floating_ip: dict, call: Call) -> bool:
@@ -134,8 +142,10 @@ def _by_id(call: Call) -> dict:
     if not rules.is_routed_id(floating_ip_id):
         raise _not_found(floating_ip_id)  # Neutron's ids are UUIDs
     try:
-        found = _neutron(_central().get, "floatingip", floating_ip_id)
-    except RemoteError:
+        found = _central().get("floatingip", floating_ip_id)
+    except RemoteError as exc:
+        if exc.status != 400:
+            raise _as_nova_error(exc) from None
         found = None  # Neutron refused the id itself: nothing by that id
     if found is None or not _visible(found, call):
         raise _not_found(floating_ip_id)
@@ -184,13 +194,11 @@ def _asked_pool(call: Call) -> object:
 
 def _creation_refused(exc: RemoteError, pool: str) -> GatewayError:
     """Nova's answer to Neutron's refusal of an allocation."""
-    text = f"{exc.detail}"
-    if "OverQuota" in text:
+    if exc.status == 409 and "OverQuota" in exc.detail:
         return GatewayError(403, f"IP allocation over quota in pool {shown(pool)}.")
     if exc.status == 409:  # IpAddressGenerationFailure: the pool is exhausted
         return GatewayError(404, f"No more floating IPs in pool {shown(pool)}.")
-    status = exc.status if exc.status in (400, 403, 404) else 400
-    return GatewayError(status, shown(reason(exc.detail)))
+    return _as_nova_error(exc)
 
 
 def create(call: Call) -> webob.Response:
@@ -202,7 +210,7 @@ def create(call: Call) -> webob.Response:
     body = {"floating_network_id": network["id"],
             "project_id": call.context.project_id or ""}
     try:
-        made = _neutron(_central().create, "floatingip", body)
+        made = _central().create("floatingip", body)
     except RemoteError as exc:
         raise _creation_refused(exc, pool) from None
     return microversions.answer(call.req, call.service, _one(made))
@@ -215,19 +223,11 @@ def _accepted(call: Call) -> webob.Response:
     return response
 
 
-def _refused(exc: RemoteError) -> GatewayError:
-    status = exc.status if exc.status in (403, 404) else 400
-    return GatewayError(status, shown(reason(exc.detail)))
-
-
 def delete(call: Call) -> webob.Response:
     """DELETE /os-floating-ips/{id}: released (disassociated first by Neutron)."""
     _check_version(call)
     found = _by_id(call)
-    try:
-        _neutron(_central().delete, "floatingip", found["id"])
-    except RemoteError as exc:
-        raise _refused(exc) from None
+    _neutron(_central().delete, "floatingip", found["id"])
     return _accepted(call)
 
 
@@ -309,14 +309,10 @@ def _add(call: Call, asked: object) -> webob.Response:
     routed.locate(call, "server", server_id)  # Nova's 404 for a server it lacks
     port_id, fixed = _target(_fixed_ips(server_id), fixed_address)
     floating_ip = _by_address(call, address)
-    try:
-        # Associated elsewhere already: Neutron moves it (Nova's behaviour too).
-        _neutron(_central().update, "floatingip", floating_ip["id"],
-                 {"port_id": port_id, "fixed_ip_address": fixed})
-    except RemoteError as exc:
-        # Neutron's 409 (the port has a floating IP of that network already) is
-        # Nova's 400, as Nova words a failed association.
-        raise _refused(exc) from None
+    # Associated elsewhere already: Neutron moves it (Nova's behaviour too). A 409
+    # (the port has a floating IP of that network already) is Nova's 400.
+    _neutron(_central().update, "floatingip", floating_ip["id"],
+             {"port_id": port_id, "fixed_ip_address": fixed})
     return _accepted(call)
 
 
@@ -330,10 +326,7 @@ def _remove(call: Call, asked: object) -> webob.Response:
     if port is None or port.get("device_id") != server_id:
         raise GatewayError(409, f"Floating IP {shown(address)} is not associated with "
                            f"instance {shown(server_id)}.")
-    try:
-        _neutron(_central().update, "floatingip", floating_ip["id"], {"port_id": None})
-    except RemoteError as exc:
-        raise _refused(exc) from None
+    _neutron(_central().update, "floatingip", floating_ip["id"], {"port_id": None})
     return _accepted(call)
 
 

@@ -36,3 +36,13 @@ def test_association_takes_the_asked_fixed_address_else_the_first_ipv4():
 def test_neutrons_refusal_of_an_allocation_is_novas_status(status, detail, nova_status):
     error = floating_ips._creation_refused(RemoteError("Neutron", status, detail), "public")
     assert error.status == nova_status
+
+
+@pytest.mark.parametrize("status, nova_status", [(None, 503), (502, 503), (404, 404),
+                                                 (409, 400), (414, 400)])
+def test_any_other_failure_of_central_neutron_is_a_4xx_or_a_503_naming_it(status,
+                                                                          nova_status):
+    error = floating_ips._as_nova_error(RemoteError("CentralRegion Neutron", status,
+                                                    '{"NeutronError": {"message": "no"}}'))
+    assert error.status == nova_status
+    assert ("CentralRegion Neutron" in error.message) == (nova_status == 503)
