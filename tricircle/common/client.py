@@ -5,6 +5,8 @@ The [client] group holds the service account Tricircle uses for its own calls
 session options, so any auth plugin Keystone supports works.
 """
 
+import threading
+
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import session as ks_session
@@ -60,6 +62,23 @@ def get_session() -> ks_session.Session:
     if session.timeout is None:
         session.timeout = timeouts()  # requests takes a (connect, read) pair
     return session
+
+
+_shared_lock = threading.Lock()
+_shared: ks_session.Session | None = None
+
+
+def shared_session() -> ks_session.Session:
+    """The process's one session of the [client] account, made on first use.
+
+    Every caller in a process shares it, so the account's token (which the
+    session renews before it expires) is fetched once, not once per caller.
+    """
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = get_session()
+        return _shared
 
 
 def endpoint_for(session: ks_session.Session, region_name: str,

@@ -13,7 +13,6 @@ other create before the accept is forwarded. The size is read with the
 to the giving project, whose token the accepting caller does not have.
 """
 
-import threading
 import urllib.parse
 
 import webob
@@ -26,9 +25,6 @@ from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import not_found
 from tricircle.objects import routing as routing_obj
 from tricircle.objects.pod import Region
-
-_session_lock = threading.Lock()
-_session = None  # the [client] account's session, made once (it renews its token)
 
 
 def _transfer_region(call: Call, transfer_id: str) -> Region | None:
@@ -48,13 +44,9 @@ def _give_volume_to(volume_id: str, project_id: str) -> None:
 def service_credentials() -> tuple[str, str] | None:
     """(token, project id) of the [client] service account, None when there is no
     account (or Keystone cannot give a token now)."""
-    global _session
     if not client.is_configured():
         return None
-    with _session_lock:
-        if _session is None:
-            _session = client.get_session()
-        session = _session
+    session = client.shared_session()
     try:
         return session.get_token(), session.get_project_id()
     except ks_exc.ClientException:

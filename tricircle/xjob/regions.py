@@ -37,7 +37,7 @@ def get_session() -> ks_session.Session:
     """The [client] service account's session; without an account (a lab with a
     fake Neutron, or a deployment not set up yet) an unauthenticated one."""
     if client.is_configured():
-        return client.get_session()
+        return client.shared_session()
     LOG.warning("[client] has no service account: calls to the regions carry no token")
     return ks_session.Session()
 

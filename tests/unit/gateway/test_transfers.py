@@ -32,7 +32,7 @@ def account(monkeypatch):
 
     monkeypatch.setattr(client, "is_configured", lambda: True)
     monkeypatch.setattr(client, "get_session", get_session)
-    monkeypatch.setattr(transfers, "_session", None)
+    monkeypatch.setattr(client, "_shared", None)
     return made
 
 
@@ -48,5 +48,5 @@ def test_one_session_is_made_and_asked_for_each_token(account):
 
 
 def test_keystone_failing_gives_no_credentials_rather_than_an_error(account, monkeypatch):
-    monkeypatch.setattr(transfers, "_session", FakeSession(fail=True))
+    monkeypatch.setattr(client, "_shared", FakeSession(fail=True))
     assert transfers.service_credentials() is None
