@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.integration.conftest import lab_command
+from tests.integration.conftest import lab_command, poll
 from tricircle.lab import procs
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
@@ -249,3 +249,92 @@ def test_first_create_in_an_az_binds_the_tenant_to_its_pod(lab, servers):
                            endpoint_filter=admin_api).json()["bindings"]
     bound_zones = {pods[b["pod_id"]]["az_name"] for b in bindings if b["is_binding"]}
     assert {region.az for region in REGIONS} <= bound_zones
+
+
+NOVA_PROXY = {"OpenStack-API-Version": "compute 2.35", "X-OpenStack-Nova-API-Version": "2.35"}
+
+
+def _exit_in_region_one(lab, name: str) -> dict:
+    """An external network of RegionOne, a network of RegionTwo and a router joining
+    them: what a floating IP of a RegionTwo server needs in central Neutron."""
+    admin, demo = (lab.sdk(user, CENTRAL_REGION).network for user in ("admin", "demo"))
+    made = {"ext": admin.create_network(
+        name=f"{name}-ext", is_router_external=True, availability_zone_hints=["RegionOne"],
+        provider_network_type="flat", provider_physical_network=f"{name}-ext")}
+    admin.create_subnet(network_id=made["ext"].id, ip_version=4, cidr="10.197.200.0/24",
+                        is_dhcp_enabled=False, name=f"{name}-ext")
+    made["net"] = demo.create_network(name=name, availability_zone_hints=["RegionTwo"])
+    made["subnet"] = demo.create_subnet(network_id=made["net"].id, ip_version=4,
+                                        cidr="10.197.2.0/24", name=name)
+    made["router"] = demo.create_router(name=name)
+    demo.add_interface_to_router(made["router"], subnet_id=made["subnet"].id)
+    demo.update_router(made["router"], external_gateway_info={"network_id": made["ext"].id})
+    return made
+
+
+def _tear_down_exit(lab, made: dict) -> None:
+    admin = lab.sdk("admin", CENTRAL_REGION).network
+    for step in (lambda: admin.update_router(made["router"], external_gateway_info=None),
+                 lambda: admin.remove_interface_from_router(
+                     made["router"], subnet_id=made["subnet"].id),
+                 lambda: admin.delete_router(made["router"]),
+                 lambda: admin.delete_network(made["net"]),
+                 lambda: admin.delete_network(made["ext"])):
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 (cleanup goes on; the test said what failed)
+            print(f"cleanup: {exc}")
+
+
+def test_novas_floating_ip_proxy_gives_a_server_of_another_region_an_address(
+        lab, unique_name):
+    """os-floating-ips and addFloatingIp through CentralRegion for a server of
+    RegionTwo: allocated and associated in central Neutron, carried to the exit
+    region (RegionOne) with the server's fixed IP, then released."""
+    made = _exit_in_region_one(lab, unique_name)
+    session = lab.sdk("demo", CENTRAL_REGION).session
+    server = fip = None
+    try:
+        server = lab.openstack_json(
+            "server", "create", "--flavor", "m1.tiny", "--image", "tiny", "--network",
+            made["net"].id, "--availability-zone", "az2", "--wait", unique_name,
+            user="demo", region=CENTRAL_REGION)
+        fip = session.post("/os-floating-ips", json={"pool": made["ext"].name},
+                           endpoint_filter=COMPUTE, headers=NOVA_PROXY).json()["floating_ip"]
+        assert fip["pool"] == made["ext"].name and fip["instance_id"] is None
+
+        added = session.post(f"/servers/{server['id']}/action",
+                             json={"addFloatingIp": {"address": fip["ip"]}},
+                             endpoint_filter=COMPUTE, headers=NOVA_PROXY)
+
+        assert added.status_code == 202
+        shown = session.get(f"/os-floating-ips/{fip['id']}", endpoint_filter=COMPUTE,
+                            headers=NOVA_PROXY).json()["floating_ip"]
+        assert shown["instance_id"] == server["id"]
+        assert shown["fixed_ip"].startswith("10.197.2.")
+        exit_region = lab.sdk("admin", "RegionOne").network
+        bottom = poll(lambda: [f for f in exit_region.ips(floating_ip_address=fip["ip"])
+                               if f.port_id], timeout=60)
+        assert bottom and bottom[0].fixed_ip_address == shown["fixed_ip"]
+        listed = session.get("/os-floating-ips", endpoint_filter=COMPUTE,
+                             headers=NOVA_PROXY).json()["floating_ips"]
+        assert shown in listed
+
+        removed = session.post(f"/servers/{server['id']}/action",
+                               json={"removeFloatingIp": {"address": fip["ip"]}},
+                               endpoint_filter=COMPUTE, headers=NOVA_PROXY)
+        assert removed.status_code == 202
+        assert session.get(f"/os-floating-ips/{fip['id']}", endpoint_filter=COMPUTE,
+                           headers=NOVA_PROXY).json()["floating_ip"]["instance_id"] is None
+        released = session.delete(f"/os-floating-ips/{fip['id']}", endpoint_filter=COMPUTE,
+                                  headers=NOVA_PROXY)
+        assert released.status_code == 202
+        fip = None
+    finally:
+        if fip is not None:
+            lab.sdk("admin", CENTRAL_REGION).network.delete_ip(fip["id"],
+                                                              ignore_missing=True)
+        if server is not None:
+            lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                          region=CENTRAL_REGION, check=False)
+        _tear_down_exit(lab, made)
