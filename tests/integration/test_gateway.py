@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.integration.conftest import lab_command, poll
+from tests.integration.test_quota import COMPUTE_DEFAULTS, demo_limit  # noqa: F401
 from tricircle.lab import procs
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
@@ -338,3 +339,21 @@ def test_novas_floating_ip_proxy_gives_a_server_of_another_region_an_address(
             lab.openstack("server", "delete", "--wait", server["id"], user="demo",
                           region=CENTRAL_REGION, check=False)
         _tear_down_exit(lab, made)
+
+
+def test_the_default_quota_class_is_keystones_registered_limits(lab, demo_limit):  # noqa: F811
+    """With central quota (the lab's), a new project's quota is the registered limits
+    of CentralRegion: the default quota class shows them and cannot be set."""
+    session = lab.sdk("admin", CENTRAL_REGION).session
+    shown = session.get("/os-quota-class-sets/default",
+                        endpoint_filter=COMPUTE).json()["quota_class_set"]
+    assert (shown["instances"], shown["cores"], shown["ram"]) == (
+        COMPUTE_DEFAULTS["servers"], COMPUTE_DEFAULTS["class:VCPU"],
+        COMPUTE_DEFAULTS["class:MEMORY_MB"])
+    refused = lab.openstack("quota", "set", "--class", "--instances", "5", "default",
+                            region=CENTRAL_REGION, check=False)
+    assert refused.returncode != 0
+    assert "openstack registered limit set" in refused.stderr, refused.stderr
+    again = session.get("/os-quota-class-sets/default",
+                        endpoint_filter=COMPUTE).json()["quota_class_set"]
+    assert again["instances"] == COMPUTE_DEFAULTS["servers"]
