@@ -35,8 +35,8 @@ QUOTA_NOTE = ("a GET: every region's quota summed (per-item quotas: the least); 
 # What a fresh project gets, alike with the project's own quota set (tempest
 # compares the two); under central quota Keystone's limits of the project, which
 # are the registered defaults until a project limit is set. Cinder's defaults
-# stay the default region's: they are its quota class, which tempest changes
-# through os-quota-class-sets (forwarded there) and reads back.
+# stay the default region's: they are its quota class, which without central
+# quota os-quota-class-sets writes to every region (quota_classes.py).
 DEFAULTS_NOTE = ("as a quota-set GET: summed over the regions; with central quota the "
                  "central limits of the project")
 
