@@ -112,13 +112,17 @@ def _instances(usage: dict) -> list[str]:
     return [s["instance_id"] for s in usage.get("server_usages") or []]
 
 
-def test_paging_one_tenant_with_a_limit_shows_every_server_once(gw, servers):
+def test_paging_one_tenant_with_a_limit_shows_every_server_once(gw, fakes, servers):
     alice = gw.as_user("alice", "demo")
     pages = _walk(alice, f"{USAGE}/demo", "tenant_usage", limit=2)
     seen = [i for page in pages for i in _instances(page["tenant_usage"])]
     assert seen == servers["RegionOne"] + servers["RegionTwo"]  # regions in order
     assert [len(_instances(p["tenant_usage"])) for p in pages] == [2, 2, 1]
     assert sum(p["tenant_usage"]["total_hours"] for p in pages) == 5.0
+    # Nova refuses `detailed` on one tenant's usage from 2.75: it is never added there.
+    asked = [r["query"] for name in ("RegionOne", "RegionTwo")
+             for r in nova(fakes, name).requests if "tenant-usage" in r["path"]]
+    assert asked and not any("detailed" in query for query in asked)
 
 
 def test_a_full_region_ends_the_page_and_the_next_goes_on_after_it(gw, fakes, servers):

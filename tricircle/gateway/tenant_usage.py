@@ -183,8 +183,11 @@ def _one_after_another(call: Call, plan: list[Region], marker: str | None, limit
     left = limit
     for region in plan:
         try:
-            reply = _ask(call, region, _query(call, marker if region is plan[0] else None,
-                                              left, detailed=True))
+            # The list shows a page's servers only with detailed=1 (one tenant's
+            # always does, and refuses the parameter from 2.75): asked to count them.
+            query = _query(call, marker if region is plan[0] else None, left,
+                           detailed=key == "tenant_usages")
+            reply = _ask(call, region, query)
         except exceptions.RegionUnreachable as exc:  # left out, named as down
             results.append((region, exc))
             continue
