@@ -361,6 +361,8 @@ def main() -> None:
                         help="measure a tricircle-api of this tree (benchmarks/own_api.py)")
     parser.add_argument("--set", action="append", default=[], metavar="GROUP.OPTION=VALUE",
                         help="an option of the own tricircle-api (with --own-api)")
+    parser.add_argument("--processes", type=int, default=4,
+                        help="uWSGI processes of the own tricircle-api (with --own-api)")
     parser.add_argument("--admin-views", action="store_true",
                         help="only the usage and hypervisor fan-outs vs the slowest region")
     parser.add_argument("--placement", type=int, default=0, metavar="N",
@@ -368,7 +370,7 @@ def main() -> None:
     args = parser.parse_args()
     options = dict(item.split("=", 1) for item in args.set)
     bench = Bench(args)
-    with own_api.running(options) if args.own_api else contextlib.nullcontext():
+    with own_api.running(options, args.processes) if args.own_api else contextlib.nullcontext():
         if args.own_api:
             bench.gateway = own_api.URL
         print(f"gateway {bench.gateway} {options or ''}; {args.requests} requests per "

@@ -24,9 +24,7 @@ boot, nova = test_gateway.boot, test_gateway.nova
 @pytest.fixture
 def cached(keystone):
     config.CONF.set_override("usage_cache_seconds", 60, "gateway")
-    quota_lease.USAGE.__init__()
-    yield keystone
-    quota_lease.USAGE.__init__()
+    return keystone
 
 
 @db_api.reader
@@ -112,3 +110,33 @@ def test_parallel_boots_with_the_cache_never_exceed_the_limit(cached, gw, fakes)
     assert sorted(answers) == [202, 202] + [403] * 4, answers
     assert len(nova(fakes, "RegionOne").items["servers"]) + len(
         nova(fakes, "RegionTwo").items["servers"]) == 3
+
+
+def test_the_usage_is_left_on_the_lease_for_every_process(cached, gw, fakes):
+    alice = gw.as_user("alice", "demo")
+    assert _booted(alice, "az1") == 202
+    # What another tricircle-api process finds when it takes the project's lease.
+    lease = quota_lock.try_take("demo", "compute", "other-process", 60)
+    left = quota_lease.CachedUsage.from_text(lease.usage)
+    quota_lock.give_back("demo", "compute", lease.holder)
+    assert left is not None and left.generation + 1 == lease.generation
+    assert left.regions["RegionOne"]["servers"] == 1
+    assert left.regions["RegionTwo"]["servers"] == 0
+
+
+def test_refused_creates_leave_the_count_and_the_limit_holds(cached, gw, fakes):
+    cached.set_project("compute", "demo", servers=2)
+    alice = gw.as_user("alice", "demo")
+    assert _booted(alice, "az1") == 202
+    asked = _usage_asks(fakes, "RegionOne"), _usage_asks(fakes, "RegionTwo")
+    nameless = {"server": {"flavorRef": "1"}}  # the region's 400: nothing made
+    assert [alice.post("/compute/v2.1/servers", nameless).status_int
+            for _ in range(2)] == [400, 400]
+    assert _booted(alice, "az2") == 202
+    assert _booted(alice, "az2") == 403  # the gateway's refusal: nothing sent
+    assert _booted(alice, "az1") == 403
+    # Only the settle of the server made in RegionTwo asked a region.
+    assert (_usage_asks(fakes, "RegionOne"), _usage_asks(fakes, "RegionTwo")) == (
+        asked[0], asked[1] + 1)
+    assert len(nova(fakes, "RegionOne").items["servers"]) + len(
+        nova(fakes, "RegionTwo").items["servers"]) == 2

@@ -191,3 +191,6 @@ class QuotaLock(Base):
     # project's usage at g + 1 (no other create came in between).
     generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                             server_default="0")
+    # The usage the last holder left for the next one (JSON written and read by
+    # tricircle.gateway.quota_lease, which checks its generation); None: none.
+    usage: Mapped[str | None] = mapped_column(Text)

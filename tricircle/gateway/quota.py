@@ -42,9 +42,11 @@ def _legacy_name(unified_name: str) -> str:
 def _counter(call: Call) -> unified_limits.RequestUsage:
     """The usage callback of this call: the caller's token and request id, and the
     usage its project's previous create left when the lease says it still holds."""
-    return unified_limits.counter(call.service.service_type,
-                                  call.req.headers.get("X-Auth-Token", ""), call.context,
-                                  call.request_id, quota_lease.cached_usage(call))
+    count = unified_limits.counter(call.service.service_type,
+                                   call.req.headers.get("X-Auth-Token", ""), call.context,
+                                   call.request_id, quota_lease.cached_usage(call))
+    quota_lease.counting(call, count)
+    return count
 
 
 # -- over-quota faults, as the services word them -------------------------------------

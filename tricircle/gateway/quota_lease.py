@@ -8,13 +8,16 @@ what the create made, so the next create of the project, checked once it has
 the lease, sees it. The client gets its answer before that wait: a thread of
 its own waits for the count and gives the lease back.
 
-That thread also leaves the usage it saw for the project's next create in the
-same process (``UsageCache``, with ``[gateway] usage_cache_seconds``), which
-the lease's generation makes safe across processes.
+That thread also leaves, with the give-back, the usage it saw on the lease row
+for the project's next create in any process (``CachedUsage``, used with
+``[gateway] usage_cache_seconds``), which the lease's generation makes safe.
+A create refused before it was sent (the check's own refusal) or by the region
+(a 4xx: nothing made) leaves the count its check started from.
 """
 
 import dataclasses
 import functools
+import json
 import logging
 import threading
 import time
@@ -34,62 +37,66 @@ LOG = logging.getLogger(__name__)
 _EXPECTED = "tricircle.quota.expected"
 # Where the lease the create runs under is kept for its check.
 _LEASE = "tricircle.quota.lease"
+# Where the check's usage count is kept (quota._counter).
+_COUNT = "tricircle.quota.count"
+# Set once the check let the create through: from then on it may be sent.
+_PASSED = "tricircle.quota.passed"
+# The longest usage a lease row keeps: about 500 regions' counts.
+_MOST_USAGE_CHARS = 60000
 
 
 @dataclasses.dataclass(frozen=True)
 class CachedUsage:
-    """A project's usage per region, as the lease of ``generation`` left it."""
+    """A project's usage per region, as the holder of lease ``generation`` left it."""
 
     generation: int
-    counted_at: float  # time.monotonic() of the live count it started from
+    counted_at: float  # time.time() of the live count it started from
     regions: dict[str, dict[str, int]]
 
+    def to_text(self) -> str | None:
+        """What the lease row keeps; None when too long for its column (a region
+        count beyond any deployment's: the next create counts live)."""
+        text = json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+        return text if len(text) <= _MOST_USAGE_CHARS else None
 
-class UsageCache:
-    """Per process: the usage each project's last create here left behind.
-
-    The next create of the project may use it instead of asking every region
-    when it holds the very next lease (generation + 1: no create of the project
-    ran in any process in between) and the live count it started from is at
-    most ``[gateway] usage_cache_seconds`` old. What regions did behind the
-    gateway's back (a create made there directly) is seen after at most that
-    long; a delete only makes the cached usage too high, never too low.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[str, str], CachedUsage] = {}
-
-    def get(self, key: tuple[str, str], generation: int) -> CachedUsage | None:
-        seconds = CONF.gateway.usage_cache_seconds
-        with self._lock:
-            entry = self._entries.get(key)
-        if (entry is None or seconds <= 0 or entry.generation + 1 != generation
-                or time.monotonic() - entry.counted_at > seconds):
-            return None
-        return entry
-
-    def put(self, key: tuple[str, str], entry: CachedUsage) -> None:
-        if CONF.gateway.usage_cache_seconds > 0:
-            with self._lock:
-                self._entries[key] = entry
-
-    def drop(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
+    @classmethod
+    def from_text(cls, text: str | None) -> "CachedUsage | None":
+        try:
+            data = json.loads(text) if text else None
+            return cls(int(data["generation"]), float(data["counted_at"]),
+                       {region: {name: int(value) for name, value in counts.items()}
+                        for region, counts in data["regions"].items()})
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return None  # none left, or not ours to read: count live
 
 
-USAGE = UsageCache()
+def _usable(left: CachedUsage | None, generation: int) -> CachedUsage | None:
+    """``left`` when the next create may start from it instead of asking every region:
+    it was left by the lease just before ``generation`` (no create of the project
+    ran in any process in between) and its live count is at most ``[gateway]
+    usage_cache_seconds`` old. What regions did behind the gateway's back (a
+    create made there directly) is seen after at most that long; a delete only
+    makes the usage too high, never too low."""
+    seconds = CONF.gateway.usage_cache_seconds
+    if (left is None or seconds <= 0 or left.generation + 1 != generation
+            or time.time() - left.counted_at > seconds):
+        return None
+    return left
 
 
 def cached_usage(call: Call) -> CachedUsage | None:
-    """The usage the caller's project's previous create left, when it is still its
-    usage (see UsageCache); None outside a lease or when it must be counted."""
+    """The usage the caller's project's previous create left on the lease, when it is
+    still its usage (see _usable); None outside a lease or when it must be counted."""
     lease = call.req.environ.get(_LEASE)
     if lease is None:
         return None
-    return USAGE.get((call.context.project_id, call.service.service_type),
-                     lease.generation)
+    return _usable(CachedUsage.from_text(lease.usage), lease.generation)
+
+
+def counting(call: Call, count: unified_limits.RequestUsage) -> None:
+    """Note the usage count of a create's check: a create refused before it was sent
+    leaves that count for the next one (nothing was made)."""
+    call.req.environ[_COUNT] = count
 
 
 @dataclasses.dataclass
@@ -108,12 +115,15 @@ class _Expected:
     request_id: str | None
     # Every region's usage at the check, and what the cache needs to keep it.
     regions: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
-    counted_at: float | None = None  # None: the count was partial, not to keep
+    counted_at: float | None = None  # time.time(); None: the count was partial
     generation: int = 0
 
 
 def expect(call: Call, region: Region, count: unified_limits.RequestUsage,
            known: dict[str, tuple[int, int]], deltas: dict[str, int]) -> None:
+    """The check let the create through: note what the region must count once it
+    is done."""
+    call.req.environ[_PASSED] = True
     project = call.context.project_id
     if not known or project not in count.regions:
         return  # nothing limited: no need to wait for the region's count
@@ -155,27 +165,35 @@ def _settle(expected: _Expected) -> dict[str, int] | None:
     return now
 
 
-def _keep_usage(expected: _Expected, now: dict[str, int] | None) -> None:
+def _left_usage(expected: _Expected, now: dict[str, int] | None) -> str | None:
     """What the project's next create may start from: the check's count with the
-    region that made this create counted again."""
-    key = (expected.project, expected.service_type)
+    region that made this create counted again; None when there is none."""
     if now is None or expected.counted_at is None:
-        USAGE.drop(key)
-        return
+        return None
     regions = {**expected.regions, expected.region.region_name: now}
-    USAGE.put(key, CachedUsage(expected.generation, expected.counted_at, regions))
+    return CachedUsage(expected.generation, expected.counted_at, regions).to_text()
 
 
 def _settle_then_give_back(expected: _Expected, holder: str) -> None:
+    left = None
     try:
-        # Kept before the lease is given back: the next taker may use it at once.
-        _keep_usage(expected, _settle(expected))
+        left = _left_usage(expected, _settle(expected))
     except Exception:  # a thread of its own: nothing above it would log this
-        USAGE.drop((expected.project, expected.service_type))
         LOG.exception("central quota: waiting for region %s to count a create failed",
                       expected.region.region_name)
     finally:
-        quota_lock.give_back(expected.token_project, expected.service_type, holder)
+        quota_lock.give_back(expected.token_project, expected.service_type, holder, left)
+
+
+def _unchanged_usage(call: Call) -> str | None:
+    """The check's count, for the next create, of a create that made nothing; None
+    when the check made no complete count (or none at all)."""
+    count, lease = call.req.environ.get(_COUNT), call.req.environ.get(_LEASE)
+    project = call.context.project_id
+    if count is None or lease is None or project not in count.counted_at:
+        return None
+    return CachedUsage(lease.generation, count.counted_at[project],
+                       count.regions[project]).to_text()
 
 
 def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
@@ -189,10 +207,16 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     try:
         response = handler(call)
     except BaseException:
-        quota_lock.give_back(project, service_type, holder)
+        # Raised before the check let it through (expect() not reached): the
+        # create was never sent. Raised after: whether it made anything is unknown.
+        sendable = _PASSED in call.req.environ
+        quota_lock.give_back(project, service_type, holder,
+                             None if sendable else _unchanged_usage(call))
         raise
     expected = call.req.environ.get(_EXPECTED)
-    if expected is None or not 200 <= response.status_int < 300:
+    if 400 <= response.status_int < 500:  # the region refused it: nothing made
+        quota_lock.give_back(project, service_type, holder, _unchanged_usage(call))
+    elif expected is None or not 200 <= response.status_int < 300:
         quota_lock.give_back(project, service_type, holder)
     else:
         threading.Thread(target=_settle_then_give_back, args=(expected, holder),

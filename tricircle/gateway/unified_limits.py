@@ -92,7 +92,7 @@ class RequestUsage:
     what each region said (``regions``), which the quota lease's settling needs.
 
     ``cached`` is the caller's project's usage per region as its previous create
-    left it, when the quota lease says it still holds (quota_lease.UsageCache):
+    left it, when the quota lease says it still holds (quota_lease.CachedUsage):
     then the regions are not asked for that project.
     """
 
@@ -103,7 +103,8 @@ class RequestUsage:
         self.usage_names = {r.unified_name: r.usage_name for r in of_service(service_type)}
         self.totals: dict[str, dict[str, int]] = {}
         self.regions: dict[str, dict[str, dict[str, int]]] = {}
-        # time.monotonic() of each project's complete live count (none: partial)
+        # time.time() of each project's complete live count (none: partial): wall
+        # clock, since the count is left on the lease row for other processes too
         self.counted_at: dict[str, float] = {}
         if cached is not None and context.project_id:
             self._keep(context.project_id, usage.Usage(cached.regions, []),
@@ -120,7 +121,7 @@ class RequestUsage:
     def __call__(self, project_id: str | None, names) -> dict[str, int]:
         project = project_id or self.context.project_id
         if project not in self.totals:
-            started = time.monotonic()
+            started = time.time()
             self._keep(project, usage.count([self.service_type], self.token,
                                             self.context.project_id, project,
                                             self.request_id), started)

@@ -14,6 +14,10 @@ Instead the lease is taken and given back with short transactions:
   out never frees the lease of the one that took it over;
 - a holder that dies frees the lease when it expires.
 
+A holder may leave, with its give-back, the project's usage as it saw it last
+(``usage``, opaque text: tricircle.gateway.quota_lease writes and reads it), so
+that the next taker, in whichever process or host, need not count it again.
+
 Expiry times are the taker's clock (UTC); the lease is long against the clock
 skew of hosts kept in sync.
 """
@@ -45,15 +49,17 @@ class Busy(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Lease:
-    """A lease taken: who holds it (to give it back) and the take's generation."""
+    """A lease taken: who holds it (to give it back), the take's generation, and the
+    usage the previous holder left with its give-back (None: none left)."""
 
     holder: str
     generation: int
+    usage: str | None = None
 
 
 @db_api.writer
 def _take(session: Session, project_id: str, service_type: str, holder: str,
-          seconds: float) -> int | None:
+          seconds: float) -> tuple[int, str | None] | None:
     now = models.utcnow()
     lock = models.QuotaLock
     mine = (lock.project_id == project_id, lock.service_type == service_type)
@@ -65,42 +71,47 @@ def _take(session: Session, project_id: str, service_type: str, holder: str,
         .execution_options(synchronize_session=False))
     if taken.rowcount == 1:
         # Read in the write's transaction: the row is ours until it commits.
-        return session.scalar(sa.select(lock.generation).where(*mine))
+        row = session.execute(sa.select(lock.generation, lock.usage).where(*mine)).one()
+        return row.generation, row.usage
     if session.get(lock, (project_id, service_type)) is not None:
         return None  # held by someone else
     session.add(lock(project_id=project_id, service_type=service_type, holder=holder,
                      expires_at=now + datetime.timedelta(seconds=seconds), generation=1))
     session.flush()
-    return 1
+    return 1, None
 
 
 def try_take(project_id: str, service_type: str, holder: str,
              seconds: float) -> Lease | None:
     """Take the lease for ``seconds`` unless someone else holds it."""
     try:
-        generation = _take(project_id, service_type, holder, seconds)
+        taken = _take(project_id, service_type, holder, seconds)
     except db_exc.DBDuplicateEntry:
         return None  # another request inserted the row first: it holds the lease
     except db_exc.DBDeadlock:
         # MariaDB: two first takers both lock the gap where the row goes, then
         # both insert; InnoDB rolls one back. The other one holds the lease.
         return None
-    return None if generation is None else Lease(holder, generation)
+    return None if taken is None else Lease(holder, *taken)
 
 
 @db_api.writer
-def _give_back(session: Session, project_id: str, service_type: str, holder: str) -> None:
+def _give_back(session: Session, project_id: str, service_type: str, holder: str,
+               usage: str | None) -> None:
     lock = models.QuotaLock
+    left = {} if usage is None else {"usage": usage}
     session.execute(
         sa.update(lock)
         .where(lock.project_id == project_id, lock.service_type == service_type,
                lock.holder == holder)
-        .values(holder=None, expires_at=None))
+        .values(holder=None, expires_at=None, **left))
 
 
-def give_back(project_id: str, service_type: str, holder: str) -> None:
-    """Free the lease ``holder`` took (a lease someone else took over stays theirs)."""
-    _give_back(project_id, service_type, holder)
+def give_back(project_id: str, service_type: str, holder: str,
+              usage: str | None = None) -> None:
+    """Free the lease ``holder`` took (a lease someone else took over stays theirs),
+    leaving ``usage`` for the next taker when given (else what was there stays)."""
+    _give_back(project_id, service_type, holder, usage)
     with _given_back:  # after the commit: a woken waiter finds the lease free
         _given_back.notify_all()
 
