@@ -70,6 +70,16 @@ def test_a_fresh_central_group_by_id_is_copied_to_the_servers_region(lab, networ
             assert _port_groups(lab, REGION.name, server["id"]) == [group.id]
             (top,) = list(central.ports(device_id=server["id"]))
             assert top.security_group_ids == [group.id]
+            # Central's default added by id, as `server add security group` may send it.
+            default = _central_default(lab)
+            added = lab.sdk("demo", CENTRAL_REGION).compute.post(
+                f"/servers/{server['id']}/action", microversion="2.1",
+                json={"addSecurityGroup": {"name": default}})
+            assert added.status_code == 202, added.text
+            here = _port_groups(lab, REGION.name, server["id"])
+            names = {lab.sdk("admin", REGION.name).network.get_security_group(g).name
+                     for g in here}
+            assert names == {"default", unique_name}
         finally:
             lab.openstack("server", "delete", "--wait", server["id"], user="demo",
                           region=CENTRAL_REGION)
