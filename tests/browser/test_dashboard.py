@@ -7,7 +7,12 @@ import pytest
 from keystoneauth1 import loading
 from keystoneauth1 import session as ks_session
 
-from tests.browser.conftest import WAIT, TimeoutException, lab_command, poll
+from tests.browser.conftest import (
+    StaleElementReferenceException,
+    TimeoutException,
+    lab_command,
+    poll,
+)
 from tricircle.lab import procs
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 from tricircle.lab.services import KEYSTONE_URL
@@ -68,20 +73,26 @@ def test_demo_is_offered_its_multi_region_panels_and_no_admin_ones(dashboard, pa
 
 
 def allocate_network(dashboard, network: str, tries: int = 3) -> None:
-    """Move ``network`` to the wizard's Allocated table. The Available table may be
-    drawn again once its networks have loaded, which drops a click made just
-    before: click again while the network is not allocated."""
+    """Have ``network`` in the wizard's Allocated table. Horizon allocates a
+    project's only network by itself; otherwise the network's button in the
+    Available table moves it, and that table may be drawn again once its
+    networks have loaded, which drops a click made just before: so look first,
+    click only while the network is still available, and look again."""
     allocated = ("//div[contains(@class, 'transfer-allocated')]"
                  f"//tr[td[normalize-space()='{network}']]")
-    for attempt in range(tries):
-        dashboard.click("//div[contains(@class, 'transfer-available')]"
-                        f"//tr[td[normalize-space()='{network}']]//button")
+    available = ("//div[contains(@class, 'transfer-available')]"
+                 f"//tr[td[normalize-space()='{network}']]//button")
+    for _ in range(tries):
         try:
-            dashboard.visible(allocated, timeout=5 if attempt < tries - 1 else WAIT)
+            dashboard.visible(allocated, timeout=5)
             return
         except TimeoutException:
-            if attempt == tries - 1:
-                raise
+            pass
+        try:
+            dashboard.click(available, timeout=10)
+        except (TimeoutException, StaleElementReferenceException):
+            continue  # redrawn, or allocated meanwhile: look again
+    dashboard.visible(allocated)
 
 
 def launch_from_wizard(dashboard, name: str, az: str, network: str) -> None:
