@@ -17,10 +17,9 @@ import logging
 
 import webob
 
-from tricircle.gateway import default, proxy, quota, unified_limits
+from tricircle.gateway import default, quota, region_sums, unified_limits
 from tricircle.gateway.call import PARTIAL_HEADER, Call, GatewayError, fault
 from tricircle.gateway.quota_resources import of_service
-from tricircle.gateway.regions import TABLE
 from tricircle.gateway.rules import rule
 
 LOG = logging.getLogger(__name__)
@@ -60,17 +59,9 @@ def _shown(call: Call) -> webob.Response:
 
 
 def _written_everywhere(call: Call) -> webob.Response:
-    """The write in the default region (its refusal is the answer), then in every
-    other region at once; the default region's answer when all took it."""
-    regions = TABLE.with_service(call.service.service_type)
-    first_region = default.pick(call, regions)
-    first = call.send(first_region)
-    others = [r for r in regions if r.pod_id != first_region.pod_id]
-    if first.status >= 400 or not others:
-        return call.respond(first)
-    results = proxy.fan_out(others, call.send)
-    missed = [region.region_name for region, reply in results
-              if not isinstance(reply, proxy.Reply) or reply.status >= 400]
+    """The write in every region (region_sums.write_everywhere); the default
+    region's answer when all took it."""
+    first_region, first, _, missed = region_sums.write_everywhere(call)
     if not missed:
         return call.respond(first)
     names = ", ".join(missed)

@@ -20,6 +20,7 @@ import webob
 from tricircle.gateway import admin_views, default, proxy
 from tricircle.gateway.call import PARTIAL_HEADER, Call
 from tricircle.gateway.regions import TABLE
+from tricircle.objects.pod import Region
 
 LOG = logging.getLogger(__name__)
 
@@ -106,22 +107,36 @@ def _quota_set_of(reply: proxy.Reply) -> dict | None:
     return part if 200 <= reply.status < 300 and isinstance(part, dict) else None
 
 
-def quota_write(call: Call) -> webob.Response:
-    """PUT / DELETE os-quota-sets/{project}: the default region first (its refusal,
-    a bad value, is the answer and reaches no other region), then every other
-    region at once. A PUT answers with the quota sets summed; a region that
-    missed the write is named in X-Tricircle-Partial (a repeat of the request
-    brings it in line: a quota write is idempotent)."""
+def write_everywhere(call: Call) -> tuple[Region, proxy.Reply, list[proxy.Reply] | None,
+                                          list[str]]:
+    """This write in the default region first (its refusal, a bad value, is the
+    answer and reaches no other region), then in every other region at once.
+
+    Returns the default region, its answer, the other regions' answers that
+    took the write (None when the write went no further) and the names of the
+    regions that missed it.
+    """
     regions = TABLE.with_service(call.service.service_type)
     first_region = default.pick(call, regions)
     first = call.send(first_region)
     others = [r for r in regions if r.pod_id != first_region.pod_id]
     if first.status >= 400 or not others:
-        return call.respond(first)
+        return first_region, first, None, []
     results = proxy.fan_out(others, call.send)
     done = [reply for _, reply in results
             if isinstance(reply, proxy.Reply) and reply.status < 400]
     missed = [region.region_name for region, reply in results if reply not in done]
+    return first_region, first, done, missed
+
+
+def quota_write(call: Call) -> webob.Response:
+    """PUT / DELETE os-quota-sets/{project} in every region (write_everywhere). A
+    PUT answers with the quota sets summed; a region that missed the write is
+    named in X-Tricircle-Partial (a repeat of the request brings it in line: a
+    quota write is idempotent)."""
+    _, first, done, missed = write_everywhere(call)
+    if done is None:
+        return call.respond(first)
     sets = [_quota_set_of(reply) for reply in (first, *done)]
     if all(part is not None for part in sets):
         response = call.respond(first, {"quota_set": _summed_sets(sets)})
