@@ -17,7 +17,7 @@ import ipaddress
 import webob
 
 from tricircle.common.neutron import RemoteError, reason
-from tricircle.gateway import microversions, routed, rules
+from tricircle.gateway import central_neutron, microversions, routed, rules
 from tricircle.gateway.call import Call, GatewayError, microversion, parse_json, shown
 
 # Nova serves os-floating-ips and os-floating-ip-pools up to this microversion,
@@ -27,14 +27,10 @@ MAX_ACTION_VERSION = (2, 43)
 ACTIONS = ("addFloatingIp", "removeFloatingIp")
 
 
-def _central():
-    from tricircle.network import helper  # the networking half: only when asked
-
-    return helper.central()
+_central = central_neutron.central
 
 
-def _unavailable(exc: RemoteError) -> GatewayError:
-    return GatewayError(503, f"{exc.service} is unavailable: {shown(exc.detail)}")
+_unavailable = central_neutron.unavailable
 
 
 def _asked_above(call: Call, highest: tuple[int, int]) -> bool:
@@ -43,8 +39,7 @@ def _asked_above(call: Call, highest: tuple[int, int]) -> bool:
 
 
 def _check_version(call: Call) -> None:
-    if _asked_above(call, MAX_VERSION):
-        raise GatewayError(404, "The resource could not be found.")
+    central_neutron.refuse_above(call, MAX_VERSION)
 
 
 def _as_nova_error(exc: RemoteError) -> GatewayError:

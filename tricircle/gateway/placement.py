@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import webob
 
 from tricircle.common.neutron import RemoteError
-from tricircle.gateway import routed, rules, store
+from tricircle.gateway import central_neutron, routed, rules, store
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.regions import TABLE
@@ -139,9 +139,7 @@ def _port_ties(call: Call, entity: dict) -> list[Tie]:
 def central_network(network_id: str) -> dict | None:
     """The network as central Neutron has it (the [client] account), None when it
     has no such network. Raises RemoteError when central Neutron cannot answer."""
-    from tricircle.network import helper  # only where network hints are on
-
-    return helper.central().get("network", network_id)
+    return central_neutron.central().get("network", network_id)
 
 
 def _hinted_regions(hints: list, regions: list[Region]) -> list[Region]:

@@ -23,7 +23,7 @@ import logging
 import webob
 
 from tricircle.common.neutron import RemoteError
-from tricircle.gateway import routed, rules
+from tricircle.gateway import central_neutron, routed, rules
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.objects.pod import Region
 
@@ -31,23 +31,17 @@ LOG = logging.getLogger(__name__)
 DEFAULT = "default"  # the name of the group every Neutron makes per project
 
 
-def _helper():
-    from tricircle.network import helper  # the networking half: only when asked
-
-    return helper
-
-
 def central_group(group_id: str) -> dict | None:
     """The group as central Neutron has it ([client] account), None when it has none.
     Raises RemoteError when central Neutron cannot answer."""
-    return _helper().central().get("security_group", group_id)
+    return central_neutron.central().get("security_group", group_id)
 
 
 def copy_to_region(region: Region, group_id: str) -> None:
     """Look the group up by id in the region's Neutron: its local plugin copies a
     central group it lacks. A failure is logged; the region's Nova then answers."""
     try:
-        _helper().neutron(region.region_name).get("security_group", group_id)
+        central_neutron.of_region(region.region_name).get("security_group", group_id)
     except RemoteError as exc:
         LOG.warning("security group %s not copied to %s: %s", group_id,
                     region.region_name, exc)

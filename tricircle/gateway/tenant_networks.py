@@ -11,17 +11,14 @@ and external ones; all of them for an admin), and the answer has Nova's shape.
 import webob
 
 from tricircle.common.neutron import RemoteError
-from tricircle.gateway import microversions, rules
-from tricircle.gateway.call import Call, GatewayError, microversion, shown
+from tricircle.gateway import central_neutron, microversions, rules
+from tricircle.gateway.call import Call, GatewayError
 
 # Nova answers these paths up to this microversion; later, a 404 (as Nova).
 MAX_VERSION = (2, 35)
 
 
-def _central():
-    from tricircle.network import helper  # the networking half: only when asked
-
-    return helper.central()
+_central = central_neutron.central
 
 
 def _nova_shape(network: dict) -> dict:
@@ -34,14 +31,11 @@ def _visible(network: dict, call: Call) -> bool:
             or bool(network.get("shared")) or bool(network.get("router:external")))
 
 
-def _unavailable(exc: RemoteError) -> GatewayError:
-    return GatewayError(503, f"{exc.service} is unavailable: {shown(exc.detail)}")
+_unavailable = central_neutron.unavailable
 
 
 def _check_version(call: Call) -> None:
-    asked = microversion(call.req, call.service)
-    if asked is not None and asked > MAX_VERSION:
-        raise GatewayError(404, "The resource could not be found.")
+    central_neutron.refuse_above(call, MAX_VERSION)
 
 
 def index(call: Call) -> webob.Response:
