@@ -4,7 +4,8 @@ gateway and directly to the region, in the same run, and the ratio.
     .venv/bin/tricircle-lab up
     flock ~/.cache/tricircle/lab.lock .venv/bin/python benchmarks/gateway.py \
         [--requests 200] [--volumes 4] [--creates 15] \
-        [--own-api [--set gateway.limits_cache_seconds=10 ...]] [--admin-views]
+        [--own-api [--set gateway.limits_cache_seconds=10 ...] [--breakdown]]
+        [--admin-views]
 
 Prints p50/p95 latency (ms) and requests/s (one client, keep-alive) of:
 GET /servers/{id} (routed), GET /servers/detail (fan-out over both regions vs
@@ -15,7 +16,11 @@ point at RegionOne), to show a routed call does not cost more with more pods.
 ``--creates N``: POST /servers and POST /volumes with central quota on, N each
 through the gateway and directly, alternating, with Keystone limits registered
 in CentralRegion for the run (generous: nothing is refused) and demo's own
-quota in each region lifted for the run (restored after).
+quota in each region lifted for the run (restored after). With ``--own-api
+--breakdown``, where the gateway's creates spent their time: the own
+tricircle-api runs with the timers of benchmarks/create_parts.py, and the
+medians of each part (auth, lease, placing, quota, the region call, the
+routing insert, the settle thread) are printed under each create's figures.
 
 ``--admin-views``: only GET os-simple-tenant-usage and os-hypervisors/detail
 (admin) through the gateway vs the slowest region alone.
@@ -36,6 +41,7 @@ import concurrent.futures
 import contextlib
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 
@@ -43,7 +49,7 @@ import requests
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
-from benchmarks import own_api  # noqa: E402
+from benchmarks import create_parts, own_api  # noqa: E402
 from benchmarks.gateway_creates import PlacementCreates, quota_creates  # noqa: E402
 from tricircle.lab import catalog  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
@@ -108,6 +114,8 @@ class Bench:
                        for r in REGIONS}
         self.servers: list[tuple[str, str]] = []
         self.gateway = GATEWAY
+        self.request_ids: dict[str, list[str]] = {}
+        self.parts_file: str | None = None  # --breakdown: the own api's timings
 
     def boot_servers(self, per_region: int = 3) -> None:
         for region in REGIONS:
@@ -311,6 +319,7 @@ class Bench:
         both see the same load of the region."""
         samples = {label: [] for label in roots}
         made = {label: [] for label in roots}
+        self.request_ids = {label: [] for label in roots}  # for --breakdown
         for i in range(count):
             for label, root in roots.items():
                 started = time.perf_counter()
@@ -321,7 +330,17 @@ class Bench:
                     raise SystemExit(f"POST {path} ({label}): {response.status_code} "
                                      f"{response.text[:300]}")
                 made[label].append(response.json()[key]["id"])
+                self.request_ids[label].append(response.headers.get(
+                    "X-OpenStack-Request-Id"))
         return samples, made
+
+    def breakdown(self, name: str, samples: dict[str, list[float]]) -> None:
+        """With --breakdown: where the gateway's creates of the last _alternate went,
+        as the own tricircle-api's timers saw them (benchmarks/create_parts.py)."""
+        if self.parts_file is not None:
+            create_parts.summary(create_parts.read(self.parts_file), name,
+                                 dict(zip(self.request_ids["gateway"], samples["gateway"],
+                                          strict=True)), samples["direct"])
 
     def cleanup(self) -> None:
         # Directly in each region: whatever state the gateway was left in.
@@ -363,6 +382,9 @@ def main() -> None:
                         help="an option of the own tricircle-api (with --own-api)")
     parser.add_argument("--processes", type=int, default=4,
                         help="uWSGI processes of the own tricircle-api (with --own-api)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="with --own-api --creates: where the gateway's creates "
+                        "spend their time (benchmarks/create_parts.py)")
     parser.add_argument("--admin-views", action="store_true",
                         help="only the usage and hypervisor fan-outs vs the slowest region")
     parser.add_argument("--placement", type=int, default=0, metavar="N",
@@ -370,7 +392,15 @@ def main() -> None:
     args = parser.parse_args()
     options = dict(item.split("=", 1) for item in args.set)
     bench = Bench(args)
-    with own_api.running(options, args.processes) if args.own_api else contextlib.nullcontext():
+    api: dict = {}
+    if args.breakdown:
+        if not args.own_api:
+            raise SystemExit("--breakdown times the own tricircle-api: add --own-api")
+        bench.parts_file = tempfile.mkstemp(prefix="bench-parts-", suffix=".jsonl")[1]
+        api = {"module": "benchmarks.create_parts_wsgi:application",
+               "env": {"TRICIRCLE_BENCH_PARTS": bench.parts_file}}
+    with (own_api.running(options, args.processes, **api) if args.own_api
+          else contextlib.nullcontext()):
         if args.own_api:
             bench.gateway = own_api.URL
         print(f"gateway {bench.gateway} {options or ''}; {args.requests} requests per "

@@ -168,6 +168,7 @@ def quota_creates(bench, report) -> None:
                               if s.name.startswith("bench-create-")]:
                 compute.delete_server(server_id, ignore_missing=True)
         report("POST /servers (central quota)", posts["gateway"], posts["direct"], 1.10)
+        bench.breakdown("POST /servers (central quota)", posts)
         roots = {"gateway": f"{bench.gateway}/volume/v3/{bench.project}",
                  "direct": bench.cinder[region.name]}
         made: dict[str, list[str]] = {"gateway": [], "direct": []}
@@ -183,3 +184,4 @@ def quota_creates(bench, report) -> None:
                 bench.demo.block_storage.delete_volume(volume_id, ignore_missing=True)
             bench._wait_gone(ids)
         report("POST /volumes (central quota)", posts["gateway"], posts["direct"], 1.10)
+        bench.breakdown("POST /volumes (central quota)", posts)

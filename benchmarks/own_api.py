@@ -62,14 +62,17 @@ def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> No
 
 @contextlib.contextmanager
 def running(options: dict[str, str] | None = None, processes: int = 4,
-            threads: int = 8) -> Iterator[subprocess.Popen]:
+            threads: int = 8, module: str = "tricircle.wsgi:application",
+            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
     """tricircle-api of this tree on URL with ``options`` ({"group.option": value})
-    over the lab's configuration, stopped at the end of the ``with`` block."""
+    over the lab's configuration, stopped at the end of the ``with`` block;
+    ``module`` is the WSGI entry (benchmarks/create_parts_wsgi.py times a
+    create's parts), ``env`` added to its environment."""
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     log = work / "uwsgi.log"
     extra = work / "bench.conf"
     extra.write_text(_overrides(options or {}, work / "tricircle-api.log"))
-    argv = [_uwsgi(), "--module", "tricircle.wsgi:application",
+    argv = [_uwsgi(), "--module", module,
             # uWSGI's HTTP router, as the lab's services run: it keeps client
             # connections alive (http-socket closes each one).
             "--http", f"127.0.0.1:{PORT}", "--http-keepalive", "--http-auto-chunked",
@@ -78,7 +81,7 @@ def running(options: dict[str, str] | None = None, processes: int = 4,
             "--harakiri", "120", "--buffer-size", "65535", "--thunder-lock",
             "--listen", "1024", "--logto", str(log)]
     env = {**os.environ, "PYTHONPATH": str(SOURCE),
-           "TRICIRCLE_CONFIG_FILES": f"{_lab_conf()},{extra}"}
+           "TRICIRCLE_CONFIG_FILES": f"{_lab_conf()},{extra}", **(env or {})}
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
