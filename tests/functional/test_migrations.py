@@ -71,3 +71,15 @@ def test_routing_unique_key_is_enforced_by_the_database(empty_database):
         connection.execute(insert_routing)
     with pytest.raises(db_exc.DBDuplicateEntry), engine.begin() as connection:
         connection.execute(insert_routing)
+
+
+def test_0007_adds_breaker_states_and_its_downgrade_removes_them(empty_database):
+    migration.upgrade("0006")
+    assert "breaker_states" not in _tables()
+    migration.upgrade()
+    assert "breaker_states" in _tables()
+    with db_api.get_engine().begin() as connection:
+        command.downgrade(migration._config(connection), "0006")
+    assert "breaker_states" not in _tables() and migration.current_version() == "0006"
+    migration.upgrade()
+    assert migration.schema_differences() == []

@@ -24,6 +24,7 @@ ROUTES = {
     "/v1.0/pods": {"GET": pod.list_pods, "POST": pod.create_pod},
     "/v1.0/pods/{pod_id}": {
         "GET": pod.show_pod, "PUT": pod.update_pod, "DELETE": pod.delete_pod},
+    "/v1.0/pods/{pod_id}/health": {"GET": pod.show_pod_health},
     "/v1.0/routings": {"GET": routing.list_routings, "POST": routing.create_routing},
     "/v1.0/routings/{routing_id}": {
         "GET": routing.show_routing, "PUT": routing.update_routing,

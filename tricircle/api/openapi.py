@@ -21,6 +21,7 @@ _OPERATIONS = {
     pod.list_pods: (200, pod_schema.LIST_QUERY, None, (400, 403)),
     pod.create_pod: (200, None, pod_schema.CREATE, (400, 403, 409)),
     pod.show_pod: (200, None, None, (403, 404)),
+    pod.show_pod_health: (200, None, None, (403, 404)),
     pod.update_pod: (200, None, pod_schema.UPDATE, (400, 403, 404, 409)),
     pod.delete_pod: (204, pod_schema.DELETE_QUERY, None, (400, 403, 404, 409)),
     routing.list_routings: (200, routing_schema.LIST_QUERY, None, (400, 403)),

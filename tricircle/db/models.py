@@ -194,3 +194,26 @@ class QuotaLock(Base):
     # The usage the last holder left for the next one (JSON written and read by
     # tricircle.gateway.quota_lease, which checks its generation); None: none.
     usage: Mapped[str | None] = mapped_column(Text)
+
+
+class BreakerState(Base):
+    """The last transition of the gateway's circuit breaker of one service of a pod,
+    as the tricircle-api process that saw it recorded it (tricircle.gateway.breaker_states),
+    so every process and the admin API see what one process learnt."""
+
+    __tablename__ = "breaker_states"
+
+    pod_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pods.pod_id", ondelete="CASCADE"), primary_key=True)
+    service_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), nullable=False)  # open or closed
+    # Consecutive failures counted when the state was recorded.
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # When the breaker came to this state; a re-opening after a failed trial keeps it.
+    since: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    # When a process last recorded anything for it (a failed trial, a state).
+    reported_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    # The kind of the last failure (an exception class), never a URL or a body.
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    # host:pid of the tricircle-api process that reported last.
+    reported_by: Mapped[str] = mapped_column(String(255), nullable=False)

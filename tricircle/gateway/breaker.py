@@ -5,8 +5,10 @@ flight to it (tricircle.gateway.proxy takes both around every call).
 
 import threading
 import time
+from collections.abc import Callable
 
 from tricircle.common import exceptions
+from tricircle.gateway import breaker_states
 from tricircle.gateway.conf import CONF
 from tricircle.objects.pod import Region
 
@@ -24,9 +26,16 @@ class Breaker:
     is half-open: exactly one caller gets the trial call (``admit``), everyone
     else keeps failing fast until the trial ends; an answer closes the breaker,
     a failure opens it for another cool-down.
+
+    ``on_change(key, state, failures, error)`` is told of every transition
+    (``open`` when it opens or a trial fails, ``closed`` when an open breaker
+    sees an answer), under the breaker's lock so that transitions arrive in
+    order: it must not block.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[tuple[str, str], str, int, str | None], None]
+                 | None = None) -> None:
+        self._on_change = on_change
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], int] = {}
         self._open_until: dict[tuple[str, str], float] = {}
@@ -61,18 +70,26 @@ class Breaker:
     def succeeded(self, key: tuple[str, str]) -> None:
         with self._lock:
             self._failures.pop(key, None)
-            self._open_until.pop(key, None)
+            was_open = self._open_until.pop(key, None) is not None
             self._trials.discard(key)
+            if was_open and self._on_change:
+                self._on_change(key, "closed", 0, None)
 
-    def failed(self, key: tuple[str, str], trial: bool = False) -> None:
-        """Count a failure; a failed trial opens the breaker for another cool-down."""
+    def failed(self, key: tuple[str, str], trial: bool = False,
+               error: str | None = None) -> None:
+        """Count a failure (``error``: its kind, no URL); a failed trial opens the
+        breaker for another cool-down."""
         with self._lock:
             count = self._failures.get(key, 0) + 1
             self._failures[key] = count
             if trial:
                 self._trials.discard(key)
             if trial or count >= CONF.gateway.failure_threshold:
+                # Calls in flight when it opened fail too: no transition, no report.
+                opens = trial or key not in self._open_until
                 self._open_until[key] = time.monotonic() + CONF.gateway.retry_after
+                if opens and self._on_change:
+                    self._on_change(key, "open", count, error)
 
     def end_trial(self, key: tuple[str, str]) -> None:
         """The trial ended without an answer or a failure to count (an error of
@@ -133,5 +150,5 @@ class Slots:
             return self._in_flight.get(key, 0)
 
 
-BREAKER = Breaker()
+BREAKER = Breaker(on_change=breaker_states.RECORDER)
 SLOTS = Slots()

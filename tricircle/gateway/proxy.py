@@ -246,7 +246,7 @@ def send(region: Region, service_type: str, method: str, path: str,
         except (*_UNREACHABLE, _DeadlinePassed, urllib3.exceptions.HTTPError) as exc:
             failure = type(exc).__name__
         if failure is not None:
-            BREAKER.failed(key, trial)
+            BREAKER.failed(key, trial, failure.lstrip("_"))
             trial = False
             # Only the exception class, logged outside the except block (oslo.log
             # appends the exception being handled): its message carries the URL

@@ -164,6 +164,6 @@ def delete(session: Session, pod_id: str, force: bool = False) -> None:
     # Delete dependants explicitly rather than trusting ON DELETE CASCADE, which
     # SQLite only honours when foreign keys are switched on for the connection.
     for model in (models.ResourceRouting, models.PodBinding, models.CachedEndpoint,
-                  models.ShadowAgent):
+                  models.ShadowAgent, models.BreakerState):
         session.execute(sa.delete(model).where(model.pod_id == pod_id))
     session.delete(pod)

@@ -7,6 +7,7 @@ from tricircle.api.conf import CONF
 from tricircle.api.policies import pod as pod_policies
 from tricircle.api.schemas import pod as schema
 from tricircle.common import client, exceptions
+from tricircle.objects import breaker_state
 from tricircle.objects import pod as pod_obj
 
 
@@ -45,6 +46,22 @@ def show_pod(req: webob.Request, pod_id: str) -> webob.Response:
     """GET /v1.0/pods/{pod_id}: 200 ``{"pod": {...}}``, 404 if unknown."""
     policy.authorize(util.context_of(req), pod_policies.SHOW)
     return util.json_response(200, {"pod": pod_obj.get(util.generated_id("Pod", pod_id))})
+
+
+def show_pod_health(req: webob.Request, pod_id: str) -> webob.Response:
+    """GET /v1.0/pods/{pod_id}/health: 200 ``{"health": {"pod_id", "region_name",
+    "services": {service_type: {"state", "failures", "since", "reported_at",
+    "last_error", "reported_by"}}}}``, the gateway's circuit breaker of each
+    service as last recorded by a tricircle-api process; 404 if unknown.
+
+    A service that is not listed never had its breaker open. A state is the last
+    one seen, not a probe: ``since`` and ``reported_at`` tell how old it is.
+    """
+    policy.authorize(util.context_of(req), pod_policies.HEALTH)
+    pod = pod_obj.get(util.generated_id("Pod", pod_id))
+    return util.json_response(200, {"health": {
+        "pod_id": pod["pod_id"], "region_name": pod["region_name"],
+        "services": breaker_state.of_pod(pod["pod_id"])}})
 
 
 def update_pod(req: webob.Request, pod_id: str) -> webob.Response:
