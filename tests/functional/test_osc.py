@@ -283,3 +283,10 @@ def test_bad_option_values_are_refused_by_the_parser(osc):
     result = osc.run("multiregion", "networking", "job", "list",
                        "--status", "sleeping", expect_rc=2)
     assert "invalid status 'sleeping'" in result.stderr
+
+
+def test_pod_health_lists_no_breaker_for_a_pod_the_gateway_never_saw_fail(osc):
+    pod_id = osc.pod("HealthRegion", "--availability-zone", "az-health")
+    assert osc.json("multiregion", "networking", "pod", "health", pod_id) == []
+    gone = osc.run("multiregion", "networking", "pod", "health", "nope", expect_rc=1)
+    assert "Pod nope could not be found. (HTTP 404)" in gone.stderr

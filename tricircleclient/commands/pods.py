@@ -75,6 +75,32 @@ class ShowPod(command.ShowOne):
         return common.show(common.client(self).pods.get(args.pod))
 
 
+HEALTH_COLUMNS = (
+    ("Service", "service_type", False),
+    ("State", "state", False),
+    ("Failures", "failures", False),
+    ("Since", "since", False),
+    ("Last Error", "last_error", False),
+    ("Reported By", "reported_by", True),
+    ("Reported At", "reported_at", True),
+)
+
+
+class ShowPodHealth(command.Lister):
+    """Show the gateway's circuit breaker of each service of a pod (as last recorded)"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("pod", metavar="<pod>", help="Pod ID")
+        common.add_long(parser)
+        return parser
+
+    def take_action(self, args: argparse.Namespace) -> tuple:
+        services = common.client(self).pods.health(args.pod)["services"]
+        rows = [{"service_type": name, **state} for name, state in sorted(services.items())]
+        return common.list_output(rows, HEALTH_COLUMNS, args.long)
+
+
 class SetPod(command.Command):
     """Change a pod's fields"""
 

@@ -19,6 +19,13 @@ class PodManager(base.Manager):
         return self._update(pod_id, base.given(region_name=region_name, az_name=az_name,
                                                pod_az_name=pod_az_name, dc_name=dc_name))
 
+    def health(self, pod_id: str) -> dict:
+        """The gateway's circuit breaker of each service of the pod, as last recorded:
+        ``{"pod_id", "region_name", "services": {service_type: {"state", "failures",
+        "since", "reported_at", "last_error", "reported_by"}}}``; a service never
+        listed never had its breaker open."""
+        return self.http.get(f"{self.path}/{base._quote(pod_id)}/health")["health"]
+
     def delete(self, pod_id: str, force: bool = False) -> None:
         """Delete a pod; ``force`` also deletes the routings that still point at it."""
         params = {"force": "true"} if force else None

@@ -38,6 +38,13 @@ def test_pod_crud():
     ]
 
 
+def test_pod_health_is_read_below_the_pod():
+    health = {"pod_id": "p/1", "region_name": "RegionOne", "services": {}}
+    http = FakeHTTP({"health": health})
+    assert pods.PodManager(http).health("p/1") == health
+    assert http.calls == [("GET", "/pods/p%2F1/health", None)]
+
+
 def test_an_id_is_one_path_segment():
     http = FakeHTTP({"pod": POD})
     pods.PodManager(http).get("../jobs")

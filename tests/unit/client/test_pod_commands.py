@@ -89,3 +89,31 @@ def test_delete_tries_every_pod_and_reports_the_failures():
     with pytest.raises(osc_exceptions.CommandError, match="1 of 2 pods failed to delete: p1"):
         run(pods.DeletePod, ["p1", "p2"], client)
     assert [call[1] for call in client.http.calls] == ["/pods/p1", "/pods/p2"]
+
+
+HEALTH = {"pod_id": "p1", "region_name": "RegionOne", "services": {
+    "volumev3": {"state": "closed", "failures": 0, "since": "2026-12-02T20:05:00",
+                 "reported_at": "2026-12-02T20:05:00", "last_error": "ConnectFailure",
+                 "reported_by": "api1:41"},
+    "compute": {"state": "open", "failures": 3, "since": "2026-12-02T20:01:00",
+                "reported_at": "2026-12-02T20:01:15", "last_error": "ConnectTimeout",
+                "reported_by": "api1:42"}}}
+
+
+def test_health_lists_each_service_breaker_and_long_adds_who_reported_it():
+    client = make_client({("GET", "/pods/p1/health"): {"health": HEALTH}})
+    out = json.loads(run(pods.ShowPodHealth, ["p1", "-f", "json"], client))
+    assert out == [
+        {"Service": "compute", "State": "open", "Failures": 3,
+         "Since": "2026-12-02T20:01:00", "Last Error": "ConnectTimeout"},
+        {"Service": "volumev3", "State": "closed", "Failures": 0,
+         "Since": "2026-12-02T20:05:00", "Last Error": "ConnectFailure"}]
+    out = json.loads(run(pods.ShowPodHealth, ["p1", "--long", "-f", "json"], client))
+    assert out[0]["Reported By"] == "api1:42"
+    assert out[0]["Reported At"] == "2026-12-02T20:01:15"
+
+
+def test_health_of_a_pod_whose_breakers_never_opened_is_empty():
+    client = make_client({("GET", "/pods/p1/health"): {"health": {
+        "pod_id": "p1", "region_name": "RegionOne", "services": {}}}})
+    assert json.loads(run(pods.ShowPodHealth, ["p1", "-f", "json"], client)) == []
