@@ -165,10 +165,23 @@ def test_other_project_can_neither_see_nor_adopt(gw, fakes):
 
 
 def test_unknown_id_is_404_in_nova_format(gw):
+    # Not an id a region could hold: the gateway's own 404, worded as Nova's.
     resp = gw.as_user("alice", "demo").get("/compute/v2.1/servers/nope")
     assert resp.status_int == 404
     assert resp.json == {"itemNotFound": {"code": 404,
-                                          "message": "Server nope could not be found."}}
+                                          "message": "Instance nope could not be found."}}
+
+
+def test_an_id_no_region_holds_gets_the_regions_own_404(gw):
+    unknown = str(uuid.uuid4())
+    alice = gw.as_user("alice", "demo")
+    resp = alice.get(f"/compute/v2.1/servers/{unknown}")
+    assert resp.status_int == 404
+    assert resp.json["itemNotFound"]["message"] == f"Instance {unknown} could not be found."
+    resp = alice.delete(f"/compute/v2.1/os-server-groups/{unknown}")
+    assert resp.status_int == 404
+    assert resp.json["itemNotFound"]["message"] == (
+        f"Instance group {unknown} could not be found.")
 
 
 def test_project_in_url_must_be_the_tokens(gw):

@@ -32,9 +32,33 @@ def _owner_of(item: dict, caller: str | None) -> str | None:
     return caller
 
 
+# How Nova and Cinder word their 404 for an id they do not hold, so that the
+# gateway's own 404 (an id that cannot be a region's) reads as theirs would.
+NOT_FOUND_WORDING = {
+    "server": "Instance {id} could not be found.",
+    "server_group": "Instance group {id} could not be found.",
+    "group_snapshot": "GroupSnapshot {id} could not be found.",
+    "attachment": "Volume attachment could not be found with filter: attachment_id = {id}.",
+}
+
+
 def not_found(resource_type: str, top_id: str) -> GatewayError:
-    return GatewayError(404, f"{resource_type.replace('_', ' ').capitalize()} "
-                        f"{shown(top_id)} could not be found.")
+    wording = NOT_FOUND_WORDING.get(
+        resource_type, resource_type.replace("_", " ").capitalize() + " {id} could not be found.")
+    return GatewayError(404, wording.format(id=shown(top_id)))
+
+
+def _region_not_found(reply: proxy.Reply, resource_type: str, top_id: str) -> GatewayError:
+    """A region's own 404 message ({"itemNotFound": {"message": ...}}), as the
+    gateway's 404: a client reads what that region's Nova or Cinder says."""
+    try:
+        fault_body = next(iter(reply.json().values()))
+        message = fault_body["message"]
+    except (ValueError, AttributeError, StopIteration, TypeError, KeyError):
+        message = None
+    if not isinstance(message, str) or not message:
+        return not_found(resource_type, top_id)
+    return GatewayError(404, message)
 
 
 def _adopt(call: Call, resource_type: str, top_id: str, region: Region,
@@ -75,6 +99,9 @@ def locate(call: Call, resource_type: str, top_id: str) -> tuple[Region, proxy.R
             if not isinstance(reply, proxy.Reply)]
     if down:
         raise unreachable(down)
+    for _, reply in results:
+        if reply.status == 404:
+            raise _region_not_found(reply, resource_type, top_id)
     raise not_found(resource_type, top_id)
 
 

@@ -17,6 +17,9 @@ _COLLECTIONS = {"compute": ("servers", "os-server-groups"),
                 "volume": ("volumes", "snapshots", "backups")}
 # Collections whose JSON keys are not the path's name: (list key, item key).
 _JSON_KEYS = {"os-server-groups": ("server_groups", "server_group")}
+# Nova's and Cinder's 404 wording for an id they do not hold ({id}: the id).
+_NOT_FOUND = {"server": "Instance {id} could not be found.",
+             "server_group": "Instance group {id} could not be found."}
 _VERSIONS = {"compute": ("v2.1", "2.1"), "volume": ("v3", "3.0")}
 # Top-level names that are no project id (Nova serves them without one).
 _NOT_PROJECTS = ("flavors", "os-availability-zone", "limits", "os-quota-sets")
@@ -261,7 +264,9 @@ class FakeRegion:
                               list_key)
         item = store.get(rest[1])
         if item is None or item["tenant_id"] != project and not project == "admin":
-            return self._fault(404, "itemNotFound", f"{singular} {rest[1]} not found")
+            return self._fault(404, "itemNotFound", _NOT_FOUND.get(
+                singular, f"{singular.capitalize()} {{id}} could not be found.").format(
+                    id=rest[1]))
         if len(rest) == 2 and method == "GET":
             return 200, {singular: self._show(item, prefix, collection)}, []
         if len(rest) == 2 and method == "DELETE":
