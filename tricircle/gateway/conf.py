@@ -127,9 +127,12 @@ limits_cache_opts = [
                "from Keystone (the registered limits of a service, the limits of a "
                "project) before reading them again. A limit changed in Keystone applies "
                "to creates after at most this many seconds: until then a process may "
-               "admit creates up to the old limit. Usage is counted in the regions for "
-               "every create unless usage_cache_seconds says otherwise. 0: read on "
-               "every create."),
+               "admit creates up to the old limit. The vCPUs and RAM of the flavor a "
+               "server create names are kept as long, per region and project: a flavor "
+               "deleted and made again under the same id with a larger size is counted "
+               "at its old size for at most this long (Nova cannot change a flavor's "
+               "size otherwise). Usage is counted in the regions for every create "
+               "unless usage_cache_seconds says otherwise. 0: read on every create."),
     cfg.IntOpt("usage_cache_seconds", default=0, min=0,
                help="Seconds a project's usage, counted in every region for one of its "
                "creates, may stand in for that count in its next creates served by the "

@@ -113,9 +113,22 @@ def flavor_id_of(flavor_ref: object) -> str:
 
 
 def _flavor(call: Call, region: Region, flavor_ref: object) -> dict:
-    """The flavor a server will have. Fails closed: a flavor the region does not show
-    exactly as asked is refused, never counted as 0 cores."""
+    """The vCPUs and RAM of the flavor a server will have. Fails closed: a flavor the
+    region does not show exactly as asked is refused, never counted as 0 cores.
+
+    Kept per region and project for ``[gateway] limits_cache_seconds``, like the
+    limits: Nova has no call that changes a flavor's vCPUs or RAM, so only a
+    flavor deleted and made again under the same id with a larger size is
+    counted at its old size, for at most that long. Per project, so that no
+    project learns the size of a private flavor another one may use.
+    """
     flavor_id = flavor_id_of(flavor_ref)
+    return unified_limits.FLAVORS.get(
+        (region.region_name, call.context.project_id, flavor_id),
+        lambda: _read_flavor(call, region, flavor_id), CONF.gateway.limits_cache_seconds)
+
+
+def _read_flavor(call: Call, region: Region, flavor_id: str) -> dict:
     reply = call.send(region, "GET", "/flavors/" + urllib.parse.quote(flavor_id, safe=""),
                       "", b"")
     data = reply.json()
@@ -128,7 +141,7 @@ def _flavor(call: Call, region: Region, flavor_ref: object) -> dict:
                                       for field in ("vcpus", "ram")):
         raise GatewayError(503, f"Flavor {flavor_id} could not be read from region "
                            f"{region.region_name}; try again later.")
-    return flavor
+    return {"id": flavor_id, "vcpus": flavor["vcpus"], "ram": flavor["ram"]}
 
 
 def _count_field(entity: dict, name: str, default: int) -> int:

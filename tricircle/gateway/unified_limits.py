@@ -47,6 +47,7 @@ def reset() -> None:
     with _lock:
         _enforcers.clear()
     CACHE.clear()
+    FLAVORS.clear()
 
 
 def _callback(project_id: str | None, names) -> dict[str, int]:
@@ -209,6 +210,9 @@ class LimitsCache:
 
 
 CACHE = LimitsCache()
+# The vCPUs and RAM of the flavors server creates named, per region, project and
+# flavor id, kept as long as the limits (tricircle.gateway.quota reads them).
+FLAVORS = LimitsCache()
 # Keystone is read in these threads while the request's thread counts usage.
 _keystone_pool = concurrent.futures.ThreadPoolExecutor(max_workers=8,
                                                        thread_name_prefix="limits")
