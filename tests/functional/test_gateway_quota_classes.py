@@ -9,6 +9,7 @@ import pytest
 
 from tests.functional.test_gateway import cinder, fakes, gw, nova  # noqa: F401
 from tests.functional.test_quota import keystone  # noqa: F401
+from tests.unit.gateway.fakes import REGION_QUOTA
 from tricircle.common import config
 
 NOVA_CLASS = "/compute/v2.1/os-quota-class-sets/default"
@@ -102,3 +103,35 @@ def test_without_central_quota_a_region_that_misses_the_put_is_named(gw, classes
     assert resp.headers["X-Tricircle-Partial"] == "RegionTwo"
     assert nova(classes, "RegionOne").class_set["cores"] == 33
 
+
+
+NOVA_DEFAULTS = "/compute/v2.1/os-quota-sets/demo/defaults"
+CINDER_DEFAULTS = "/volume/v3/admin/os-quota-sets/demo/defaults"
+
+
+def test_with_central_quota_a_projects_defaults_are_the_registered_limits(
+        gw, classes, keystone):
+    keystone.register("compute", servers=7, class__VCPU=9)
+    keystone.register("block-storage", volumes=3, gigabytes=30, snapshots=4)
+    keystone.set_project("compute", "demo", servers=2)  # the project's, not a default
+
+    compute = gw.get(NOVA_DEFAULTS)
+    volume = gw.get(CINDER_DEFAULTS)
+
+    assert compute.status_int == 200, compute.text
+    assert (compute.json["quota_set"]["instances"], compute.json["quota_set"]["cores"]
+            ) == (7, 9)
+    assert volume.status_int == 200, volume.text
+    shown = volume.json["quota_set"]
+    assert (shown["volumes"], shown["gigabytes"], shown["snapshots"]) == (3, 30, 4)
+    # The same numbers as the default class, as on one Nova or Cinder.
+    assert gw.get(CINDER_CLASS).json["quota_class_set"]["volumes"] == 3
+
+
+def test_without_central_quota_a_projects_defaults_add_up_over_the_regions(gw, classes):
+    assert not config.CONF.gateway.central_quota
+    compute = gw.get(NOVA_DEFAULTS)
+    volume = gw.get(CINDER_DEFAULTS)
+    assert compute.status_int == 200 and volume.status_int == 200, volume.text
+    assert compute.json["quota_set"]["instances"] == 2 * REGION_QUOTA["compute"]["instances"]
+    assert volume.json["quota_set"]["volumes"] == 2 * REGION_QUOTA["volume"]["volumes"]

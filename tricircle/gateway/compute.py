@@ -32,15 +32,6 @@ QUOTA_NOTE = ("a GET: every region's quota summed (per-item quotas: the least); 
               "it a PUT or DELETE goes to every region (the default one first) and a "
               "PUT answers with the sum")
 
-# What a fresh project gets, alike with the project's own quota set (tempest
-# compares the two); under central quota Keystone's limits of the project, which
-# are the registered defaults until a project limit is set. Cinder's defaults
-# stay the default region's: they are its quota class, which without central
-# quota os-quota-class-sets writes to every region (quota_classes.py).
-DEFAULTS_NOTE = ("as a quota-set GET: summed over the regions; with central quota the "
-                 "central limits of the project")
-
-
 def _server_rules(collection: str, alias_note: str = "") -> tuple:
     """List, create and by-id rules of servers under ``collection`` (``servers``, or
     Nova's alias ``os-volumes_boot``, which serves exactly the same requests)."""
@@ -154,8 +145,6 @@ RULES = (
          "instances, cores and RAM the central limits and usage"),
     rule(None, "/os-quota-sets/{project}", quota.quota_sets, note=QUOTA_NOTE),
     rule(None, "/os-quota-sets/{project}/detail", quota.quota_sets, note=QUOTA_NOTE),
-    rule("GET", "/os-quota-sets/{project}/defaults", quota.quota_sets,
-         note=DEFAULTS_NOTE),
     *quota_classes.COMPUTE_RULES,
     rule("POST PUT DELETE", "/os-keypairs", everywhere.write, note=EVERYWHERE_NOTE
          + "; a generated key pair is imported into the other regions"),

@@ -10,7 +10,8 @@ names `openstack limit set`. Without central quota each region enforces its
 own class: a GET is the default region's (they are written alike), and a PUT
 is written to every region, the default one first; a region that missed it
 makes the answer an error naming it (a repeat of the request brings it in
-line: the write is idempotent).
+line: the write is idempotent). os-quota-sets/{project}/defaults shows the
+same numbers as the default class.
 """
 
 import logging
@@ -73,6 +74,23 @@ def _written_everywhere(call: Call) -> webob.Response:
                  headers={PARTIAL_HEADER: names})
 
 
+def quota_defaults(call: Call) -> webob.Response:
+    """GET os-quota-sets/{project}/defaults (Nova's and Cinder's): what a new
+    project gets. With central quota the registered limits, the numbers the
+    default class shows; without, each region's defaults summed, as a quota set
+    GET sums the regions' quotas."""
+    if not quota.enabled():
+        return region_sums.quota_set(call)
+    reply = default.ask(call)
+    data = reply.json()
+    quota_set = data.get("quota_set") if isinstance(data, dict) else None
+    if reply.status != 200 or not isinstance(quota_set, dict):
+        return call.respond(reply)
+    service_type = call.service.service_type
+    shown = central_class_set(quota_set, _registered(service_type), service_type)
+    return call.respond(reply, {**data, "quota_set": shown})
+
+
 def quota_class_set(call: Call) -> webob.Response:
     """GET or PUT os-quota-class-sets/{id} (Nova's and Cinder's)."""
     if call.req.method == "GET":
@@ -90,7 +108,17 @@ _NOTE = ("a GET: the default region's; with central quota its {resources} are th
          "openstack registered limit set; without it a PUT goes to every region (the "
          "default one first), a region that misses it makes the answer a 503 naming it")
 
-COMPUTE_RULES = (rule(None, "/os-quota-class-sets/{id}", quota_class_set,
-                      note=_NOTE.format(resources="instances, cores and RAM")),)
-VOLUME_RULES = (rule(None, "/os-quota-class-sets/{id}", quota_class_set,
-                     note=_NOTE.format(resources="volumes, gigabytes and snapshots")),)
+_DEFAULTS_NOTE = ("what a new project gets: every region's defaults summed, as a "
+                  "quota-set GET; with central quota its {resources} are the Keystone "
+                  "registered limits (the default class's numbers)")
+
+
+def _rules(resources: str) -> tuple:
+    return (rule(None, "/os-quota-class-sets/{id}", quota_class_set,
+                 note=_NOTE.format(resources=resources)),
+            rule("GET", "/os-quota-sets/{project}/defaults", quota_defaults,
+                 note=_DEFAULTS_NOTE.format(resources=resources)))
+
+
+COMPUTE_RULES = _rules("instances, cores and RAM")
+VOLUME_RULES = _rules("volumes, gigabytes and snapshots")

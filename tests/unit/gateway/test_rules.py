@@ -14,6 +14,7 @@ from tricircle.gateway import (
     global_names,
     lists,
     quota,
+    quota_classes,
     routed,
     security_groups,
     tenant_networks,
@@ -45,7 +46,7 @@ def _unwrapped(handler):
     ("PUT", "/os-aggregates/1", admin_views.region_local, {"id": "1"}),
     ("GET", "/limits", quota.limits, {}),
     ("GET", "/os-quota-sets/p1/detail", quota.quota_sets, {"project": "p1"}),
-    ("GET", "/os-quota-sets/p1/defaults", quota.quota_sets, {"project": "p1"}),
+    ("GET", "/os-quota-sets/p1/defaults", quota_classes.quota_defaults, {"project": "p1"}),
     ("GET", "/os-tenant-networks/n1", tenant_networks.show, {"id": "n1"}),
     ("PUT", "/os-services/disable", admin_views.by_host, {}),
 ])
@@ -65,6 +66,7 @@ def test_compute_rules(method, path, handler, args):
     ("POST", "/groups/action", volume.group_from_source, None),
     ("PUT", "/os-services/freeze", admin_views.by_host, None),
     ("PUT", "/os-services/get-log", admin_views.every_region, None),
+    ("GET", "/os-quota-sets/p1/defaults", quota_classes.quota_defaults, None),
 ])
 def test_volume_rules(method, path, handler, resource):
     rule, _ = volume.SERVICE.find(method, path)
