@@ -4,8 +4,9 @@ that ties a server to a region (``--placement N``).
 
 Every input names something in RegionOne, so both sides make the same server
 in the same region: an availability zone alone, a volume attached at boot, a
-port made in RegionOne's Neutron, RegionOne's network, a server group (made
-through the gateway, so it lives in RegionOne). What differs is what the
+port made in RegionOne's Neutron, RegionOne's network, a server group (each
+side's made through its own root: the gateway's lives in RegionOne, the
+default region). What differs is what the
 gateway looks up first (the volume's routing or Cinder, the port's routing,
 the group's routing; the network only when ``[gateway]
 place_by_network_hints`` is on, which the lab leaves off: ``--own-api --set
@@ -17,6 +18,7 @@ import time
 
 from tricircle.lab.layout import REGIONS
 
+GROUP_MEMBERS = 10  # Nova's default server_group_members quota
 # Microversion 2.37: `networks: none` and the server group's `policies` list.
 HEADERS = {"OpenStack-API-Version": "compute 2.37", "X-OpenStack-Nova-API-Version": "2.37"}
 PREFIX = "bench-place-"
@@ -56,9 +58,9 @@ class PlacementCreates:
                                             name=f"{PREFIX}{label}-{i}").id
                         for i in range(self.count + 1)] for label in self.roots}
 
-    def _group(self) -> str:
+    def _group(self, label: str) -> str:
         response = self.bench.http.post(
-            f"{self.roots['gateway']}/os-server-groups", headers=HEADERS,
+            f"{self.roots[label]}/os-server-groups", headers=HEADERS,
             json={"server_group": {"name": f"{PREFIX}group", "policies": ["affinity"]}})
         if response.status_code != 200:
             raise SystemExit(f"server group: {response.status_code} {response.text[:300]}")
@@ -79,8 +81,10 @@ class PlacementCreates:
             f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None
         yield "network (RegionOne's)", lambda label, i: self._server(
             f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None
-        # A group per create: Nova's server_group_members quota (10) bounds a group.
+        # A group per GROUP_MEMBERS creates: Nova's server_group_members quota (10)
+        # bounds a group, its server_groups quota (10) the groups of the project.
         groups: dict[str, list[str]] = {label: [] for label in self.roots}
+        needed = -(-(self.count + 1) // GROUP_MEMBERS)
 
         def delete_groups() -> None:
             compute = self.bench._compute(self.region.name)
@@ -89,15 +93,18 @@ class PlacementCreates:
                     compute.delete_server_group(group, ignore_missing=True)
 
         try:
-            for made in groups.values():
-                made.extend(self._group() for _ in range(self.count + 1))
+            for label, made in groups.items():
+                made.extend(self._group(label) for _ in range(needed))
         except SystemExit as exc:  # e.g. Nova's server_groups quota (10 per project)
             delete_groups()  # none left behind to fill the project's quota
             print(f"POST /servers, server group (hint): not measured: {exc}")
             return
-        yield "server group (hint)", lambda label, i: dict(
-            self._server(f"{PREFIX}{label}-{i}"),
-            **{"os:scheduler_hints": {"group": groups[label][i]}}), delete_groups
+
+        def grouped(label: str, i: int) -> dict:
+            hints = {"os:scheduler_hints": {"group": groups[label][i // GROUP_MEMBERS]}}
+            return dict(self._server(f"{PREFIX}{label}-{i}"), **hints)
+
+        yield "server group (hint)", grouped, delete_groups
 
     def run(self, report) -> None:
         for name, body, cleanup in self.bodies():
