@@ -215,19 +215,23 @@ def outage(lab):
     stopped.end()
 
 
+def admin_tricircle(passwords: dict) -> Client:
+    """tricircleclient as the lab's admin, on CentralRegion's admin API."""
+    auth = loading.get_plugin_loader("password").load_from_options(
+        auth_url=f"{KEYSTONE_URL}/v3", username="admin", password=passwords["admin"],
+        project_name="admin", user_domain_id="default", project_domain_id="default")
+    return Client(session=ks_session.Session(auth=auth), region_name=CENTRAL_REGION)
+
+
 @pytest.fixture
 def failing_job(passwords, outage):
     """The cleanup of a leftover port in RegionTwo (a port_delete job), failed
     after its every attempt because RegionTwo's Neutron is down."""
     down = REGIONS[1]
     outage.stop(f"neutron-{down.short}")
-    auth = loading.get_plugin_loader("password").load_from_options(
-        auth_url=f"{KEYSTONE_URL}/v3", username="admin", password=passwords["admin"],
-        project_name="admin", user_domain_id="default", project_domain_id="default")
-    session = ks_session.Session(auth=auth)
-    tricircle = Client(session=session, region_name=CENTRAL_REGION)
+    tricircle = admin_tricircle(passwords)
     pod = next(pod for pod in tricircle.pods.iterate() if pod["region_name"] == down.name)
-    job = tricircle.jobs.create("port_delete", session.get_project_id(),
+    job = tricircle.jobs.create("port_delete", tricircle.session.get_project_id(),
                                 {"pod_id": pod["pod_id"], "port_id": str(uuid.uuid4())})
     failed = poll(lambda: tricircle.jobs.get(job["id"])["status"] == "FAIL", 300, 2)
     assert failed, tricircle.jobs.get(job["id"])
@@ -260,7 +264,7 @@ def test_admin_sees_a_region_down_reads_its_failed_job_and_redoes_it_to_success(
     dashboard.shot("job-redone")
 
 
-def test_demo_is_warned_that_the_instances_list_misses_a_region_that_is_down(
+def test_a_region_down_warns_demo_of_a_partial_list_and_shows_admin_its_breaker(
         dashboard, passwords, demo_cloud, outage):
     server = boot(demo_cloud, unique("web-left"), AZ1)
     down = REGIONS[1]
@@ -269,3 +273,39 @@ def test_demo_is_warned_that_the_instances_list_misses_a_region_that_is_down(
     dashboard.open("/project/instances/", "instances-one-region-down")
     assert AZ1 in dashboard.row("instances", server.name).text
     assert f"This page may be incomplete: {down.name} did not answer" in dashboard.text()
+
+    # More calls through CentralRegion until a tricircle-api process has had
+    # [gateway] failure_threshold failures in a row and recorded its breaker open.
+    tricircle = admin_tricircle(passwords)
+    pod_id = next(p["pod_id"] for p in tricircle.pods.iterate() if p["region_name"] == down.name)
+
+    def compute_breaker() -> dict:
+        return tricircle.pods.health(pod_id)["services"].get("compute", {})
+
+    def opened() -> bool:
+        list(demo_cloud.compute.servers())
+        return compute_breaker().get("state") == "open"
+
+    assert poll(opened, 60, 0.2), compute_breaker()
+    assert compute_breaker()["last_error"] == "ConnectFailure"
+    dashboard.login("admin", passwords["admin"])
+    dashboard.open("/admin/tricircle_regions/", "regions-breaker-open")
+    row = dashboard.row("regions", down.name).text
+    assert "Degraded" in row and "compute breaker open since" in row, row
+    assert "failures: ConnectFailure" in row, row
+    assert (f"Region {down.name} is degraded: compute not answering; compute breaker "
+            "open since") in dashboard.text()
+
+    # Nova is back: the next call of each process after its cool-down closes its
+    # breaker, and the panel shows the region up again.
+    outage.end()
+
+    def closed() -> bool:
+        list(demo_cloud.compute.servers())
+        return compute_breaker().get("state") == "closed"
+
+    assert poll(closed, 120, 0.5), compute_breaker()
+    dashboard.open("/admin/tricircle_regions/", "regions-breaker-closed")
+    row = dashboard.row("regions", down.name).text
+    assert "Up" in row and "no breaker open" in row, row
+

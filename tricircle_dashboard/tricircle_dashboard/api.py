@@ -18,6 +18,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base
 
+from tricircle_dashboard import breakers
 from tricircleclient import catalog, exceptions
 from tricircleclient.client import Client
 
@@ -75,6 +76,17 @@ def pods_by_id(request) -> dict[str, dict]:
         return {pod["pod_id"]: pod for pod in client(request).pods.iterate()}
     except exceptions.Forbidden:
         return {}
+
+
+@_translated
+def gateway_breakers(request, pod_id: str) -> dict[str, dict] | None:
+    """The gateway's breaker of each service of the pod as last recorded, by the
+    panel's service names; None for a user the policy does not let read it."""
+    try:
+        health = client(request).pods.health(pod_id)
+    except exceptions.Forbidden:
+        return None
+    return breakers.by_service(health["services"])
 
 
 @_translated

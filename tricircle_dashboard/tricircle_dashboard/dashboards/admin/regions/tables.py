@@ -25,6 +25,8 @@ class RegionsTable(tables.DataTable):
     compute = tables.Column(_service("compute"), verbose_name=_("Compute"))
     network = tables.Column(_service("network"), verbose_name=_("Network"))
     volume = tables.Column(_service("volume"), verbose_name=_("Volume"))
+    # The gateway's circuit breakers, as last recorded by any tricircle-api process.
+    gateway = tables.Column("gateway", verbose_name=_("Gateway"))
     failed_jobs = tables.Column("failed_jobs", verbose_name=_("Failed Jobs"))
     new_jobs = tables.Column("new_jobs", verbose_name=_("New Jobs"))
     pod_az_name = tables.Column("pod_az_name", verbose_name=_("AZ in the Region"),
