@@ -115,7 +115,10 @@ def _statement_timer(sa) -> None:
 
 
 def _wrap(app):
+    served = [0]  # requests this process served before: 0 is a cold process
+
     def timed_app(environ, start_response):
+        before, served[0] = served[0], served[0] + 1
         if environ.get("REQUEST_METHOD") != "POST":
             return app(environ, start_response)
         _local.parts = {}
@@ -127,8 +130,9 @@ def _wrap(app):
             parts, _local.parts = _local.parts, None
             _write({"kind": "request", "path": environ.get("PATH_INFO"),
                     "request_id": environ.get("openstack.request_id"),
-                    "started": started, "ended": time.time(),
-                    "app": time.perf_counter() - clock, "parts": parts})
+                    "started": started, "ended": time.time(), "pid": os.getpid(),
+                    "served_before": before, "app": time.perf_counter() - clock,
+                    "parts": parts})
     return timed_app
 
 
@@ -205,6 +209,9 @@ def summary(lines: list[dict], name: str, client: dict[str, float],
     print(f"    {'other middleware (request id, CORS, limits, ...)':54} {_ms(rest)}")
     added = [s - r for s, r in zip(seen, seconds[_REGION], strict=True)]
     print(f"  {'added: the client time minus the region create call':56} {_ms(added)}")
+    cold = sum(1 for line in served if line.get("served_before") == 0)
+    print(f"  creates that were the first request of their uWSGI process: {cold} of "
+          f"{len(served)} (it validates the token, reads the limits, connects first)")
     _settles(lines, served)
 
 

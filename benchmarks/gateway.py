@@ -16,7 +16,10 @@ point at RegionOne), to show a routed call does not cost more with more pods.
 ``--creates N``: POST /servers and POST /volumes with central quota on, N each
 through the gateway and directly, alternating, with Keystone limits registered
 in CentralRegion for the run (generous: nothing is refused) and demo's own
-quota in each region lifted for the run (restored after). With ``--own-api
+quota in each region lifted for the run (restored after). One create per side
+warms up, then GET /limits and a routed GET through the gateway, many at
+once, warm every tricircle-api process (token validated, limits read,
+connections open: a process does that once, on its first request). With ``--own-api
 --breakdown``, where the gateway's creates spent their time: the own
 tricircle-api runs with the timers of benchmarks/create_parts.py, and the
 medians of each part (auth, lease, placing, quota, the region call, the
@@ -333,6 +336,16 @@ class Bench:
                 self.request_ids[label].append(response.headers.get(
                     "X-OpenStack-Request-Id"))
         return samples, made
+
+    def warm_processes(self, paths: list[str]) -> None:
+        """GET each of ``paths`` through the gateway often and at once, so that every
+        uWSGI process of tricircle-api has validated the token, read the limits and
+        opened its connections before anything is measured: a process does that on
+        its first request only, and the lab's long-running one did long ago."""
+        processes = self.args.processes if self.args.own_api else 4
+        urls = [f"{self.gateway}{path}" for path in paths] * (4 * processes)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2 * processes) as pool:
+            list(pool.map(lambda url: timed(self._session(), "GET", url, 1), urls))
 
     def breakdown(self, name: str, samples: dict[str, list[float]]) -> None:
         """With --breakdown: where the gateway's creates of the last _alternate went,

@@ -165,7 +165,9 @@ def quota_creates(bench, report) -> None:
 
     with bench.central_limits(), bench.region_quotas_lifted():
         roots = {"gateway": f"{bench.gateway}/compute/v2.1", "direct": bench.nova[region.name]}
-        bench._alternate(roots, "/servers", "server", server, 1, HEADERS)  # warm
+        _, warm = bench._alternate(roots, "/servers", "server", server, 1, HEADERS)
+        bench.warm_processes(["/compute/v2.1/limits",
+                              f"/compute/v2.1/servers/{warm['gateway'][0]}"])
         try:
             posts, servers = bench._alternate(roots, "/servers", "server", server, count,
                                              HEADERS)
@@ -181,6 +183,8 @@ def quota_creates(bench, report) -> None:
         made: dict[str, list[str]] = {"gateway": [], "direct": []}
         try:
             _, made = bench._alternate(roots, "/volumes", "volume", volume, 1, {})
+            bench.warm_processes([f"/volume/v3/{bench.project}/limits",
+                                  f"/volume/v3/{bench.project}/volumes/{made['gateway'][0]}"])
             posts, more = bench._alternate(roots, "/volumes", "volume", volume, count, {})
             for label in made:
                 made[label] += more[label]
