@@ -16,7 +16,10 @@ point at RegionOne), to show a routed call does not cost more with more pods.
 ``--creates N``: POST /servers and POST /volumes with central quota on, N each
 through the gateway and directly, alternating, with Keystone limits registered
 in CentralRegion for the run (generous: nothing is refused) and demo's own
-quota in each region lifted for the run (restored after). One create per side
+quota in each region lifted for the run (restored after). Each create is
+followed by a pause (CREATE_PAUSE): after a gateway create, its settle
+thread asks the region for its count, and without the pause that call would
+land on the direct create that follows. One create per side
 warms up, then GET /limits and a routed GET through the gateway, many at
 once, warm every tricircle-api process (token validated, limits read,
 connections open: a process does that once, on its first request). With ``--own-api
@@ -316,10 +319,10 @@ class Bench:
                 conn.set_volume_quotas(self.project, **cinder)
 
     def _alternate(self, roots: dict[str, str], path: str, key: str, body, count: int,
-                   headers: dict[str, str]) -> tuple[dict[str, list[float]],
-                                                     dict[str, list[str]]]:
+                   headers: dict[str, str], pause: float = 0.0,
+                   ) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
         """``count`` creates through each root, gateway and direct taking turns, so
-        both see the same load of the region."""
+        both see the same load of the region; ``pause`` seconds after each one."""
         samples = {label: [] for label in roots}
         made = {label: [] for label in roots}
         self.request_ids = {label: [] for label in roots}  # for --breakdown
@@ -335,6 +338,7 @@ class Bench:
                 made[label].append(response.json()[key]["id"])
                 self.request_ids[label].append(response.headers.get(
                     "X-OpenStack-Request-Id"))
+                time.sleep(pause)
         return samples, made
 
     def warm_processes(self, paths: list[str]) -> None:
