@@ -36,6 +36,9 @@ PARTS = (
     ("tricircle.gateway.app", "GatewayApp._dispatch", "gateway: parse, rule, handler"),
     ("tricircle.objects.quota_lock", "take", "lease: take (with waits)"),
     ("tricircle.objects.quota_lock", "try_take", "lease: one try (UPDATE+SELECT, commit)"),
+    ("tricircle.gateway.microversions", "pin", "gateway: microversion pinned"),
+    ("tricircle.gateway.create", "parse_json", "gateway: body parsed"),
+    ("tricircle.gateway.regions", "RegionTable.with_service", "gateway: regions listed"),
     ("tricircle.gateway.create", "_place", "place: scheduler (bindings read)"),
     ("tricircle.gateway.security_groups", "prepare_server", "place: security groups"),
     ("tricircle.gateway.quota", "_counter", "quota: usage left on the lease, parsed"),
@@ -49,11 +52,11 @@ PARTS = (
     ("tricircle.gateway.store", "record", "routing: insert"),
     ("tricircle.gateway.call", "Call.respond", "response: links, JSON"),
     ("tricircle.objects.quota_lock", "give_back", "lease: give back on the request's path"),
+    ("threading", "Thread.start", "settle thread: started (on the request's path)"),
     ("tricircle.gateway.usage", "_ask", "usage: one region's /limits (settle thread)"),
 )
 _SQL = "database: SQL statements (all of the above)"
 _SETTLE = "settle"
-_ASK = PARTS[-1][2]
 
 
 def _add(record: dict, name: str, seconds: float) -> None:
@@ -170,11 +173,14 @@ def read(path: str) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def _label(index: int) -> str:
-    return PARTS[index][2]
+def _label(attribute: str) -> str:
+    return next(label for _module, name, label in PARTS if name == attribute)
 
 
-_AUTH, _GATEWAY, _REGION = _label(0), _label(1), _label(12)
+_AUTH = _label("AuthProtocol.process_request")
+_GATEWAY = _label("GatewayApp._dispatch")
+_REGION = _label("Call.send")
+_ASK = _label("_ask")
 
 
 def summary(lines: list[dict], name: str, client: dict[str, float],
