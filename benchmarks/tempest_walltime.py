@@ -169,8 +169,7 @@ def gate(figures: dict, path: Path) -> int:
     failures = figures["sides"]["central"]["failures"]
     direct = figures["sides"].get("direct", {}).get("failures", {})
     unexpected, unused = tempest_results.gate(failures, expected)
-    on_both = [test_id for test_id in unexpected if test_id in direct]
-    unexpected = [test_id for test_id in unexpected if test_id not in direct]
+    unexpected, on_both = tempest_results.split_by_direct(unexpected, direct)
     print(f"\ngate ({path.name}): {len(failures)} failed through CentralRegion, "
           f"{len(failures) - len(unexpected) - len(on_both)} expected, {len(on_both)} "
           f"failed directly too, {len(unexpected)} unexpected")

@@ -187,6 +187,16 @@ def gate(failures: Iterable[str], expected: Iterable[str]) -> tuple[list[str], l
     return unexpected, [regex for regex in patterns if regex not in used]
 
 
+def split_by_direct(unexpected: Iterable[str], failed_directly: Iterable[str]
+                    ) -> tuple[list[str], list[str]]:
+    """(the gateway's: failed through CentralRegion only, the lab's: failed directly
+    too). A test that fails against RegionOne itself in the same run is no
+    failure of the gateway; its place is a line of exclude.txt."""
+    direct = set(failed_directly)
+    listed = sorted(unexpected)
+    return ([t for t in listed if t not in direct], [t for t in listed if t in direct])
+
+
 # --- the lab's logs -----------------------------------------------------------------
 
 # "timed out" in any case, and the names timeouts go by (ReadTimeout,

@@ -338,3 +338,13 @@ def test_the_gate_names_failures_no_expected_line_covers_and_stale_lines():
     assert unexpected == [failures[2]]
     assert unused == [r"test_versions\.TestVersions"]
     assert tempest_results.gate([], expected) == ([], expected)
+
+
+def test_a_failure_of_the_direct_side_too_is_the_labs_not_the_gateways():
+    through_gateway = ["t.test_only_central", "t.test_both"]
+    gateways, labs = tempest_results.split_by_direct(through_gateway,
+                                                     ["t.test_both", "t.test_direct_only"])
+    assert gateways == ["t.test_only_central"]
+    assert labs == ["t.test_both"]
+    assert tempest_results.split_by_direct(through_gateway, []) == (
+        sorted(through_gateway), [])
