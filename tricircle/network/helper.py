@@ -14,7 +14,6 @@ tricircle.network.errors turns into what a Neutron caller should see.
 Endpoints come from Keystone's catalog, so nothing here knows a URL.
 """
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,8 +35,6 @@ LOG = logging.getLogger(__name__)
 PODS_TTL = 30.0
 TRICIRCLE_API = "Tricircle's admin API"
 
-_lock = threading.Lock()
-_session: ks_session.Session | None = None
 _neutrons: dict[str, Neutron] = {}
 _admin_api: admin_client.Client | None = None
 _pods_cache: tuple[float, list[dict]] | None = None
@@ -45,11 +42,7 @@ _pods_cache: tuple[float, list[dict]] | None = None
 
 def session() -> ks_session.Session:
     """The process-wide session: its token is reused until it expires."""
-    global _session
-    with _lock:
-        if _session is None:
-            _session = client.get_session()
-        return _session
+    return client.shared_session()
 
 
 def central_region() -> str:
