@@ -11,6 +11,7 @@ from tricircle.api import policy
 from tricircle.common import config
 from tricircle.db import api as db_api
 from tricircle.db import migration, models
+from tricircle.gateway import breaker_states
 
 
 def configure(database_url: str, state_path: str, **overrides) -> None:
@@ -45,6 +46,9 @@ def clean_database(database, tmp_path):
     """The session's database, configured for this test and emptied after it."""
     configure(database, str(tmp_path))
     yield database
+    # The gateway's breaker states are written in the background: let them land
+    # before the rows they point at go.
+    breaker_states.RECORDER.flush(10)
     engine = db_api.get_engine()
     with engine.begin() as connection:
         for table in reversed(models.Base.metadata.sorted_tables):

@@ -29,8 +29,10 @@ class Breaker:
 
     ``on_change(key, state, failures, error)`` is told of every transition
     (``open`` when it opens or a trial fails, ``closed`` when an open breaker
-    sees an answer), under the breaker's lock so that transitions arrive in
-    order: it must not block.
+    sees an answer, and once for the process's first answer of a service: the
+    state another process left, or one that died open, is then corrected),
+    under the breaker's lock so that transitions arrive in order: it must not
+    block.
     """
 
     def __init__(self, on_change: Callable[[tuple[str, str], str, int, str | None], None]
@@ -40,6 +42,7 @@ class Breaker:
         self._failures: dict[tuple[str, str], int] = {}
         self._open_until: dict[tuple[str, str], float] = {}
         self._trials: set[tuple[str, str]] = set()
+        self._reported: set[tuple[str, str]] = set()  # keys told to on_change
 
     def _refuses(self, key: tuple[str, str]) -> bool:
         until = self._open_until.get(key)
@@ -72,8 +75,9 @@ class Breaker:
             self._failures.pop(key, None)
             was_open = self._open_until.pop(key, None) is not None
             self._trials.discard(key)
-            if was_open and self._on_change:
+            if (was_open or key not in self._reported) and self._on_change:
                 self._on_change(key, "closed", 0, None)
+            self._reported.add(key)
 
     def failed(self, key: tuple[str, str], trial: bool = False,
                error: str | None = None) -> None:
@@ -90,6 +94,7 @@ class Breaker:
                 self._open_until[key] = time.monotonic() + CONF.gateway.retry_after
                 if opens and self._on_change:
                     self._on_change(key, "open", count, error)
+                self._reported.add(key)
 
     def end_trial(self, key: tuple[str, str]) -> None:
         """The trial ended without an answer or a failure to count (an error of
@@ -102,6 +107,7 @@ class Breaker:
             self._failures.clear()
             self._open_until.clear()
             self._trials.clear()
+            self._reported.clear()
 
 
 class RegionBusy(exceptions.RegionUnreachable):

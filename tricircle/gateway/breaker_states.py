@@ -3,10 +3,12 @@ records its breakers' transitions (tricircle.objects.breaker_state) so the admin
 API and the Regions panel show them, whichever process saw the region fail.
 
 Only transitions are written (a breaker opens, re-opens after a failed trial,
-closes), never a call. The breaker hands a transition over under its lock
-without waiting: one thread per process writes them in order. A database that
-is slow or down delays only that thread; when its queue is full, transitions
-are dropped and logged, and the user's call never waits for the database.
+closes) and a process's first answer from each service (so an "open" left by a
+process that restarted or died is corrected by the next answer), never a call.
+The breaker hands a transition over under its lock without waiting: one thread
+per process writes them in order. A database that is slow or down delays only
+that thread; when its queue is full, transitions are dropped and logged, and
+the user's call never waits for the database.
 """
 
 import logging

@@ -1,14 +1,15 @@
 """Breaker states: the gateway's circuit breaker of each service of a pod, as last seen.
 
 Each tricircle-api process keeps its own breakers (tricircle.gateway.breaker) and
-records here only their transitions (tricircle.gateway.breaker_states): one row
+records here only their transitions, and the first answer each process gets from
+a service (tricircle.gateway.breaker_states): one row
 per (pod, service type), the latest report winning. A report older than the row
 (a process whose write was delayed) is ignored, so a close recorded after an
 open is never undone by that open arriving late.
 
-A row is what was last seen, not a live probe: a breaker that opened and never
-had another call stays "open" with its ``since``; the operator judges by
-``since`` and ``reported_at``.
+A row is what was last seen, not a live probe: a breaker that opened and had
+no call since, in any process, stays "open" with its ``since``; the operator
+judges by ``since`` and ``reported_at``.
 """
 
 import dataclasses

@@ -22,8 +22,8 @@ class PodManager(base.Manager):
     def health(self, pod_id: str) -> dict:
         """The gateway's circuit breaker of each service of the pod, as last recorded:
         ``{"pod_id", "region_name", "services": {service_type: {"state", "failures",
-        "since", "reported_at", "last_error", "reported_by"}}}``; a service never
-        listed never had its breaker open."""
+        "since", "reported_at", "last_error", "reported_by"}}}``; a service not
+        listed has not been called through the gateway."""
         return self.http.get(f"{self.path}/{base._quote(pod_id)}/health")["health"]
 
     def delete(self, pod_id: str, force: bool = False) -> None:

@@ -32,6 +32,10 @@ def _recording_breaker() -> tuple[breaker_mod.Breaker, list]:
 
 def test_the_breaker_reports_each_transition_once_and_no_call(threshold):
     breaker, seen = _recording_breaker()
+    breaker.succeeded(KEY)  # the process's first answer: its view, closed, once
+    breaker.succeeded(KEY)
+    assert seen == [(KEY, "closed", 0, None)]
+    seen.clear()
     breaker.failed(KEY, error="ConnectFailure")
     breaker.failed(KEY, error="ConnectFailure")
     breaker.succeeded(KEY)  # two failures and an answer: it never opened
@@ -46,6 +50,25 @@ def test_the_breaker_reports_each_transition_once_and_no_call(threshold):
     breaker.succeeded(KEY)
     breaker.succeeded(KEY)
     assert seen[2:] == [(KEY, "closed", 0, None)]
+
+
+def test_a_process_that_first_fails_reports_its_close_only_after_opening(threshold):
+    breaker, seen = _recording_breaker()
+    for _ in range(3):
+        breaker.failed(KEY, error="ConnectFailure")
+    breaker.succeeded(KEY)
+    breaker.succeeded(KEY)
+    assert seen == [(KEY, "open", 3, "ConnectFailure"), (KEY, "closed", 0, None)]
+
+
+def test_an_open_state_left_by_a_process_that_died_is_closed_by_the_next_answer(pod):
+    # The row another process (since restarted) left open, then this process's
+    # first answer from the region.
+    breaker_state.record(_report(pod, "open", datetime.datetime(2026, 12, 2, 20, 1)))
+    recorder = breaker_states.Recorder()
+    breaker_mod.Breaker(on_change=recorder).succeeded((pod, "compute"))
+    assert recorder.flush(10)
+    assert breaker_state.of_pod(pod)["compute"]["state"] == "closed"
 
 
 @pytest.fixture

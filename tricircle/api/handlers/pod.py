@@ -54,8 +54,9 @@ def show_pod_health(req: webob.Request, pod_id: str) -> webob.Response:
     "last_error", "reported_by"}}}}``, the gateway's circuit breaker of each
     service as last recorded by a tricircle-api process; 404 if unknown.
 
-    A service that is not listed never had its breaker open. A state is the last
-    one seen, not a probe: ``since`` and ``reported_at`` tell how old it is.
+    A service that is not listed has not been called since the table was made.
+    A state is the last one seen, not a probe: ``since`` and ``reported_at``
+    tell how old it is.
     """
     policy.authorize(util.context_of(req), pod_policies.HEALTH)
     pod = pod_obj.get(util.generated_id("Pod", pod_id))
