@@ -43,9 +43,7 @@ def refuse_marker(call: Call) -> None:
 def answers(call: Call, path: str | None = None, query: str | None = None,
             ) -> tuple[list[tuple[Region, proxy.Reply]], list[str]]:
     """Every region's answer to this GET (or to ``path``), and the regions down."""
-    regions = TABLE.with_service(call.service.service_type)
-    if not regions:
-        raise GatewayError(503, "no region is configured")
+    regions = call.regions()
     return _split(proxy.fan_out(regions, lambda region: call.send(
         region, "GET", path, query, b"", CONF.gateway.list_timeout)))
 
@@ -236,9 +234,7 @@ def every_region(call: Call) -> webob.Response:
     once; the first refusal is the answer, else the first region's answer with
     rule.collection's items (when set) of every region, and the regions missed
     named in X-Tricircle-Partial."""
-    regions = TABLE.with_service(call.service.service_type)
-    if not regions:
-        raise GatewayError(503, "no region is configured")
+    regions = call.regions()
     answered, down = _split(proxy.fan_out(regions, call.send))
     for _, reply in answered:
         if reply.status >= 400:

@@ -15,6 +15,7 @@ import webob
 
 from tricircle.common.context import RequestContext
 from tricircle.gateway import az_names, proxy, rules
+from tricircle.gateway.regions import TABLE
 from tricircle.gateway.rules import Rule, Service
 from tricircle.objects.pod import Region
 
@@ -70,6 +71,13 @@ class Call:
     context: RequestContext
     gateway_root: str  # e.g. http://gateway:19999/compute
     body: bytes | None = None  # the request's, read once (None: read from req)
+
+    def regions(self) -> list[Region]:
+        """The regions serving this call's service; a 503 when there is none."""
+        found = TABLE.with_service(self.service.service_type)
+        if not found:
+            raise GatewayError(503, "no region is configured")
+        return found
 
     @property
     def scope(self) -> str | None:

@@ -11,7 +11,7 @@ import urllib.parse
 import webob
 
 from tricircle.gateway import lists, proxy, routed
-from tricircle.gateway.call import PARTIAL_HEADER, Call, GatewayError, unreachable
+from tricircle.gateway.call import PARTIAL_HEADER, Call, unreachable
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.regions import TABLE
 from tricircle.objects.pod import Region
@@ -82,9 +82,7 @@ def summary(call: Call) -> webob.Response:
     """GET /volumes/summary: 200 with total_count and total_size summed over the
     regions (and the distinct metadata of all of them); a region that fails is
     left out and named in X-Tricircle-Partial, a region's 4xx is the answer."""
-    regions = TABLE.with_service(call.service.service_type)
-    if not regions:
-        raise GatewayError(503, "no region is configured")
+    regions = call.regions()
     results = proxy.fan_out(regions, lambda region: call.send(
         region, timeout=CONF.gateway.list_timeout))
     count, size, metadata, down, first = 0, 0, None, [], None

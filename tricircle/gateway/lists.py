@@ -28,7 +28,6 @@ from tricircle.gateway.call import (
     unreachable,
 )
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
 from tricircle.objects import routing as routing_obj
 from tricircle.objects.pod import Region
@@ -231,9 +230,7 @@ def _after_marker(call: Call, region: Region, spec: list, index: int,
 
 def _regions(call: Call) -> list[Region]:
     """The regions a list asks: those of the availability_zone filter, else all."""
-    regions = TABLE.with_service(call.service.service_type)
-    if not regions:
-        raise GatewayError(503, "no region is configured")
+    regions = call.regions()
     zone = call.req.GET.get("availability_zone")
     return az_names.in_zone(regions, zone) if zone else regions
 

@@ -26,7 +26,6 @@ from tricircle.common import exceptions
 from tricircle.gateway import admin_views, proxy, rules, store
 from tricircle.gateway.call import Call, GatewayError, microversion, shown, unreachable
 from tricircle.gateway.conf import CONF
-from tricircle.gateway.regions import TABLE
 from tricircle.objects.pod import Region
 
 _TOTALS = ("total_hours", "total_local_gb_usage", "total_memory_mb_usage",
@@ -98,13 +97,6 @@ def _failed(reply: object) -> bool:
     return not isinstance(reply, proxy.Reply) or reply.status >= 500
 
 
-def _regions(call: Call) -> list[Region]:
-    regions = TABLE.with_service(call.service.service_type)
-    if not regions:
-        raise GatewayError(503, "no region is configured")
-    return regions
-
-
 def _marker_not_found(marker: str) -> GatewayError:
     return GatewayError(400, f"Marker {shown(marker)} could not be found.")
 
@@ -150,7 +142,7 @@ def _walk(call: Call, key: str, usages_of: Callable,
           ) -> tuple[list[tuple[Region, proxy.Reply]], list[str], str | None]:
     """(the regions' answers making this page, in order; the regions down; the
     marker of the next page, None when this is the last)."""
-    regions = _regions(call)
+    regions = call.regions()
     marker = call.req.GET.get("marker")
     start = _start(call, regions, marker) if marker else 0
     plan = regions[start:]
