@@ -45,7 +45,11 @@ class FakeRegion:
         self.hang = threading.Event()
         self.trickle = 0.0  # seconds between the bytes of each answer's body, if set
         self._release = threading.Event()
-        self._server = wsgi.Server(("127.0.0.1", 0), self, numthreads=8)
+        # A listen backlog above cheroot's 5: on a loaded machine a burst of the
+        # gateway's fan-out calls overflowed it, and a dropped SYN waits out the
+        # gateway's connect time-out (a ConnectFailure the test never meant).
+        self._server = wsgi.Server(("127.0.0.1", 0), self, numthreads=8,
+                                   request_queue_size=128)
         self._server.shutdown_timeout = 0.2
         self._server.prepare()
         self.port = self._server.bind_addr[1]
