@@ -61,6 +61,8 @@ EXPECTED = {
     ("GET", "/v1.0/pods/{pod_id}"): ADMINS | {"service"},
     ("PUT", "/v1.0/pods/{pod_id}"): ADMINS,
     ("DELETE", "/v1.0/pods/{pod_id}"): ADMINS,
+    # What the gateway's breakers saw of a region is the operator's alone.
+    ("GET", "/v1.0/pods/{pod_id}/health"): ADMINS,
     # A project's readers list their own project's routings and jobs.
     ("GET", "/v1.0/routings"): ADMINS | {"service", "other_member"} | PROJECT_READERS,
     ("POST", "/v1.0/routings"): ADMINS | {"service"},
