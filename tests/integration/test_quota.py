@@ -153,3 +153,38 @@ def test_usages_through_the_admin_api(lab):
     # the two calls unless someone else is busy in demo: then allow a difference).
     used = _limits_show(lab)["instances_used"]
     assert abs(shown["total"]["servers"] - used) <= 2
+
+
+def test_a_resize_is_checked_for_the_ram_it_adds(lab, demo_limit, unique_name):
+    """m1.tiny (128 MiB) to m1.small (256 MiB) through CentralRegion: refused with
+    Nova's 403 while demo's central RAM has less than 128 MiB left, made once it has."""
+    server = lab.openstack_json(
+        "server", "create", "--flavor", "m1.tiny", "--image", "tiny", "--nic", "none",
+        "--availability-zone", REGIONS[1].az, "--wait", unique_name, user="demo",
+        region=CENTRAL_REGION)
+    ram_limit = None
+    try:
+        used = _limits_show(lab)["total_ram_used"]
+        ram_limit = lab.openstack_json(
+            "limit", "create", "--project", "demo", "--service", "nova", "--region",
+            CENTRAL_REGION, "--resource-limit", str(used + 64), "class:MEMORY_MB")["id"]
+        refused = lab.openstack("server", "resize", "--flavor", "m1.small", server["id"],
+                                user="demo", region=CENTRAL_REGION, check=False)
+        assert refused.returncode != 0
+        assert (f"Quota exceeded for ram: Requested 128, but already used {used} of "
+                f"{used + 64} ram") in refused.stderr, refused.stderr
+        shown = lab.sdk("demo", REGIONS[1].name).compute.get_server(server["id"])
+        assert (shown.status, shown.flavor.original_name) == ("ACTIVE", "m1.tiny")
+
+        lab.openstack("limit", "set", "--resource-limit", str(used + 128), ram_limit)
+        lab.openstack("server", "resize", "--flavor", "m1.small", "--wait", server["id"],
+                      user="demo", region=CENTRAL_REGION)
+        lab.openstack("server", "resize", "confirm", server["id"], user="demo",
+                      region=CENTRAL_REGION)
+        shown = lab.sdk("demo", REGIONS[1].name).compute.get_server(server["id"])
+        assert shown.flavor.original_name == "m1.small"
+    finally:
+        if ram_limit is not None:
+            lab.openstack("limit", "delete", ram_limit, check=False)
+        lab.openstack("server", "delete", "--wait", server["id"], user="demo",
+                      region=CENTRAL_REGION, check=False)

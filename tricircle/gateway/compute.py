@@ -13,6 +13,7 @@ from tricircle.gateway import (
     placement,
     quota,
     quota_classes,
+    quota_growth,
     quota_lease,
     routed,
     security_groups,
@@ -54,6 +55,10 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
         rule("POST", f"/{collection}/{{id}}/os-volume_attachments",
              placement.attach_volume, resource_type="server", note=alias_note
              + "the server's region; a volume of another region is a 409 naming it"),
+        rule("POST", f"/{collection}/{{id}}/action", quota_growth.server_action,
+             resource_type="server", note=alias_note + "the server's region; with "
+             "central quota a resize to a larger flavor is checked first for the "
+             "growth of cores and RAM, under the project's lease"),
         rule("GET", f"/{collection}/{{id}}/os-instance-actions", routed.instance_actions,
              resource_type="server", note=alias_note + "the server's region; once the "
              "server is deleted (no routing), the region that has its actions"),

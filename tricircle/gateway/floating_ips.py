@@ -230,12 +230,12 @@ def delete(call: Call) -> webob.Response:
 
 def server_action(call: Call) -> webob.Response:
     """POST /servers/{id}/action: addFloatingIp and removeFloatingIp (before 2.44)
-    here, every other action (and these from 2.44, which Nova refuses) to the
-    server's region."""
+    here, every other action (and these from 2.44, which Nova refuses) on to the
+    next rule (``routed.onward``)."""
     body = parse_json(call.req.body)
     action = next(iter(body), None) if isinstance(body, dict) and len(body) == 1 else None
     if action not in ACTIONS or _asked_above(call, MAX_ACTION_VERSION):
-        return routed.by_id(call)
+        return routed.onward(call)
     asked = body[action]
     if action == "addFloatingIp":
         return _add(call, asked)
@@ -332,7 +332,7 @@ def _rules() -> tuple:
         *(rule("POST", f"/{collection}/{{id}}/action", server_action,
                resource_type="server", note="addFloatingIp / removeFloatingIp (before "
                "2.44): central Neutron associates the address with the server's port, "
-               "whatever its region; other actions: the server's region")
+               "whatever its region; other actions: the rules below")
           for collection in ("servers", "os-volumes_boot")),
         rule("GET", "/os-floating-ip-pools", pools,
              note="(before 2.36) central Neutron's external networks"),

@@ -39,7 +39,7 @@ def _legacy_name(unified_name: str) -> str:
     return BY_UNIFIED_NAME[unified_name].legacy_name
 
 
-def _counter(call: Call) -> unified_limits.RequestUsage:
+def counter(call: Call) -> unified_limits.RequestUsage:
     """The usage callback of this call: the caller's token and request id, and the
     usage its project's previous create left when the lease says it still holds."""
     count = unified_limits.counter(call.service.service_type,
@@ -83,7 +83,7 @@ def cinder_fault(exc: limit_exc.ProjectOverLimit) -> GatewayError:
 
 # -- what a create asks for --------------------------------------------------------
 
-def _show(call: Call, region: Region, path: str) -> dict | None:
+def show(call: Call, region: Region, path: str) -> dict | None:
     """A resource of ``region`` as the caller may see it, None when it is not there."""
     reply = call.send(region, "GET", path, "", b"")
     data = reply.json()
@@ -112,7 +112,7 @@ def flavor_id_of(flavor_ref: object) -> str:
         raise GatewayError(400, "Invalid input for field/attribute flavorRef.") from None
 
 
-def _flavor(call: Call, region: Region, flavor_ref: object) -> dict:
+def flavor_of(call: Call, region: Region, flavor_ref: object) -> dict:
     """The vCPUs and RAM of the flavor a server will have. Fails closed: a flavor the
     region does not show exactly as asked is refused, never counted as 0 cores.
 
@@ -166,7 +166,7 @@ def _source_size(call: Call, region: Region, field: str, source_id: str) -> int:
     """The size of the volume, snapshot or backup a new volume or snapshot is made
     from; one the caller cannot see is refused (Cinder would not find it either)."""
     kind, path = _SOURCES[field]
-    source = _show(call, region, path.format(urllib.parse.quote(source_id, safe="")))
+    source = show(call, region, path.format(urllib.parse.quote(source_id, safe="")))
     if source is None or isinstance(source.get("size"), bool) or not isinstance(
             source.get("size"), int):
         raise GatewayError(404, f"{kind} {source_id} could not be found.")
@@ -215,7 +215,7 @@ def _limits_and_flavor(call: Call, region: Region, flavor_ref: object,
     Keystone and the regions are asked. A flavor that cannot be read is the
     answer even when the limits could not be read either."""
     flavor_id_of(flavor_ref)  # a malformed flavorRef is a 400 before anything is asked
-    flavor_read = _side_calls.submit(_flavor, call, region, flavor_ref)
+    flavor_read = _side_calls.submit(flavor_of, call, region, flavor_ref)
     names = _server_deltas({"vcpus": 0, "ram": 0}, 1)
     try:
         known = unified_limits.limits_and_usage(call.service.service_type,
@@ -255,7 +255,7 @@ def check_create(call: Call, region: Region, entity: dict) -> bool:
     was changed (a server's max_count lowered to what fits, as Nova does)."""
     if not enabled() or call.rule.resource_type not in ("server", "volume", "snapshot"):
         return False
-    count = _counter(call)
+    count = counter(call)
     if call.rule.resource_type == "server":
         return _check_servers(call, region, entity, count)
     check_volume_deltas(call, region, _volume_deltas(call, region, entity), count)
@@ -265,7 +265,7 @@ def check_create(call: Call, region: Region, entity: dict) -> bool:
 def check_volume_deltas(call: Call, region: Region, deltas: dict[str, int],
                         count: unified_limits.RequestUsage | None = None) -> None:
     """Refuse (Cinder's 413) what would take the caller over its volume limits."""
-    count = count or _counter(call)
+    count = count or counter(call)
     try:
         known = unified_limits.enforce(call.service.service_type, call.context.project_id,
                                        deltas, count)
@@ -293,7 +293,7 @@ def _target_project(call: Call, *names: str) -> str:
 
 
 def _central(call: Call, project: str) -> dict[str, tuple[int, int]]:
-    return unified_limits.report(call.service.service_type, project, _counter(call))
+    return unified_limits.report(call.service.service_type, project, counter(call))
 
 
 def limits(call: Call) -> webob.Response:

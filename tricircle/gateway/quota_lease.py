@@ -37,7 +37,7 @@ LOG = logging.getLogger(__name__)
 _EXPECTED = "tricircle.quota.expected"
 # Where the lease the create runs under is kept for its check.
 _LEASE = "tricircle.quota.lease"
-# Where the check's usage count is kept (quota._counter).
+# Where the check's usage count is kept (quota.counter).
 _COUNT = "tricircle.quota.count"
 # Set once the check let the create through: from then on it may be sent.
 _PASSED = "tricircle.quota.passed"

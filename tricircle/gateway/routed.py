@@ -4,6 +4,7 @@ A resource the gateway has no routing for (created in a region behind its
 back) is looked for in every region and adopted where it is found.
 """
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -117,6 +118,18 @@ def by_id(call: Call) -> webob.Response:
             "GET", "DELETE"):
         store.forget(resource_type, top_id, region.pod_id)  # gone from the region
     return call.respond(reply)
+
+
+def onward(call: Call) -> webob.Response:
+    """The call handled by the next rule that matches it: a module that handles some
+    of a path's requests (server actions) passes the others on; with none left,
+    they go to the region of the id."""
+    later = call.service.rules[call.service.rules.index(call.rule) + 1:]
+    for candidate in later:
+        args = candidate.match(call.req.method, call.path)
+        if args is not None:
+            return candidate.handler(dataclasses.replace(call, rule=candidate, args=args))
+    return by_id(call)
 
 
 def instance_actions(call: Call) -> webob.Response:

@@ -16,7 +16,6 @@ group the same way and get the same treatment (a non-default group is found
 by Nova through a lookup by id, which copies it; central's default is not).
 """
 
-import dataclasses
 import json
 import logging
 
@@ -101,24 +100,13 @@ def _group_action(raw: bytes) -> tuple[dict, dict] | None:
     return None
 
 
-def _onward(call: Call) -> webob.Response:
-    """The call handled by the next rule that matches it (another module's actions,
-    else the server rules, which send it to the server's region)."""
-    later = call.service.rules[call.service.rules.index(call.rule) + 1:]
-    for candidate in later:
-        args = candidate.match(call.req.method, call.path)
-        if args is not None:
-            return candidate.handler(dataclasses.replace(call, rule=candidate, args=args))
-    return routed.by_id(call)
-
-
 def server_action(call: Call) -> webob.Response:
     """POST /servers/{id}/action: a group action's central id made ready for the
-    server's region, then sent there; any other action goes on (``_onward``)."""
+    server's region, then sent there; any other action goes on (``routed.onward``)."""
     raw = call.body if call.body is not None else call.req.body
     found = _group_action(raw)
     if found is None:
-        return _onward(call)
+        return routed.onward(call)
     body, argument = found
     region, _ = routed.locate(call, "server", call.args["id"])
     if prepare(call, region, [argument]):

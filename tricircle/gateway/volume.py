@@ -15,6 +15,7 @@ from tricircle.gateway import (
     lists,
     quota,
     quota_classes,
+    quota_growth,
     quota_lease,
     routed,
     transfers,
@@ -115,6 +116,9 @@ RULES = (
     rule("GET", "/volumes/summary", cinder_lists.summary,
          note="every region at once: total_count and total_size summed, metadata "
          "values joined"),
+    rule("POST", "/volumes/{id}/action", quota_growth.volume_action, resource_type="volume",
+         note="the volume's region; with central quota an os-extend is checked first "
+         "for the gigabytes it adds, under the project's lease"),
     *_resource_rules("volumes", "volume",
                      "the region of snapshot_id / source_volid / backup_id / group_id, else "
                      "availability_zone / project binding / default region; central quota "

@@ -272,14 +272,19 @@ class FakeRegion:
                 singular, f"{singular.capitalize()} {{id}} could not be found.").format(
                     id=rest[1]))
         if len(rest) == 2 and method == "GET":
-            return 200, {singular: self._show(item, prefix, collection)}, []
+            return 200, {singular: self._show(item, prefix, collection, environ)}, []
         if len(rest) == 2 and method == "DELETE":
             del store[item["id"]]
             return 204, None, []
         if collection == "backups" and rest[2:] == ["restore"] and method == "POST":
             return self._restore(item, project, json.loads(body))
         if rest[2:] == ["action"] and method == "POST":
-            item.setdefault("actions", []).append(json.loads(body))
+            action = json.loads(body)
+            item.setdefault("actions", []).append(action)
+            if "resize" in action:  # done at once, as if confirmed
+                item["flavorRef"] = action["resize"]["flavorRef"]
+            if "os-extend" in action:
+                item["size"] = action["os-extend"]["new_size"]
             return 202, None, []
         if rest[2:] == ["os-volume_attachments"] and method == "POST":
             volume_id = json.loads(body)["volumeAttachment"]["volumeId"]
@@ -303,8 +308,22 @@ class FakeRegion:
         return 202, {"restore": {"backup_id": backup["id"], "volume_id": volume_id,
                                  "volume_name": self.items["volumes"][volume_id]["name"]}}, []
 
-    def _show(self, item, prefix, collection):
-        return dict(item, links=self._links(prefix, collection, item["id"]))
+    def _show(self, item, prefix, collection, environ=None):
+        shown = dict(item, links=self._links(prefix, collection, item["id"]))
+        if collection == "servers" and environ is not None:
+            shown["flavor"] = self._server_flavor(str(item.get("flavorRef")), environ)
+        return shown
+
+    @staticmethod
+    def _server_flavor(flavor_id, environ):
+        """A server's flavor as Nova shows it: its id, or from 2.47 its size."""
+        asked = (environ.get("HTTP_OPENSTACK_API_VERSION", "").removeprefix("compute ")
+                 or environ.get("HTTP_X_OPENSTACK_NOVA_API_VERSION", "2.1"))
+        major, _, minor = asked.partition(".")
+        if asked != "latest" and (int(major), int(minor or 0)) < (2, 47):
+            return {"id": flavor_id}
+        vcpus, ram, disk = FLAVORS[flavor_id]
+        return {"vcpus": vcpus, "ram": ram, "disk": disk, "original_name": f"f{flavor_id}"}
 
     def _list(self, collection, prefix, project, environ, detail, list_key=None):
         from urllib.parse import parse_qs

@@ -15,6 +15,7 @@ from tricircle.gateway import (
     lists,
     quota,
     quota_classes,
+    quota_growth,
     routed,
     security_groups,
     tenant_networks,
@@ -37,7 +38,8 @@ def _unwrapped(handler):
     ("GET", "/servers/abc", routed.by_id, {"id": "abc"}),
     ("DELETE", "/servers/abc", routed.by_id, {"id": "abc"}),
     # Security group actions are made ready for the region first; the others go on to
-    # floating_ips.server_action (addFloatingIp / removeFloatingIp), then by id.
+    # floating_ips.server_action (addFloatingIp / removeFloatingIp), then to
+    # quota_growth.server_action (a resize's central quota), then by id.
     ("POST", "/servers/abc/action", security_groups.server_action, {"id": "abc"}),
     ("GET", "/servers/abc/os-volume_attachments/v1", routed.by_id,
      {"id": "abc", "rest": "/os-volume_attachments/v1"}),
@@ -61,7 +63,8 @@ def test_compute_rules(method, path, handler, args):
     ("POST", "/snapshots", create.placed, "snapshot"),
     ("POST", "/backups", create.placed, "backup"),
     ("POST", "/backups/b1/restore", volume.restore, "backup"),
-    ("POST", "/volumes/v1/action", routed.by_id, "volume"),
+    # An extend is checked against the central quota first; the other actions by id.
+    ("POST", "/volumes/v1/action", quota_growth.volume_action, "volume"),
     ("GET", "/types", global_names.listed, None),
     ("POST", "/groups/action", volume.group_from_source, None),
     ("PUT", "/os-services/freeze", admin_views.by_host, None),
@@ -71,6 +74,14 @@ def test_compute_rules(method, path, handler, args):
 def test_volume_rules(method, path, handler, resource):
     rule, _ = volume.SERVICE.find(method, path)
     assert _unwrapped(rule.handler) is handler and rule.resource_type == resource
+
+
+def test_server_actions_pass_on_to_the_resize_check():
+    # Each module handling some server actions passes the others to the next rule.
+    handlers = [rule.handler.__module__ for rule in compute.SERVICE.rules
+                if rule.match("POST", "/servers/abc/action") is not None]
+    assert handlers == [f"tricircle.gateway.{name}" for name in (
+        "security_groups", "floating_ips", "quota_growth", "routed", "default")]
 
 
 def test_creates_of_quota_resources_are_checked_against_the_central_quota():
