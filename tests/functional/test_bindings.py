@@ -1,5 +1,7 @@
 """Pod bindings: a tenant has one current pod per AZ."""
 
+import threading
+
 
 def _bind(api, tenant, pod_id, **extra):
     return api.post("/v1.0/bindings", {"binding": {"tenant_id": tenant, "pod_id": pod_id,
@@ -49,3 +51,29 @@ def test_cannot_bind_to_the_central_pod_or_twice_to_one_pod(api, pods):
 
 def test_members_may_not_see_bindings(api, pods):
     assert api.as_user("alice", "demo").get("/v1.0/bindings").status_int == 403
+
+
+def test_parallel_first_binds_of_a_project_leave_one_current_binding_per_az(api, pods):
+    """What a project's first creates in an AZ do at once through the gateway
+    (tricircle.gateway.scheduler binds it): each bind is made or a 409, never a
+    server error, and the project ends with one current binding per AZ."""
+    second_az1 = api.post("/v1.0/pods", {"pod": {"region_name": "RegionThree",
+                                                 "az_name": "az1"}}).json["pod"]
+    targets = [pods["RegionOne"]["pod_id"], second_az1["pod_id"]] * 4
+    start = threading.Barrier(len(targets))
+    statuses = []
+
+    def bind(pod_id: str) -> None:
+        start.wait()
+        statuses.append(_bind(api, "racer", pod_id).status_int)
+
+    threads = [threading.Thread(target=bind, args=(pod_id,)) for pod_id in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert set(statuses) <= {200, 409}, statuses
+    made = api.get("/v1.0/bindings?tenant_id=racer").json["bindings"]
+    assert statuses.count(200) == len(made)
+    assert sorted(b["pod_id"] for b in made) == sorted(set(b["pod_id"] for b in made))
+    assert len([b for b in made if b["is_binding"]]) == 1

@@ -5,6 +5,7 @@ API and of the ``pod_bindings`` column); the code here says project.
 """
 
 import sqlalchemy as sa
+from oslo_db import api as oslo_db_api
 from oslo_utils import uuidutils
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,24 @@ def _to_dict(binding: models.PodBinding, pod: models.Pod) -> dict:
         "created_at": binding.created_at.isoformat(),
         "updated_at": binding.updated_at.isoformat() if binding.updated_at else None,
     }
+
+
+def _lock_zone_of(session: Session, pod_id: str) -> None:
+    """Lock the pods of ``pod_id``'s AZ, in one order, before anything else is read.
+
+    A project's first creates in an AZ bind it in parallel (the gateway's
+    scheduler): without the lock two binds both find no binding and both add one,
+    or deadlock on each other's release of the other. With it, binds in one AZ
+    happen one after the other, each reading what the one before committed.
+    """
+    zone = sa.select(models.Pod.az_name).where(models.Pod.pod_id == pod_id).scalar_subquery()
+    session.execute(sa.select(models.Pod.pod_id).where(models.Pod.az_name == zone)
+                    .order_by(models.Pod.pod_id).with_for_update()).all()
+
+
+# A bind that still meets a deadlock (a move between AZs locks two) is redone.
+_redo_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5, retry_interval=0.05,
+                                              retry_on_deadlock=True, jitter=True)
 
 
 def _zone_pod(session: Session, pod_id: str) -> models.Pod:
@@ -57,19 +76,22 @@ def _release_others(session: Session, binding: models.PodBinding, az_name: str) 
 
 
 def _check_unique(session: Session, project_id: str, pod_id: str, own_id: str) -> None:
+    # A locking read: it sees what other binds committed, whatever the isolation.
     other = session.scalars(sa.select(models.PodBinding).where(
         models.PodBinding.tenant_id == project_id, models.PodBinding.pod_id == pod_id,
-        models.PodBinding.id != own_id)).first()
+        models.PodBinding.id != own_id).with_for_update()).first()
     if other is not None:
         # "Tenant": the API field the caller sent is tenant_id.
         raise exceptions.Conflict(f"Tenant {project_id} already has binding {other.id} "
                                   f"to pod {pod_id}.")
 
 
+@_redo_on_deadlock
 @db_api.writer
 def create(session: Session, project_id: str, pod_id: str, is_binding: bool = True) -> dict:
     """Bind ``project_id`` to ``pod_id``; a current binding releases the project's
     other bindings in that pod's AZ. Conflict when that binding exists."""
+    _lock_zone_of(session, pod_id)
     pod = _zone_pod(session, pod_id)
     binding = models.PodBinding(id=uuidutils.generate_uuid(), tenant_id=project_id,
                                 pod_id=pod_id, is_binding=is_binding)
@@ -106,9 +128,13 @@ def get_all(session: Session, filters: dict, limit: int, marker: str | None) -> 
     return [_to_dict(binding, pod) for binding, pod in rows]
 
 
+@_redo_on_deadlock
 @db_api.writer
 def update(session: Session, binding_id: str, values: dict) -> dict:
+    if "pod_id" in values:
+        _lock_zone_of(session, values["pod_id"])
     binding, pod = _get(session, binding_id)
+    _lock_zone_of(session, binding.pod_id)
     if "pod_id" in values:
         pod = _zone_pod(session, values["pod_id"])
         _check_unique(session, binding.tenant_id, pod.pod_id, binding.id)
