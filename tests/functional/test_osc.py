@@ -221,9 +221,10 @@ def test_job_schemas_create_list_show_redo_delete_and_region_status(osc):
     status = osc.json("multiregion", "region", "status", "--long")
     row = next(r for r in status if r["Region"] == "JobRegion")
     # token + endpoint auth has no catalog, so endpoints are unknown ("-").
+    # The gateway never called JobRegion: its breakers have nothing to say.
     assert row == {"Region": "JobRegion", "Availability Zone": "az-jobs", "Compute": "-",
-                   "Network": "-", "Volume": "-", "Failed Jobs": 0, "New Jobs": 1,
-                   "Pod ID": pod_id, "Data Center": ""}
+                   "Network": "-", "Volume": "-", "Gateway": "not called",
+                   "Failed Jobs": 0, "New Jobs": 1, "Pod ID": pod_id, "Data Center": ""}
 
     bad = osc.run("multiregion", "networking", "job", "create",
                     "--type", "port_delete", "--project-id", "demo", "--pod-id", pod_id,

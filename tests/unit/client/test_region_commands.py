@@ -42,24 +42,51 @@ def _session_with_catalog():
     return SimpleNamespace(auth=auth)
 
 
+HEALTH = {
+    "p0": {"health": {"pod_id": "p0", "services": {}}},
+    "p1": {"health": {"pod_id": "p1", "services": {
+        "compute": {"state": "open", "failures": 5, "last_error": "ConnectFailure"},
+        "volumev3": {"state": "closed", "failures": 0, "last_error": None}}}},
+}
+
+
+def _with_health(answers: dict, health: dict = HEALTH) -> dict:
+    return {**answers, **{("GET", f"/pods/{pod_id}/health"): answer
+                          for pod_id, answer in health.items()}}
+
+
 def test_status_reads_the_catalog_and_counts_failed_and_new_jobs_per_pod():
-    client = make_client({("GET", "/pods"): PODS, ("GET", "/jobs"): _jobs},
+    client = make_client(_with_health({("GET", "/pods"): PODS, ("GET", "/jobs"): _jobs}),
                          session=_session_with_catalog())
     out = json.loads(run(regions.RegionStatus, ["-f", "json"], client))
     assert out == [
         {"Region": "CentralRegion", "Availability Zone": "", "Compute": "no",
-         "Network": "yes", "Volume": "no", "Failed Jobs": 0, "New Jobs": 1},
+         "Network": "yes", "Volume": "no", "Gateway": "not called", "Failed Jobs": 0,
+         "New Jobs": 1},
         {"Region": "RegionOne", "Availability Zone": "az1", "Compute": "yes",
-         "Network": "yes", "Volume": "yes", "Failed Jobs": 2, "New Jobs": 0}]
+         "Network": "yes", "Volume": "yes", "Gateway": "compute open (5 failures)",
+         "Failed Jobs": 2, "New Jobs": 0}]
     assert ("GET", "/jobs", {"status": "FAIL"}) in client.http.calls
 
 
 def test_status_without_a_catalog_says_unknown_and_long_adds_pod_and_dc():
-    client = make_client({("GET", "/pods"): PODS, ("GET", "/jobs"): _jobs},
-                         session=SimpleNamespace(auth=object()))
+    closed = {"p0": HEALTH["p0"], "p1": {"health": {"pod_id": "p1", "services": {
+        "compute": {"state": "closed", "failures": 0}}}}}
+    client = make_client(_with_health({("GET", "/pods"): PODS, ("GET", "/jobs"): _jobs},
+                                      closed), session=SimpleNamespace(auth=object()))
     out = json.loads(run(regions.RegionStatus, ["-f", "json", "--long"], client))
     assert out[1]["Compute"] == "-" and out[1]["Volume"] == "-"
+    assert out[1]["Gateway"] == "closed"
     assert (out[1]["Pod ID"], out[1]["Data Center"]) == ("p1", "dc1")
+
+
+def test_status_says_unknown_where_the_breakers_cannot_be_read():
+    refused = {pod_id: exceptions.Forbidden("Policy doesn't allow that.")
+               for pod_id in HEALTH}
+    client = make_client(_with_health({("GET", "/pods"): PODS, ("GET", "/jobs"): _jobs},
+                                      refused), session=SimpleNamespace(auth=object()))
+    out = json.loads(run(regions.RegionStatus, ["-f", "json"], client))
+    assert [row["Gateway"] for row in out] == ["-", "-"]
 
 
 ROUTINGS = {
