@@ -384,3 +384,24 @@ def test_get_network_copies_what_the_caller_may_see(plugin, neutrons, caller, ce
                 plugin.get_network(caller, NET)
     assert create.called is copied
     assert NET not in plugin._central_networks or copied  # its owner may come later
+
+
+def test_a_network_copied_by_another_worker_at_once_is_fine(plugin):
+    # Two workers copy the same central network: the second fails on the segment
+    # (the VxLAN id the copy keeps) before it reaches the duplicate id.
+    taken = n_exc.TunnelIdInUse(tunnel_id=5596)
+    with mock.patch.object(lp.plugin_utils, "create_network", side_effect=taken), \
+            mock.patch.object(plugin, "_has_network", side_effect=[False, True]), \
+            mock.patch.object(lp.time, "sleep"):
+        plugin._create_bottom("network", bottom.network_body(CENTRAL_NET))
+    plugin.record_routing.assert_called_once_with(NET, "network", "p1", "RegionOne")
+
+
+def test_a_segment_another_network_holds_is_still_an_error(plugin):
+    taken = n_exc.VlanIdInUse(vlan_id=100, physical_network="physnet1")
+    with mock.patch.object(lp.plugin_utils, "create_network", side_effect=taken), \
+            mock.patch.object(plugin, "_has_network", return_value=False) as has, \
+            mock.patch.object(lp.time, "sleep"), pytest.raises(n_exc.VlanIdInUse):
+        plugin._create_bottom("network", bottom.network_body(CENTRAL_NET))
+    assert has.call_count == lp._APPEAR_TRIES
+    plugin.record_routing.assert_not_called()

@@ -47,6 +47,8 @@ here through xjob's ``port_update``, by Tricircle's own account, and is
 applied as given).
 """
 
+import time
+
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import context as n_context
 from neutron_lib import exceptions as n_exc
@@ -63,6 +65,9 @@ from tricircle.network.bottom import SECURITY_GROUPS, Verdict
 from tricircle.network.local_security_groups import SecurityGroupMixin
 
 LOG = logging.getLogger(__name__)
+# What ML2 answers when a network's segment (VLAN, VxLAN/GRE id, flat) is taken.
+_SEGMENT_TAKEN = (n_exc.VlanIdInUse, n_exc.TunnelIdInUse, n_exc.FlatNetworkInUse)
+_APPEAR_TRIES, _APPEAR_PAUSE = 10, 0.2
 
 
 def central_port_body(requested: dict, region: str, groups: list[str] | None = None) -> dict:
@@ -303,6 +308,16 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
                         "here: %s", network_id, exc)
             return set()
 
+    def _appears(self, network_id: str) -> bool:
+        """Whether network ``network_id`` is here or shows up within a few seconds
+        (another worker's create that took its segment may not have committed)."""
+        for attempt in range(_APPEAR_TRIES):
+            if self._has_network(network_id):
+                return True
+            if attempt + 1 < _APPEAR_TRIES:
+                time.sleep(_APPEAR_PAUSE)
+        return False
+
     def _has_network(self, network_id: str) -> bool:
         return bool(super().get_networks(self._admin(), {"id": [network_id]}, ["id"]))
 
@@ -339,6 +354,13 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
             create(target, self._admin(), {resource_type: body}, check_allow_post=False)
         except db_exc.DBDuplicateEntry:
             LOG.info("%s %s was copied by another worker", resource_type, body["id"])
+        except _SEGMENT_TAKEN:
+            # The copy keeps the central segment; a worker copying the same network
+            # at the same time takes it first, and this one fails on the segment
+            # before it reaches the duplicate id. Any other holder is a real clash.
+            if resource_type != "network" or not self._appears(body["id"]):
+                raise
+            LOG.info("network %s was copied by another worker", body["id"])
         LOG.info("Copied %s %s from %s", resource_type, body["id"], helper.central_region())
         self._record_bottom(resource_type, body["id"], body["project_id"])
 
