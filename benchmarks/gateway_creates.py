@@ -4,19 +4,25 @@ that ties a server to a region (``--placement N``).
 
 Every input names something in RegionOne, so both sides make the same server
 in the same region: an availability zone alone, a volume attached at boot, a
-port made in RegionOne's Neutron, RegionOne's network, a server group (each
-side's made through its own root: the gateway's lives in RegionOne, the
-default region). What differs is what the
-gateway looks up first (the volume's routing or Cinder, the port's routing,
-the group's routing; the network only when ``[gateway]
-place_by_network_hints`` is on, which the lab leaves off: ``--own-api --set
-gateway.place_by_network_hints=true`` measures it on). Gateway and direct
+port made in RegionOne's Neutron, a central network hinted to RegionOne's AZ,
+a server group (each side's made through its own root: the gateway's lives in
+RegionOne, the default region). The port and the network belong to a central
+network made for the run (``bench-place-net``, availability_zone_hints: az1):
+the lab's own demo-net-r1 is RegionOne's alone, and a port on it has no
+routing, so the gateway would send that server wherever demo's binding
+points. What differs is what the gateway looks up first (the volume's routing
+or Cinder, the port's routing, the group's routing; the network only when
+``[gateway] place_by_network_hints`` is on, which the lab leaves off, so the
+network input is refused there: ``--own-api --set
+gateway.place_by_network_hints=true`` measures it). Gateway and direct
 creates take turns; everything made is deleted after each input.
 """
 
 import time
 
-from tricircle.lab.layout import REGIONS
+from tricircle.lab import catalog
+from tricircle.lab.infra import passwords
+from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
 GROUP_MEMBERS = 10  # Nova's default server_group_members quota
 # Microversion 2.37: `networks: none` and the server group's `policies` list.
@@ -35,9 +41,21 @@ class PlacementCreates:
         self.bench, self.count = bench, count
         self.region = REGIONS[0]
         self.image = bench._image()
-        self.network = bench.demo.network.find_network(f"demo-net-{self.region.short}")
+        self.central = catalog.connect("demo", "demo", passwords(Layout.default())["demo"],
+                                       CENTRAL_REGION).network
+        self.network = self._central_network()
         self.roots = {"gateway": f"{bench.gateway}/compute/v2.1",
                       "direct": bench.nova[self.region.name]}
+
+    def _central_network(self):
+        """A central network of demo hinted to RegionOne's AZ, made afresh."""
+        for stale in self.central.networks(name=f"{PREFIX}net"):
+            self.central.delete_network(stale, ignore_missing=True)
+        network = self.central.create_network(name=f"{PREFIX}net",
+                                              availability_zone_hints=[self.region.az])
+        self.central.create_subnet(network_id=network.id, name=f"{PREFIX}subnet",
+                                   ip_version=4, cidr="10.251.0.0/24")
+        return network
 
     def _server(self, name: str, **extra) -> dict:
         server = {"name": name, "flavorRef": "1", "imageRef": self.image,
@@ -81,9 +99,9 @@ class PlacementCreates:
                 {"boot_index": -1, "uuid": volumes[label][i], "source_type": "volume",
                  "destination_type": "volume"}]), lambda: self._delete_volumes(volumes)
         ports = self._ports()
-        yield "port (RegionOne's)", lambda label, i: self._server(
+        yield "port (made in RegionOne's Neutron)", lambda label, i: self._server(
             f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None
-        yield "network (RegionOne's)", lambda label, i: self._server(
+        yield "network (hinted to RegionOne's AZ)", lambda label, i: self._server(
             f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None
         # A group per GROUP_MEMBERS creates: Nova's server_group_members quota (10)
         # bounds a group, its server_groups quota (10) the groups of the project.
@@ -111,14 +129,24 @@ class PlacementCreates:
         yield "server group (hint)", grouped, delete_groups
 
     def run(self, report) -> None:
+        try:
+            self._run(report)
+        finally:
+            self.central.delete_network(self.network, ignore_missing=True)
+
+    def _run(self, report) -> None:
         for name, body, cleanup in self.bodies():
             try:
-                self.bench._alternate(self.roots, "/servers", "server", body, 1, HEADERS)
+                # The lab runs central quota: pause as the quota creates do, so no
+                # create waits for, or shares the region with, the last one's settle.
+                self.bench._alternate(self.roots, "/servers", "server", body, 1, HEADERS,
+                                      CREATE_PAUSE)
                 def after_warm(label: str, i: int, body=body) -> dict:
                     return body(label, i + 1)  # the warm-up took each side's first input
 
                 samples, _ = self.bench._alternate(self.roots, "/servers", "server",
-                                                   after_warm, self.count, HEADERS)
+                                                   after_warm, self.count, HEADERS,
+                                                   CREATE_PAUSE)
                 report(f"POST /servers, {name}", samples["gateway"], samples["direct"], 1.10)
             except SystemExit as exc:  # one input refused: say so, measure the others
                 print(f"POST /servers, {name}: not measured: {exc}")
