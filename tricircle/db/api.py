@@ -75,8 +75,13 @@ def _begin_writers_immediately(engine: sa.engine.Engine) -> None:
 
 
 def reset() -> None:
-    """Forget the engine (tests point the same process at several databases)."""
+    """Forget the engine (tests point the same process at several databases).
+
+    Its pooled connections are closed now: left to the garbage collector, the
+    engines of many resets would hold the database's connections meanwhile
+    (PostgreSQL refuses the 101st by default)."""
     global context_manager, _configured
+    context_manager.dispose_pool()
     context_manager = enginefacade.transaction_context()
     _configured = False
 
