@@ -2,11 +2,12 @@
 with central quota on (``--creates N``), and POST /servers with each input
 that ties a server to a region (``--placement N``).
 
-Every input names something in RegionOne, so both sides make the same server
-in the same region: an availability zone alone, a volume attached at boot, a
+Every input but the server group names something in RegionOne, so both sides
+make the same server in the same region: an availability zone alone, a volume attached at boot, a
 port made in RegionOne's Neutron, a central network hinted to RegionOne's AZ,
-a server group (each side's made through its own root: the gateway's lives in
-RegionOne, the default region). The port and the network belong to a central
+a server group (each side's made through its own root: the gateway makes its
+group in demo's bound region, else the default one, and the direct side then
+makes its group and boots in that region). The port and the network belong to a central
 network made for the run (``bench-place-net``, availability_zone_hints: az1):
 the lab's own demo-net-r1 is RegionOne's alone, and a port on it has no
 routing, so the gateway would send that server wherever demo's binding
@@ -80,43 +81,50 @@ class PlacementCreates:
                                             name=f"{PREFIX}{label}-{i}").id
                         for i in range(self.count + 1)] for label in self.roots}
 
-    def _group(self, label: str) -> str:
+    def _group(self, root: str) -> str:
         response = self.bench.http.post(
-            f"{self.roots[label]}/os-server-groups", headers=HEADERS,
+            f"{root}/os-server-groups", headers=HEADERS,
             json={"server_group": {"name": f"{PREFIX}group", "policies": ["affinity"]}})
         if response.status_code != 200:
             raise SystemExit(f"server group: {response.status_code} {response.text[:300]}")
         return response.json()["server_group"]["id"]
 
     def bodies(self):
-        """(input name, body(label, i), cleanup) of each input, made lazily."""
-        yield "availability zone", self._az, None
+        """(input name, body(label, i), cleanup, roots) of each input, made lazily."""
+        yield "availability zone", self._az, None, self.roots
         volumes = self._volumes()
         yield "volume (attached at boot)", lambda label, i: self._server(
             f"{PREFIX}{label}-{i}", block_device_mapping_v2=[
                 {"boot_index": 0, "uuid": self.image, "source_type": "image",
                  "destination_type": "local"},
                 {"boot_index": -1, "uuid": volumes[label][i], "source_type": "volume",
-                 "destination_type": "volume"}]), lambda: self._delete_volumes(volumes)
+                 "destination_type": "volume"}]), lambda: self._delete_volumes(volumes), \
+            self.roots
         ports = self._ports()
         yield "port (made in RegionOne's Neutron)", lambda label, i: self._server(
-            f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None
+            f"{PREFIX}{label}-{i}", networks=[{"port": ports[label][i]}]), None, self.roots
         yield "network (hinted to RegionOne's AZ)", lambda label, i: self._server(
-            f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None
+            f"{PREFIX}{label}-{i}", networks=[{"uuid": self.network.id}]), None, self.roots
         # A group per GROUP_MEMBERS creates: Nova's server_group_members quota (10)
         # bounds a group, its server_groups quota (10) the groups of the project.
         groups: dict[str, list[str]] = {label: [] for label in self.roots}
         needed = -(-(self.count + 1) // GROUP_MEMBERS)
 
+        # The gateway makes a group in demo's bound region (else the default one):
+        # the direct side makes its groups, and boots, in that same region.
+        roots = dict(self.roots)
+
         def delete_groups() -> None:
-            compute = self.bench._compute(self.region.name)
-            for made in groups.values():
-                for group in made:
-                    compute.delete_server_group(group, ignore_missing=True)
+            for region in REGIONS:
+                compute = self.bench._compute(region.name)
+                for made in groups.values():
+                    for group in made:
+                        compute.delete_server_group(group, ignore_missing=True)
 
         try:
-            for label, made in groups.items():
-                made.extend(self._group(label) for _ in range(needed))
+            groups["gateway"].extend(self._group(roots["gateway"]) for _ in range(needed))
+            roots["direct"] = self.bench.nova[self._region_of_group(groups["gateway"][0])]
+            groups["direct"].extend(self._group(roots["direct"]) for _ in range(needed))
         except SystemExit as exc:  # e.g. Nova's server_groups quota (10 per project)
             delete_groups()  # none left behind to fill the project's quota
             print(f"POST /servers, server group (hint): not measured: {exc}")
@@ -126,7 +134,16 @@ class PlacementCreates:
             hints = {"os:scheduler_hints": {"group": groups[label][i // GROUP_MEMBERS]}}
             return dict(self._server(f"{PREFIX}{label}-{i}"), **hints)
 
-        yield "server group (hint)", grouped, delete_groups
+        yield "server group (hint)", grouped, delete_groups, roots
+
+    def _region_of_group(self, group_id: str) -> str:
+        """The region whose Nova shows the server group."""
+        for region in REGIONS:
+            shown = self.bench.http.get(f"{self.bench.nova[region.name]}/os-server-groups/"
+                                        f"{group_id}", headers=HEADERS)
+            if shown.status_code == 200:
+                return region.name
+        raise SystemExit(f"server group {group_id} is in no region")
 
     def run(self, report) -> None:
         try:
@@ -135,16 +152,16 @@ class PlacementCreates:
             self.central.delete_network(self.network, ignore_missing=True)
 
     def _run(self, report) -> None:
-        for name, body, cleanup in self.bodies():
+        for name, body, cleanup, roots in self.bodies():
             try:
                 # The lab runs central quota: pause as the quota creates do, so no
                 # create waits for, or shares the region with, the last one's settle.
-                self.bench._alternate(self.roots, "/servers", "server", body, 1, HEADERS,
+                self.bench._alternate(roots, "/servers", "server", body, 1, HEADERS,
                                       CREATE_PAUSE)
                 def after_warm(label: str, i: int, body=body) -> dict:
                     return body(label, i + 1)  # the warm-up took each side's first input
 
-                samples, _ = self.bench._alternate(self.roots, "/servers", "server",
+                samples, _ = self.bench._alternate(roots, "/servers", "server",
                                                    after_warm, self.count, HEADERS,
                                                    CREATE_PAUSE)
                 report(f"POST /servers, {name}", samples["gateway"], samples["direct"], 1.10)
@@ -156,12 +173,15 @@ class PlacementCreates:
                     cleanup()
 
     def _delete_servers(self) -> None:
-        compute = self.bench._compute(self.region.name)
-        made = [s for s in compute.servers() if s.name.startswith(PREFIX)]
-        for server in made:
-            compute.delete_server(server, ignore_missing=True)
-        for server in made:
-            compute.wait_for_delete(server, wait=120)
+        """What an input made, in every region: a create the gateway placed
+        elsewhere than RegionOne must not stay behind to fill demo's quota."""
+        for region in REGIONS:
+            compute = self.bench._compute(region.name)
+            made = [s for s in compute.servers() if s.name.startswith(PREFIX)]
+            for server in made:
+                compute.delete_server(server, ignore_missing=True)
+            for server in made:
+                compute.wait_for_delete(server, wait=120)
         network = self.bench.demo.network
         for port in network.ports(network_id=self.network.id):
             if (port.name or "").startswith(PREFIX):
