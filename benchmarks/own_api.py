@@ -63,11 +63,12 @@ def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> No
 @contextlib.contextmanager
 def running(options: dict[str, str] | None = None, processes: int = 4,
             threads: int = 8, module: str = "tricircle.wsgi:application",
-            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+            env: dict[str, str] | None = None,
+            base_conf: Path | None = None) -> Iterator[subprocess.Popen]:
     """tricircle-api of this tree on URL with ``options`` ({"group.option": value})
-    over the lab's configuration, stopped at the end of the ``with`` block;
-    ``module`` is the WSGI entry (benchmarks/create_parts_wsgi.py times a
-    create's parts), ``env`` added to its environment."""
+    over the lab's configuration (or ``base_conf``'s), stopped at the end of the
+    ``with`` block; ``module`` is the WSGI entry (benchmarks/create_parts_wsgi.py
+    times a create's parts), ``env`` added to its environment."""
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     log = work / "uwsgi.log"
     extra = work / "bench.conf"
@@ -81,7 +82,7 @@ def running(options: dict[str, str] | None = None, processes: int = 4,
             "--harakiri", "120", "--buffer-size", "65535", "--thunder-lock",
             "--listen", "1024", "--logto", str(log)]
     env = {**os.environ, "PYTHONPATH": str(SOURCE),
-           "TRICIRCLE_CONFIG_FILES": f"{_lab_conf()},{extra}", **(env or {})}
+           "TRICIRCLE_CONFIG_FILES": f"{base_conf or _lab_conf()},{extra}", **(env or {})}
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:

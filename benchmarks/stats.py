@@ -4,6 +4,7 @@ lines."""
 import math
 import statistics
 import time
+from pathlib import Path
 
 import requests
 
@@ -45,3 +46,16 @@ def ratio_line(label: str, measured: list[float], baseline: list[float], target:
     return (f"{label:38} gateway p50 {m50:7.2f} p95 {m95:7.2f} | {baseline_name} p50 "
             f"{b50:7.2f} p95 {b95:7.2f} | ratio {ratio:4.2f} (target <= {target:.2f}: "
             f"{verdict})")
+
+
+def rss_mib(pids: list[int]) -> float:
+    """The resident memory of ``pids`` together, in MiB (those gone count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total / 1024

@@ -12,7 +12,8 @@ job's id to a file of its process, so what is measured is the claiming,
 recording and waking of the worker loop against the database; the parent
 casts run_job once, as tricircle-api does after queueing. Printed: jobs/s from
 the cast until no job is NEW or RUNNING, the jobs run more than once (must be
-0) and the jobs logged as succeeded (must be all).
+0), the jobs logged as succeeded (must be all) and each worker's resident memory
+(RSS) at rest and at most while draining.
 """
 
 import argparse
@@ -31,6 +32,7 @@ import sqlalchemy as sa
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
 from benchmarks import inprocess  # noqa: E402
+from benchmarks.stats import rss_mib  # noqa: E402
 from tricircle.common import constants  # noqa: E402
 from tricircle.db import api as db_api  # noqa: E402
 from tricircle.db import models  # noqa: E402
@@ -118,6 +120,8 @@ def drain(url: str, transport: str, workers: int, jobs: int, timeout: float) -> 
         for process in processes:
             if process.stdout.readline().strip() != "ready":
                 raise SystemExit("a worker did not start")
+        pids = [process.pid for process in processes]
+        at_rest = peak = rss_mib(pids) / workers
         started = time.perf_counter()
         for process in processes:
             process.stdin.write("go\n")
@@ -125,6 +129,7 @@ def drain(url: str, transport: str, workers: int, jobs: int, timeout: float) -> 
         wake(transport, topic)
         while unfinished() and time.perf_counter() - started < timeout:
             time.sleep(0.1)
+            peak = max(peak, rss_mib(pids) / workers)
         elapsed = time.perf_counter() - started
         left = unfinished()
     finally:
@@ -139,7 +144,8 @@ def drain(url: str, transport: str, workers: int, jobs: int, timeout: float) -> 
     twice = sum(1 for count in runs.values() if count > 1)
     done = jobs - left
     return (f"{workers} worker(s) x 4 threads: {done / elapsed:7.1f} jobs/s ({done} in "
-            f"{elapsed:5.1f} s; left {left}); ran twice: {twice}; logged: {logged()}")
+            f"{elapsed:5.1f} s; left {left}); ran twice: {twice}; logged: {logged()}; "
+            f"RSS per worker {at_rest:.0f} MiB at rest, {peak:.0f} MiB at most draining")
 
 
 def main() -> None:
