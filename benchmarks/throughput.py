@@ -23,7 +23,9 @@ database is a scratch ``bench_`` one of ``--backend`` (noauth) with the one pod
 and the server's routing, and the lab only lends its uWSGI (it need not run).
 
 Printed per shape and client count: requests/s, p50 and p99 (ms) and errors of
-both, and the ratio; the knee is the first count whose gateway p50 is at least
+both, and the ratio; the CPU time tricircle-api used per request it served (user
+and system, all its processes: what sizes a fleet, whatever else shares the
+host); the knee is the first count whose gateway p50 is at least
 twice the one-client p50. RSS (MiB) of tricircle-api (uWSGI master, router and
 workers) at rest and at the end of each load, and of the lab's tricircle-xjob
 (its pid file) at rest. Only 127.0.0.1 is called; clients and duration are
@@ -33,6 +35,7 @@ bounded.
 import argparse
 import contextlib
 import dataclasses
+import os
 import sys
 import tempfile
 import threading
@@ -64,6 +67,19 @@ def tree(pid: int) -> list[int]:
     for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
         found += tree(int(child))
     return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time ``pids`` have used so far (those gone count 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
 
 
 def load(url: str, token: str, clients: int, duration: float) -> tuple[list[float], int]:
@@ -178,8 +194,11 @@ def curve(target: Target, processes: int, threads: int, clients: list[int],
               f"{rss_mib(tree(api.pid)):.0f} MiB{xjob}")
         first = None
         for count in clients:
+            pids = tree(api.pid)
+            cpu_before = cpu_seconds(pids)
             gateway, failed = load(through, target.token, count, duration)
-            under_load = rss_mib(tree(api.pid))
+            cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / max(1, len(gateway))
+            under_load = rss_mib(pids)
             if count not in direct:
                 direct[count] = load(target.direct, target.token, count, duration)
             plain, plain_failed = direct[count]
@@ -189,7 +208,8 @@ def curve(target: Target, processes: int, threads: int, clients: list[int],
             ratio = len(gateway) / max(1, len(plain))
             print(f"{count:5} clients: {line('gateway', gateway, failed, duration)} | "
                   f"{line('direct', plain, plain_failed, duration)} | throughput ratio "
-                  f"{ratio:4.2f}; api RSS {under_load:.0f} MiB{knee}", flush=True)
+                  f"{ratio:4.2f}; api CPU {cpu_ms:.2f} ms per request, RSS "
+                  f"{under_load:.0f} MiB{knee}", flush=True)
 
 
 def main() -> None:
