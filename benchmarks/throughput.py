@@ -11,7 +11,8 @@ tricircle-api is this tree's, started beside the lab's (benchmarks/own_api.py:
 uWSGI, processes x threads per ``--shapes``; the packaged
 etc/tricircle/tricircle-api-uwsgi.ini has 4x8). Each client is a thread with
 its own keep-alive session sending GET /compute/v2.1/servers/{id} back to back
-for ``--duration`` seconds, first through the gateway, then directly to the
+for ``--duration`` seconds (from 100 clients on, the threads are spread over
+``--client-processes`` processes), first through the gateway, then directly to the
 region (the same client code, so the client's own cost is in both).
 
 The region is the lab's RegionOne (one server is booted there for the run),
@@ -35,6 +36,7 @@ bounded.
 import argparse
 import contextlib
 import dataclasses
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -117,6 +119,20 @@ def load(url: str, token: str, clients: int, duration: float) -> tuple[list[floa
     return latencies, errors[0]
 
 
+def spread_load(url: str, token: str, clients: int, duration: float,
+                processes: int) -> tuple[list[float], int]:
+    """``load`` split over ``processes`` client processes (from 100 clients on), so
+    that 1,000 client threads do not all wait for one interpreter lock; the
+    processes start together within a few ms, which is noise against
+    ``duration``."""
+    if processes <= 1 or clients < 100:
+        return load(url, token, clients, duration)
+    shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        results = pool.starmap(load, [(url, token, share, duration) for share in shares])
+    return [s for latencies, _ in results for s in latencies], sum(e for _, e in results)
+
+
 def line(label: str, latencies: list[float], errors: int, duration: float) -> str:
     return (f"{label} {len(latencies) / duration:7.1f}/s p50 {percentile(latencies, 0.5):8.2f}"
             f" p99 {percentile(latencies, 0.99):8.2f} errors {errors}")
@@ -181,7 +197,8 @@ def shape(text: str) -> tuple[int, int]:
 
 
 def curve(target: Target, processes: int, threads: int, clients: list[int],
-          duration: float, direct: dict[int, tuple[list[float], int]]) -> None:
+          duration: float, direct: dict[int, tuple[list[float], int]],
+          client_processes: int) -> None:
     """The gateway of one shape against the direct calls (measured once per client
     count, kept in ``direct`` for the next shapes)."""
     with own_api.running(processes=processes, threads=threads,
@@ -196,11 +213,13 @@ def curve(target: Target, processes: int, threads: int, clients: list[int],
         for count in clients:
             pids = tree(api.pid)
             cpu_before = cpu_seconds(pids)
-            gateway, failed = load(through, target.token, count, duration)
+            gateway, failed = spread_load(through, target.token, count, duration,
+                                          client_processes)
             cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / max(1, len(gateway))
             under_load = rss_mib(pids)
             if count not in direct:
-                direct[count] = load(target.direct, target.token, count, duration)
+                direct[count] = spread_load(target.direct, target.token, count, duration,
+                                            client_processes)
             plain, plain_failed = direct[count]
             p50 = percentile(gateway, 0.5)
             first = first or p50
@@ -218,6 +237,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--shapes", type=shape, nargs="+", default=[(4, 8)],
                         metavar="PROCESSESxTHREADS")
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help="processes the client threads are spread over from 100 "
+                        "clients on (1: all in this one)")
     parser.add_argument("--simulated", action="store_true",
                         help="a simulated region instead of the lab's RegionOne")
     parser.add_argument("--latency-ms", type=float, default=40.0,
@@ -235,7 +257,8 @@ def main() -> None:
                             else f"the lab's {REGIONS[0].name}"))
         direct: dict[int, tuple[list[float], int]] = {}
         for processes, threads in args.shapes:
-            curve(aimed, processes, threads, args.clients, args.duration, direct)
+            curve(aimed, processes, threads, args.clients, args.duration, direct,
+                  args.client_processes)
 
 
 if __name__ == "__main__":
