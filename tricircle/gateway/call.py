@@ -121,13 +121,16 @@ class Call:
     def _body(self) -> bytes:
         return self.req.body if self.body is None else self.body
 
-    def respond(self, reply: proxy.Reply, data: Any = None) -> webob.Response:
+    def respond(self, reply: proxy.Reply, data: Any = None,
+                links_rewritten: bool = False) -> webob.Response:
         """``reply`` as the caller's answer; ``data`` (a body the gateway built, such
-        as a merged list) replaces its body and has its zone names shown already."""
+        as a merged list) replaces its body and has its zone names shown already,
+        and its links too when ``links_rewritten``."""
         if data is None:
             data = reply.json()
             az_names.show_az_names(data, reply.region, self.service.name)
-        return proxy.to_response(reply, self.service.service_type, self.gateway_root, data)
+        return proxy.to_response(reply, self.service.service_type, self.gateway_root, data,
+                                 links_rewritten)
 
 
 def fault(service: Service, status: int, message: str, details: dict | None = None,

@@ -280,7 +280,9 @@ def merge(call: Call) -> webob.Response:
     else:
         items, more = _concatenate(call, pages, minimal, marker, start)
     first = next(p.reply for _, _, p in pages if p is not None)
-    response = call.respond(first, _body(call, items, more, limit))
+    # Every page's links were rewritten as it came in (_page); the down regions'
+    # records (_minimal_records) have the gateway's links from the start.
+    response = call.respond(first, _body(call, items, more, limit), links_rewritten=True)
     if down:
         names = ", ".join(r.region_name for r in down)
         LOG.warning("list %s answered without region %s", call.path, names)
