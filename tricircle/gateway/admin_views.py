@@ -109,7 +109,8 @@ def _merged(call: Call, results: tuple[list[tuple[Region, proxy.Reply]], list[st
     limit = call.req.GET.get("limit")
     if limit is not None and limit.isdigit():
         items = items[:int(limit)]
-    return with_partial(call.respond(answered[0][1], {key: items}), down, call)
+    return with_partial(call.respond(answered[0][1], {key: items}, links_rewritten=True),
+                        down, call)
 
 
 def _numbers_added(total: dict, part: dict) -> None:

@@ -378,8 +378,8 @@ def to_response(reply: Reply, service_type: str, gateway_root: str,
 
     ``data`` replaces the body when the caller already changed the JSON;
     ``links_rewritten`` says its links are the gateway's already (a merged list
-    whose pages were rewritten one by one: walking 100 regions' items again
-    costs more CPU than anything else the merge does).
+    whose pages were rewritten region by region, each with its own root), so
+    the whole body is not walked a second time.
     """
     region_root = reply.region.root(service_type)
     response = webob.Response(status=reply.status, charset=None)
