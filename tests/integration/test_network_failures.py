@@ -126,6 +126,31 @@ def test_an_ip_central_has_given_out_is_refused_in_a_region_with_centrals_reason
         central_api.delete_port(taken)
 
 
+def test_an_ip_freed_centrally_is_usable_in_a_region_before_xjob_deletes_its_copy(
+        lab, network):
+    # Central frees an address at once and deletes the old port's copies later
+    # (xjob); with xjob stopped the copy stays, and the region still takes the
+    # address for a new port: a copy holding what central gave out again is stale.
+    central_api = lab.sdk("demo", CENTRAL_REGION).network
+    region_api = lab.sdk("demo", REGIONS[0].name).network
+    old = central_api.create_port(network_id=network.id)
+    address = old.fixed_ips[0]["ip_address"]
+    assert region_api.get_port(old.id).id == old.id  # copied to the region
+    assert procs.stop(Layout.default(), "tricircle-xjob")
+    try:
+        central_api.delete_port(old)
+        new = region_api.create_port(network_id=network.id, fixed_ips=[
+            {"subnet_id": network.test_subnet.id, "ip_address": address}])
+        assert [ip["ip_address"] for ip in new.fixed_ips] == [address]
+        assert central_api.get_port(new.id).fixed_ips == new.fixed_ips
+        assert region_api.find_port(old.id, ignore_missing=True) is None
+        region_api.delete_port(new)
+        assert central_api.find_port(new.id, ignore_missing=True) is None
+    finally:
+        restarted = subprocess.run(lab_command() + ["up"], capture_output=True, text=True)
+        assert restarted.returncode == 0, restarted.stderr
+
+
 def test_a_region_answers_503_naming_central_when_central_is_down(lab, network):
     region_api = lab.sdk("admin", REGIONS[0].name).network
     assert procs.stop(Layout.default(), "neutron-central")

@@ -165,6 +165,76 @@ def test_a_failed_local_create_gives_the_central_ip_back(plugin, neutrons):
     delete.assert_called_once_with("CentralRegion", "port", PORT)
 
 
+def _holder(port_id: str, **extra) -> dict:
+    """A port here holding the address central gave CENTRAL_PORT."""
+    return dict({"id": port_id, "network_id": NET, "device_owner": "compute:az1",
+                 "fixed_ips": [{"subnet_id": SUBNET, "ip_address": "10.0.0.7"}]}, **extra)
+
+
+def _taken() -> Exception:
+    return lp.ipam_exc.IpAddressAlreadyAllocated(ip="10.0.0.7", subnet_id=SUBNET)
+
+
+@pytest.mark.parametrize("holder, central_of_holder", [
+    (_holder("deleted-centrally"), None),
+    (_holder("readdressed-centrally"), dict(CENTRAL_PORT, id="readdressed-centrally",
+                                            fixed_ips=[{"subnet_id": SUBNET,
+                                                        "ip_address": "10.0.0.9"}])),
+    (_holder("shadow-1", device_owner="compute:shadow",
+             **{"binding:profile": {"shadow_of": "gone-elsewhere"}}), None),
+], ids=["copy-of-a-deleted-port", "copy-of-a-readdressed-port", "shadow-of-a-deleted-port"])
+def test_an_address_a_stale_copy_holds_is_freed_for_the_port_central_gave_it(
+        plugin, neutrons, holder, central_of_holder):
+    # Central deleted a port and gave its IP to a new one before xjob deleted the
+    # old port's copy here: the copy goes and the new port is created.
+    plugin._central_networks[NET] = True
+    neutrons.get.return_value = central_of_holder
+    with mock.patch.object(neutrons, "create", return_value=CENTRAL_PORT), \
+            mock.patch.object(neutrons, "delete") as central_delete, \
+            mock.patch.object(plugin, "_ensure_subnets"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "get_ports", return_value=[holder]), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port") as delete, \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "create_port",
+                              side_effect=[_taken(), {"id": PORT}]) as create:
+        assert plugin.create_port(mock.Mock(), {"port": _nova_port()}) == {"id": PORT}
+    assert delete.call_args.args[1] == holder["id"]
+    assert create.call_count == 2
+    central_delete.assert_not_called()  # nothing of central's is touched
+    asked = neutrons.get.call_args.args
+    assert asked == ("CentralRegion", "port",
+                     "gone-elsewhere" if holder["id"] == "shadow-1" else holder["id"])
+
+
+def test_an_address_central_still_gives_the_holder_is_a_conflict(plugin, neutrons):
+    plugin._central_networks[NET] = True
+    holder = _holder("still-central")
+    neutrons.get.return_value = dict(CENTRAL_PORT, id="still-central")
+    with mock.patch.object(neutrons, "create", return_value=CENTRAL_PORT), \
+            mock.patch.object(neutrons, "delete") as central_delete, \
+            mock.patch.object(plugin, "_ensure_subnets"), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "get_ports", return_value=[holder]), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port") as delete, \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "create_port", side_effect=_taken()):
+        with pytest.raises(lp.ipam_exc.IpAddressAlreadyAllocated):
+            plugin.create_port(mock.Mock(), {"port": _nova_port()})
+    delete.assert_not_called()
+    # The failed create gives central's new port back, as any failed create does.
+    central_delete.assert_called_once_with("CentralRegion", "port", PORT)
+
+
+def test_a_copy_of_a_central_port_frees_its_address_from_a_stale_copy(plugin, neutrons):
+    # A lookup here copying a central port whose IP a deleted port's copy still holds.
+    with mock.patch.object(ml2_plugin.Ml2Plugin, "get_ports",
+                           return_value=[_holder("deleted-centrally")]), \
+            mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port") as delete, \
+            mock.patch.object(lp.plugin_utils, "create_port",
+                              side_effect=[_taken(), {"id": PORT}]) as create:
+        plugin._create_bottom("port", bottom.port_body(CENTRAL_PORT))
+    assert delete.call_args.args[1] == "deleted-centrally"
+    assert create.call_count == 2
+    plugin.record_routing.assert_called_once_with(PORT, "port", "p1", "RegionOne")
+
+
 def test_port_on_a_local_only_network_never_reaches_central(plugin, neutrons):
     plugin._central_networks[NET] = False
     with mock.patch.object(neutrons, "create") as central, \
