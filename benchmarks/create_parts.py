@@ -13,7 +13,9 @@ request's own thread (the usage fan-out's and the flavor read's threads are
 seen as the request thread's wait for them). Each settle thread (the wait, after
 the answer, until the region counts the create) leaves a line too.
 ``summary`` reads the file back for gateway.py and prints the medians beside
-the client's figures.
+the client's figures. What a request left for after its answer (its body's
+``close()``: the routing insert, the settle thread's start) is timed apart:
+the client does not wait for it.
 """
 
 import functools
@@ -49,10 +51,10 @@ PARTS = (
     ("tricircle.gateway.quota_lease", "expect", "quota: note what the settle waits for"),
     ("tricircle.gateway.call", "Call.send",
      "region: the create (keystoneauth, region's time)"),
-    ("tricircle.gateway.store", "record", "routing: insert"),
+    ("tricircle.gateway.store", "record", "routing: insert (after the answer)"),
     ("tricircle.gateway.call", "Call.respond", "response: links, JSON"),
     ("tricircle.objects.quota_lock", "give_back", "lease: give back on the request's path"),
-    ("threading", "Thread.start", "settle thread: started (on the request's path)"),
+    ("threading", "Thread.start", "settle thread: started"),
     ("tricircle.gateway.usage", "_ask", "usage: one region's /limits (settle thread)"),
 )
 _SQL = "database: SQL statements (all of the above)"
@@ -117,6 +119,29 @@ def _statement_timer(sa) -> None:
             _add(record, _SQL, time.perf_counter() - started)
 
 
+class _TimedClose:
+    """The app's body; its ``close()`` (the work left for after the answer,
+    tricircle.gateway.after_answer) is timed apart and ends the request's line."""
+
+    def __init__(self, body, line: dict) -> None:
+        self._body, self._line = body, line
+
+    def __iter__(self):
+        return iter(self._body)
+
+    def close(self) -> None:
+        _local.parts = {}
+        clock = time.perf_counter()
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            after, _local.parts = _local.parts, None
+            _write(dict(self._line, closed=time.time(), after=after,
+                        after_seconds=time.perf_counter() - clock))
+
+
 def _wrap(app):
     served = [0]  # requests this process served before: 0 is a cold process
 
@@ -128,14 +153,15 @@ def _wrap(app):
         started = time.time()
         clock = time.perf_counter()
         try:
-            return app(environ, start_response)
+            body = app(environ, start_response)
         finally:
             parts, _local.parts = _local.parts, None
-            _write({"kind": "request", "path": environ.get("PATH_INFO"),
+            line = {"kind": "request", "path": environ.get("PATH_INFO"),
                     "request_id": environ.get("openstack.request_id"),
                     "started": started, "ended": time.time(), "pid": os.getpid(),
                     "served_before": before, "app": time.perf_counter() - clock,
-                    "parts": parts})
+                    "parts": parts}
+        return _TimedClose(body, line)
     return timed_app
 
 
@@ -218,15 +244,28 @@ def summary(lines: list[dict], name: str, client: dict[str, float],
     cold = sum(1 for line in served if line.get("served_before") == 0)
     print(f"  creates that were the first request of their uWSGI process: {cold} of "
           f"{len(served)} (it validates the token, reads the limits, connects first)")
+    _after_answer(served)
     _settles(lines, served)
+
+
+def _after_answer(served: list[dict]) -> None:
+    """What the creates left for after their answer (the client did not wait)."""
+    afters = [line.get("after") or {} for line in served]
+    labels = sorted({label for after in afters for label in after})
+    print(f"  {'after the answer (the body closed; the client has it)':56} "
+          f"{_ms([line.get('after_seconds', 0.0) for line in served])}")
+    for label in labels:
+        times = [after.get(label, (0.0, 0))[0] for after in afters]
+        count = statistics.mean(after.get(label, (0.0, 0))[1] for after in afters)
+        print(f"    {label:54} {_ms(times)} {count:5.1f}")
 
 
 def _settles(lines: list[dict], served: list[dict]) -> None:
     """The settle threads of those creates: how long they kept the lease after the
     answer, and how many creates came while the previous one's still kept it."""
     settles = [line for line in lines if line["kind"] == _SETTLE]
-    mine = [s for s in settles if any(r["started"] <= s["started"] <= r["ended"]
-                                      for r in served)]
+    mine = [s for s in settles if any(r["started"] <= s["started"]
+                                      <= r.get("closed", r["ended"]) for r in served)]
     if not mine:
         print("  settle threads: none (no create waited for its region's count)")
         return

@@ -76,7 +76,11 @@ class ApiClient:
             req.content_type = "application/json"
         for name, value in (headers or {}).items():
             req.headers[name] = value
-        return req.get_response(self.app)
+        response = req.get_response(self.app)
+        # As a WSGI server does: the whole body written out, then its close(), which
+        # runs what the request left for after its answer (a create's routing).
+        response.body  # noqa: B018
+        return response
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

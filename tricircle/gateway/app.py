@@ -15,7 +15,7 @@ import webob
 
 from tricircle.common import exceptions
 from tricircle.common.context import RequestContext
-from tricircle.gateway import compute, microversions, rules, versions, volume
+from tricircle.gateway import after_answer, compute, microversions, rules, versions, volume
 from tricircle.gateway.call import Call, GatewayError, fault, shown
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.rules import Service
@@ -68,7 +68,10 @@ class GatewayApp:
             response = fault(service, exc.status, exc.message, exc.details, exc.headers)
         except exceptions.RegionUnreachable as exc:
             response = fault(service, 503, exc.message)
-        return response(environ, start_response)
+        except BaseException:
+            after_answer.run_now(environ)  # what a create made is still recorded
+            raise
+        return after_answer.wrapped(environ, response(environ, start_response))
 
     def _dispatch(self, environ: dict, service: Service) -> webob.Response:
         try:

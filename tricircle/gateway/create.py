@@ -4,7 +4,8 @@ The region of a create is the region of what it is made from (a volume's
 snapshot; a server's volumes, snapshots, group and ports: placement.py), else
 the scheduler's choice by availability zone, binding and default region. The
 rule's ``check`` (the central quota) runs once the region is known; the new
-resource's routing is recorded. A server's security groups named by central
+resource's routing is recorded once the answer is written
+(tricircle.gateway.after_answer). A server's security groups named by central
 id are made known to its region first (security_groups.py).
 """
 
@@ -13,7 +14,7 @@ import json
 import webob
 
 from tricircle.common import exceptions
-from tricircle.gateway import placement, rules, scheduler, security_groups, store
+from tricircle.gateway import after_answer, placement, rules, scheduler, security_groups, store
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
@@ -103,5 +104,7 @@ def send_and_record(call: Call, region: Region, resource_type: str, key: str,
     made = data.get(key) if isinstance(data, dict) else None
     if 200 <= reply.status < 300 and isinstance(made, dict) and rules.is_routed_id(
             made.get(id_field)):
-        store.record(resource_type, made[id_field], region.pod_id, call.context.project_id)
+        # After the answer: until then a lookup elsewhere asks every region for it.
+        after_answer.later(call.req.environ, store.record, resource_type, made[id_field],
+                           region.pod_id, call.context.project_id)
     return call.respond(reply)

@@ -6,7 +6,8 @@ a lock in memory, a ``SELECT ... FOR UPDATE`` or a re-check after the create
 as Nova does) is taken before the quota check and kept until the region counts
 what the create made, so the next create of the project, checked once it has
 the lease, sees it. The client gets its answer before that wait: a thread of
-its own waits for the count and gives the lease back.
+its own, started once the answer is written (tricircle.gateway.after_answer),
+waits for the count and gives the lease back.
 
 That thread also leaves, with the give-back, the usage it saw on the lease row
 for the project's next create in any process (``CachedUsage``, used with
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 import webob
 
-from tricircle.gateway import unified_limits, usage
+from tricircle.gateway import after_answer, unified_limits, usage
 from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
@@ -219,8 +220,9 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     elif expected is None or not 200 <= response.status_int < 300:
         quota_lock.give_back(project, service_type, holder)
     else:
-        threading.Thread(target=_settle_then_give_back, args=(expected, holder),
-                         name="quota-settle", daemon=True).start()
+        settle = threading.Thread(target=_settle_then_give_back, args=(expected, holder),
+                                  name="quota-settle", daemon=True)
+        after_answer.later(call.req.environ, settle.start)
     return response
 
 
