@@ -43,6 +43,7 @@ PARTS = (
     ("tricircle.gateway.regions", "RegionTable.with_service", "gateway: regions listed"),
     ("tricircle.gateway.create", "_place", "place: scheduler (bindings read)"),
     ("tricircle.gateway.security_groups", "prepare_server", "place: security groups"),
+    ("tricircle.gateway.quota_lease", "held", "lease: wait for the take (beside the placement)"),
     ("tricircle.gateway.quota", "counter", "quota: usage left on the lease, parsed"),
     ("tricircle.gateway.unified_limits", "_known", "quota: limits and usage"),
     ("tricircle.gateway.usage", "count", "quota: live usage count (every region)"),

@@ -12,6 +12,7 @@ from tests.functional import test_gateway as base
 from tests.unit.gateway.fakes import FakeLimits
 from tricircle.common import config
 from tricircle.gateway import unified_limits
+from tricircle.objects import quota_lock
 
 # The gateway fixtures: fake Nova and Cinder of RegionOne (az1) and RegionTwo (az2).
 fakes = base.fakes
@@ -132,6 +133,36 @@ def test_keystone_down_refuses_creates_with_503(keystone, gw, fakes):
     assert refused.status_int == 503
     assert "central quota" in refused.json["computeFault"]["message"]
     assert not nova(fakes, "RegionOne").items["servers"]
+
+
+def test_a_create_whose_lease_another_create_holds_reaches_no_region(keystone, gw, fakes):
+    # The lease's take runs beside the placement: the create still waits for it
+    # before anything is checked or sent.
+    config.CONF.set_override("quota_lease_wait", 0.3, "gateway")
+    other = quota_lock.take("demo", "compute", 60, 0)
+    try:
+        refused = boot(gw.as_user("alice", "demo"), az="az1")
+    finally:
+        quota_lock.give_back("demo", "compute", other.holder)
+    assert refused.status_int == 503
+    assert refused.headers["Retry-After"] == "5"
+    assert "being checked against the central quota" in refused.json["computeFault"][
+        "message"]
+    assert [r for fake in fakes.values() for r in fake.requests if r["method"] == "POST"] == []
+
+
+@pytest.mark.parametrize("create", [
+    lambda alice: boot(alice, az="nowhere"),
+    lambda alice: volume(alice, az="nowhere"),
+], ids=["server", "volume"])
+def test_a_create_its_placement_refuses_gives_its_lease_back(keystone, gw, fakes, create):
+    # Refused while the lease's take still ran: the lease goes back once taken,
+    # so the project's next create is not kept waiting for quota_lease_seconds.
+    config.CONF.set_override("quota_lease_wait", 5, "gateway")
+    alice = gw.as_user("alice", "demo")
+    assert create(alice).status_int == 400
+    assert boot(alice, az="az1").status_int == 202
+    assert volume(alice, az="az1").status_int == 202
 
 
 # -- volumes and snapshots ------------------------------------------------------------

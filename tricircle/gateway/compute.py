@@ -42,7 +42,8 @@ def _server_rules(collection: str, alias_note: str = "") -> tuple:
              + "every region at once, merged; limit/marker/sort_key across regions"),
         rule("GET", f"/{collection}/detail", lists.merge, resource_type="server",
              collection="servers", note=alias_note + "as GET /servers"),
-        rule("POST", f"/{collection}", quota_lease.serialized(create.placed),
+        rule("POST", f"/{collection}",
+             quota_lease.serialized(create.placed, beside_placement=True),
              resource_type="server", collection="server", check=quota.check_create,
              note=alias_note + "the one region of its volumes, snapshots, server "
              "group (the group hint) and bound ports, which must agree with "

@@ -14,7 +14,15 @@ import json
 import webob
 
 from tricircle.common import exceptions
-from tricircle.gateway import after_answer, placement, rules, scheduler, security_groups, store
+from tricircle.gateway import (
+    after_answer,
+    placement,
+    quota_lease,
+    rules,
+    scheduler,
+    security_groups,
+    store,
+)
 from tricircle.gateway.call import Call, GatewayError, parse_json, shown
 from tricircle.gateway.regions import TABLE
 from tricircle.gateway.routed import locate
@@ -74,11 +82,13 @@ def placed(call: Call) -> webob.Response:
         region = scheduler.default_region(regions)
         if region is None:
             raise GatewayError(503, "no region is configured")
+        quota_lease.held(call)
         return call.respond(call.send(region))
     region = _place(call, body, entity, regions)
     # Groups first: a refusal (central Neutron down) must come before the quota's check.
     groups_changed = (call.rule.resource_type == "server"
                       and security_groups.prepare_server(call, region, entity))
+    quota_lease.held(call)  # the lease's take ran beside the placement
     check = call.rule.check
     changed = check(call, region, entity) if check is not None else False
     changed = changed or groups_changed

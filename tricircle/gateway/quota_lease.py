@@ -16,6 +16,7 @@ A create refused before it was sent (the check's own refusal) or by the region
 (a 4xx: nothing made) leaves the count its check started from.
 """
 
+import concurrent.futures
 import dataclasses
 import functools
 import json
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable
 
 import webob
+from oslo_utils import uuidutils
 
 from tricircle.gateway import after_answer, unified_limits, usage
 from tricircle.gateway.call import Call, GatewayError
@@ -44,6 +46,9 @@ _COUNT = "tricircle.quota.count"
 _PASSED = "tricircle.quota.passed"
 # The longest usage a lease row keeps: about 500 regions' counts.
 _MOST_USAGE_CHARS = 60000
+# Lease takes started beside a create's placement; its threads stay for the next.
+_takes = concurrent.futures.ThreadPoolExecutor(max_workers=8,
+                                               thread_name_prefix="quota-lease")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,10 +90,21 @@ def _usable(left: CachedUsage | None, generation: int) -> CachedUsage | None:
     return left
 
 
+def held(call: Call) -> quota_lock.Lease | None:
+    """The lease the create runs under, once it is held: a take started beside the
+    create's placement (``serialized(..., beside_placement=True)``) is waited for
+    here (503 when it stayed taken). A handler calls this before its check and
+    before it sends anything; None outside a lease."""
+    taken = call.req.environ.get(_LEASE)
+    if isinstance(taken, concurrent.futures.Future):
+        taken = call.req.environ[_LEASE] = taken.result()
+    return taken
+
+
 def cached_usage(call: Call) -> CachedUsage | None:
     """The usage the caller's project's previous create left on the lease, when it is
     still its usage (see _usable); None outside a lease or when it must be counted."""
-    lease = call.req.environ.get(_LEASE)
+    lease = held(call)
     if lease is None:
         return None
     return _usable(CachedUsage.from_text(lease.usage), lease.generation)
@@ -131,7 +147,7 @@ def expect(call: Call, region: Region, count: unified_limits.RequestUsage,
     added = {BY_UNIFIED_NAME[name].usage_name: value for name, value in deltas.items()
              if value > 0}
     before = count.regions[project].get(region.region_name, {})
-    lease = call.req.environ.get(_LEASE)
+    lease = held(call)
     call.req.environ[_EXPECTED] = _Expected(
         region, project, dict(before), added, call.service.service_type,
         call.req.headers.get("X-Auth-Token", ""), call.context.project_id, call.request_id,
@@ -190,6 +206,8 @@ def _unchanged_usage(call: Call) -> str | None:
     """The check's count, for the next create, of a create that made nothing; None
     when the check made no complete count (or none at all)."""
     count, lease = call.req.environ.get(_COUNT), call.req.environ.get(_LEASE)
+    if isinstance(lease, concurrent.futures.Future):
+        return None  # never waited for: there was no check, so no count
     project = call.context.project_id
     if count is None or lease is None or project not in count.counted_at:
         return None
@@ -210,10 +228,18 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     except BaseException:
         # Raised before the check let it through (expect() not reached): the
         # create was never sent. Raised after: whether it made anything is unknown.
+        taken = call.req.environ.get(_LEASE)
+        if isinstance(taken, concurrent.futures.Future):
+            # Raised before the handler waited for its take (a placement error):
+            # the lease goes back once taken, and the answer does not wait.
+            taken.add_done_callback(functools.partial(_give_back_once_taken, project,
+                                                      service_type, holder))
+            raise
         sendable = _PASSED in call.req.environ
         quota_lock.give_back(project, service_type, holder,
                              None if sendable else _unchanged_usage(call))
         raise
+    held(call)  # a handler that answered without waiting for it (none should)
     expected = call.req.environ.get(_EXPECTED)
     if 400 <= response.status_int < 500:  # the region refused it: nothing made
         quota_lock.give_back(project, service_type, holder, _unchanged_usage(call))
@@ -226,11 +252,32 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     return response
 
 
-def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
-                                                                      webob.Response]:
+def _take(project: str, service_type: str, holder: str) -> quota_lock.Lease:
+    try:
+        return quota_lock.take(project, service_type, CONF.gateway.quota_lease_seconds,
+                               CONF.gateway.quota_lease_wait, holder)
+    except quota_lock.Busy:
+        raise GatewayError(503, "Other creates of this project are being checked "
+                           "against the central quota; try again later.",
+                           headers={"Retry-After": "5"}) from None
+
+
+def _give_back_once_taken(project: str, service_type: str, holder: str,
+                          taken: concurrent.futures.Future) -> None:
+    if taken.exception() is None:
+        quota_lock.give_back(project, service_type, holder)
+
+
+def serialized(handler: Callable[[Call], webob.Response],
+               beside_placement: bool = False) -> Callable[[Call], webob.Response]:
     """``handler`` (a create) under the caller's quota lease when central quota is on:
     check, forward, record and settle happen for one create of a project at a time,
-    across every tricircle-api process."""
+    across every tricircle-api process.
+
+    ``beside_placement``: the take runs in a thread while ``handler`` places the
+    create (its bindings read overlaps the take's write); ``handler`` then calls
+    ``held`` before its check and before it sends anything.
+    """
     @functools.wraps(handler)
     def under_lease(call: Call) -> webob.Response:
         if not CONF.gateway.central_quota:
@@ -238,14 +285,11 @@ def serialized(handler: Callable[[Call], webob.Response]) -> Callable[[Call],
         project = call.context.project_id
         if not project:
             raise GatewayError(403, "Creating needs a token scoped to a project.")
-        try:
-            lease = quota_lock.take(project, call.service.service_type,
-                                    CONF.gateway.quota_lease_seconds,
-                                    CONF.gateway.quota_lease_wait)
-        except quota_lock.Busy:
-            raise GatewayError(503, "Other creates of this project are being checked "
-                               "against the central quota; try again later.",
-                               headers={"Retry-After": "5"}) from None
-        call.req.environ[_LEASE] = lease
-        return _answer_then_settle(call, handler, lease.holder)
+        holder = uuidutils.generate_uuid()
+        if beside_placement:
+            call.req.environ[_LEASE] = _takes.submit(
+                _take, project, call.service.service_type, holder)
+        else:
+            call.req.environ[_LEASE] = _take(project, call.service.service_type, holder)
+        return _answer_then_settle(call, handler, holder)
     return under_lease

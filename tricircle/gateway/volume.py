@@ -61,13 +61,16 @@ def _resource_rules(collection: str, resource_type: str, placed: str,
     whose create's is ``resource_type``; ``serialized`` runs the create under the
     project's quota lease."""
     key = key or collection
+    create_rule = create.placed
+    if serialized:
+        create_rule = quota_lease.serialized(create.placed, beside_placement=True)
     merged = dict(resource_type=resource_type, collection=key,
                   note="every region at once, merged")
     return (
         rule("GET", f"/{collection}", cinder_lists.merge, **merged),
         rule("GET", f"/{collection}/detail", cinder_lists.merge, **merged),
-        rule("POST", f"/{collection}", quota_lease.serialized(create.placed) if serialized
-             else create.placed, resource_type=resource_type, collection=resource_type,
+        rule("POST", f"/{collection}", create_rule, resource_type=resource_type,
+             collection=resource_type,
              parents=parents, check=check, note=placed),
         rule(None, f"/{collection}/{{id}}", routed.by_id, resource_type=resource_type,
              note=f"the region of the {resource_type}'s routing (adopted when unknown)"),

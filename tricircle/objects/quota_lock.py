@@ -117,11 +117,11 @@ def give_back(project_id: str, service_type: str, holder: str,
 
 
 def take(project_id: str, service_type: str, lease_seconds: float,
-         wait_seconds: float) -> Lease:
+         wait_seconds: float, holder: str | None = None) -> Lease:
     """Take the lease of (``project_id``, ``service_type``) for ``lease_seconds``,
-    waiting up to ``wait_seconds`` for it; its holder gives it back. Busy when it
-    stayed taken."""
-    holder = uuidutils.generate_uuid()
+    waiting up to ``wait_seconds`` for it; its holder (``holder``, else a new id)
+    gives it back. Busy when it stayed taken."""
+    holder = holder or uuidutils.generate_uuid()
     deadline = time.monotonic() + wait_seconds
     pause = _FIRST_PAUSE
     while (lease := try_take(project_id, service_type, holder, lease_seconds)) is None:
