@@ -10,9 +10,11 @@ sent all of it to the client before ``close()`` is reached.
 What such work may be: anything whose absence for a few milliseconds is
 already handled (a routing not yet recorded makes a lookup from another
 process ask every region, which records it too), and whose failure only
-needs a log line. A server that never calls ``close()`` (none known) would
-leave it undone: the routing is then found by that lookup, and a quota
-lease runs out after ``[gateway] quota_lease_seconds``.
+needs a log line. uWSGI calls ``close()`` also when the client went away
+before the whole answer was written (2.0, with ``http`` and ``http-socket``
+alike). A worker killed mid-request (harakiri) leaves the work undone: the
+routing is then found by that lookup, and a quota lease runs out after
+``[gateway] quota_lease_seconds``.
 """
 
 import functools
