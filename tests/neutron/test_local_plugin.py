@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from neutron.ipam import exceptions as ipam_exc
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import constants
 from neutron_lib import exceptions as n_exc
@@ -172,7 +173,7 @@ def _holder(port_id: str, **extra) -> dict:
 
 
 def _taken() -> Exception:
-    return lp.ipam_exc.IpAddressAlreadyAllocated(ip="10.0.0.7", subnet_id=SUBNET)
+    return ipam_exc.IpAddressAlreadyAllocated(ip="10.0.0.7", subnet_id=SUBNET)
 
 
 @pytest.mark.parametrize("holder, central_of_holder", [
@@ -215,7 +216,7 @@ def test_an_address_central_still_gives_the_holder_is_a_conflict(plugin, neutron
             mock.patch.object(ml2_plugin.Ml2Plugin, "get_ports", return_value=[holder]), \
             mock.patch.object(ml2_plugin.Ml2Plugin, "delete_port") as delete, \
             mock.patch.object(ml2_plugin.Ml2Plugin, "create_port", side_effect=_taken()):
-        with pytest.raises(lp.ipam_exc.IpAddressAlreadyAllocated):
+        with pytest.raises(ipam_exc.IpAddressAlreadyAllocated):
             plugin.create_port(mock.Mock(), {"port": _nova_port()})
     delete.assert_not_called()
     # The failed create gives central's new port back, as any failed create does.

@@ -35,7 +35,7 @@ that top port: its ``binding:profile`` says ``origin`` = ``local`` and ``region`
 Central deletes a port at once and its copies in the regions later (xjob), so
 it may give the freed address to a new port first. A port here that holds an
 address central has just given to another port is such a stale copy: it is
-deleted and the new port is created (``_create_addressed_port``).
+deleted and the new port is created (tricircle.network.local_addresses).
 
 Each copy, and each port created here on a central network, is recorded in
 Tricircle as a routing (same id at the top and the bottom, this region's
@@ -54,9 +54,7 @@ applied as given).
 
 import functools
 import time
-from collections.abc import Callable
 
-from neutron.ipam import exceptions as ipam_exc
 from neutron.plugins.ml2 import plugin as ml2_plugin
 from neutron_lib import context as n_context
 from neutron_lib import exceptions as n_exc
@@ -70,14 +68,13 @@ from tricircle.common import constants
 from tricircle.common.neutron import RemoteError
 from tricircle.network import bottom, errors, helper, region_binding
 from tricircle.network.bottom import SECURITY_GROUPS, Verdict
+from tricircle.network.local_addresses import StaleAddressMixin
 from tricircle.network.local_security_groups import SecurityGroupMixin
 
 LOG = logging.getLogger(__name__)
 # What ML2 answers when a network's segment (VLAN, VxLAN/GRE id, flat) is taken.
 _SEGMENT_TAKEN = (n_exc.VlanIdInUse, n_exc.TunnelIdInUse, n_exc.FlatNetworkInUse)
 _APPEAR_TRIES, _APPEAR_PAUSE = 10, 0.2
-# What ML2 answers when an address given to a new port is held by another port here.
-_ADDRESS_TAKEN = (ipam_exc.IpAddressAlreadyAllocated, n_exc.IpAddressInUse)
 
 
 def central_port_body(requested: dict, region: str, groups: list[str] | None = None) -> dict:
@@ -87,7 +84,7 @@ def central_port_body(requested: dict, region: str, groups: list[str] | None = N
     return bottom.central_port_body(given, region, groups)
 
 
-class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
+class TricirclePlugin(SecurityGroupMixin, StaleAddressMixin, ml2_plugin.Ml2Plugin):
     """ML2 that copies central objects on first use and takes IPs from central IPAM."""
 
     def __init__(self) -> None:
@@ -380,60 +377,6 @@ class TricirclePlugin(SecurityGroupMixin, ml2_plugin.Ml2Plugin):
             LOG.info("network %s was copied by another worker", body["id"])
         LOG.info("Copied %s %s from %s", resource_type, body["id"], helper.central_region())
         self._record_bottom(resource_type, body["id"], body["project_id"])
-
-    def _create_addressed_port(self, create: Callable[[], dict], body: dict) -> dict:
-        """``create()`` of a port whose addresses central allocated, once more if a
-        stale copy here held one of them.
-
-        Central deletes a port at once and its copies here later (xjob's
-        bottom_delete), and may meanwhile give the freed address to a new port.
-        Central IPAM owns every address of a central network, so a port here
-        holding an address central has just given out is such a stale copy.
-        """
-        try:
-            return create()
-        except _ADDRESS_TAKEN:
-            if not self._stale_holders_removed(body):
-                raise
-            return create()
-
-    def _stale_holders_removed(self, body: dict) -> bool:
-        """Delete the ports here, other than ``body``'s, that hold its addresses and
-        are no longer central's ports with those addresses; whether any went."""
-        wanted = {(ip["subnet_id"], ip["ip_address"]) for ip in body.get("fixed_ips") or []
-                  if "subnet_id" in ip and "ip_address" in ip}
-        if not wanted:
-            return False
-        holders = super().get_ports(self._admin(), {
-            "network_id": [body["network_id"]],
-            "fixed_ips": {"ip_address": sorted({ip for _, ip in wanted})}})
-        removed = False
-        for holder in holders:
-            held = {(ip["subnet_id"], ip["ip_address"]) for ip in holder["fixed_ips"]} & wanted
-            if holder["id"] == body.get("id") or not held or self._central_holds(holder, held):
-                continue
-            LOG.warning("Port %s here is a stale copy holding %s, which central gave to "
-                        "port %s: deleted", holder["id"], sorted(ip for _, ip in held),
-                        body.get("id"))
-            try:
-                super().delete_port(self._admin(), holder["id"], l3_port_check=False)
-            except n_exc.PortNotFound:
-                pass  # xjob's bottom_delete removed it meanwhile
-            removed = True
-        return removed
-
-    @staticmethod
-    def _central_holds(port: dict, addresses: set[tuple[str, str]]) -> bool:
-        """Whether central still has ``port`` with one of ``addresses`` (a shadow is
-        compared by the real port it stands in for)."""
-        central_id = port["id"]
-        if bottom.is_shadow(port):
-            central_id = (port.get(bottom.PROFILE) or {}).get("shadow_of") or central_id
-        top = helper.central().get("port", central_id)
-        if top is None:
-            return False
-        return bool(addresses & {(ip["subnet_id"], ip["ip_address"])
-                                 for ip in top.get("fixed_ips") or []})
 
     @staticmethod
     def _record_bottom(resource_type: str, id_: str, project_id: str) -> None:
