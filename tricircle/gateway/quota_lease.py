@@ -90,15 +90,21 @@ def _usable(left: CachedUsage | None, generation: int) -> CachedUsage | None:
     return left
 
 
+def _pending_take(call: Call) -> concurrent.futures.Future | None:
+    """The take started beside the placement, while nobody has waited for it."""
+    taken = call.req.environ.get(_LEASE)
+    return taken if isinstance(taken, concurrent.futures.Future) else None
+
+
 def held(call: Call) -> quota_lock.Lease | None:
     """The lease the create runs under, once it is held: a take started beside the
     create's placement (``serialized(..., beside_placement=True)``) is waited for
     here (503 when it stayed taken). A handler calls this before its check and
     before it sends anything; None outside a lease."""
-    taken = call.req.environ.get(_LEASE)
-    if isinstance(taken, concurrent.futures.Future):
-        taken = call.req.environ[_LEASE] = taken.result()
-    return taken
+    pending = _pending_take(call)
+    if pending is not None:
+        call.req.environ[_LEASE] = pending.result()
+    return call.req.environ.get(_LEASE)
 
 
 def cached_usage(call: Call) -> CachedUsage | None:
@@ -205,9 +211,9 @@ def _settle_then_give_back(expected: _Expected, holder: str) -> None:
 def _unchanged_usage(call: Call) -> str | None:
     """The check's count, for the next create, of a create that made nothing; None
     when the check made no complete count (or none at all)."""
-    count, lease = call.req.environ.get(_COUNT), call.req.environ.get(_LEASE)
-    if isinstance(lease, concurrent.futures.Future):
+    if _pending_take(call) is not None:
         return None  # never waited for: there was no check, so no count
+    count, lease = call.req.environ.get(_COUNT), call.req.environ.get(_LEASE)
     project = call.context.project_id
     if count is None or lease is None or project not in count.counted_at:
         return None
@@ -228,11 +234,11 @@ def _answer_then_settle(call: Call, handler: Callable[[Call], webob.Response],
     except BaseException:
         # Raised before the check let it through (expect() not reached): the
         # create was never sent. Raised after: whether it made anything is unknown.
-        taken = call.req.environ.get(_LEASE)
-        if isinstance(taken, concurrent.futures.Future):
+        pending = _pending_take(call)
+        if pending is not None:
             # Raised before the handler waited for its take (a placement error):
             # the lease goes back once taken, and the answer does not wait.
-            taken.add_done_callback(functools.partial(_give_back_once_taken, project,
+            pending.add_done_callback(functools.partial(_give_back_once_taken, project,
                                                       service_type, holder))
             raise
         sendable = _PASSED in call.req.environ
