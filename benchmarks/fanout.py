@@ -16,7 +16,11 @@ and Cinder as measured at the start of this run (one server and one volume are
 made there for it and deleted after); without it every call takes
 ``--latency-ms``. The gateway is this tree's app in this process (SQLite
 scratch database, noauth) served by cheroot, its pods and endpoints registered
-through the admin API and the set_endpoint seam.
+through the admin API and the set_endpoint seam. With ``--own-process`` the
+lists and the routed call go instead to a ``tricircle-api`` process of their own
+(the console script, on the same scratch database and options, started afresh
+for each region count once its regions are registered), so the gateway shares
+no interpreter lock with the client that times it, as when it is deployed.
 
 For each region count it prints the p50/p95 of GET /compute/v2.1/servers/detail
 and /volume/v3/demo/volumes/detail through the gateway against the same list
@@ -33,10 +37,12 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import json
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -173,7 +179,51 @@ def measure(api: str, names: list[str], sims: dict, samples: int) -> None:
     print(ratio_line("  GET /servers/{id} (routed)", gateway, plain, 1.10, "direct"))
 
 
-def run(profile: regionsim.Profile, samples: int, sized: bool) -> None:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def own_process(database_url: str, overrides: dict) -> Iterator[str]:
+    """tricircle-api on ``database_url`` with ``overrides`` ({"group.option": value}),
+    noauth, in a process of its own: its base URL while the ``with`` block runs."""
+    work = Path(tempfile.mkdtemp(prefix="bench-fanout-api-"))
+    port = _free_port()
+    options = {"DEFAULT": {"auth_strategy": "noauth", "state_path": work,
+                           "log_file": work / "tricircle-api.log"},
+               "database": {"connection": database_url},
+               "api": {"bind_host": "127.0.0.1", "bind_port": port}}
+    for name, value in overrides.items():
+        group, _, option = name.rpartition(".")
+        options.setdefault(group, {})[option] = value
+    conf = work / "tricircle.conf"
+    conf.write_text("".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in pairs.items())
+                            for group, pairs in options.items()))
+    command = Path(sys.executable).with_name("tricircle-api")
+    process = subprocess.Popen([str(command), "--config-file", str(conf)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        inprocess.wait_until(lambda: _answers(url, process), timeout=30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _answers(url: str, process: subprocess.Popen) -> bool:
+    if process.poll() is not None:
+        raise SystemExit(f"tricircle-api exited with {process.returncode}; see its log")
+    try:
+        return requests.get(f"{url}/healthcheck", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def run(profile: regionsim.Profile, samples: int, sized: bool,
+        separate: bool = False) -> None:
     most = max(COUNTS)
     overrides = {"gateway.default_region": "SimRegion000", "gateway.list_timeout": 20.0}
     if sized:
@@ -190,7 +240,11 @@ def run(profile: regionsim.Profile, samples: int, sized: bool) -> None:
             for count in COUNTS:
                 register(api, names[registered:count], sims)
                 registered = count
-                measure(api, names[:count], sims, samples)
+                if not separate:
+                    measure(api, names[:count], sims, samples)
+                    continue
+                with own_process(url, overrides) as gateway:
+                    measure(gateway, names[:count], sims, samples)
         proxy.close()
 
 
@@ -201,6 +255,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0,
                         help="every simulated call's latency without --lab")
     parser.add_argument("--samples", type=int, default=50, help="requests per figure")
+    parser.add_argument("--own-process", action="store_true",
+                        help="time a tricircle-api process of its own, not this one's app")
     parser.add_argument("--profile-only", metavar="FILE",
                         help="with --lab: write the lab's profile to FILE and stop")
     parser.add_argument("--profile", metavar="FILE",
@@ -223,7 +279,7 @@ def main() -> None:
         in profile.latencies.items()) + f"; {profile.servers} servers and "
         f"{profile.volumes} volumes per list, {profile.item_bytes} bytes per item")
     for sized in (False, True):
-        run(profile, args.samples, sized)
+        run(profile, args.samples, sized, args.own_process)
 
 
 if __name__ == "__main__":

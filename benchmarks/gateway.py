@@ -55,7 +55,7 @@ import requests
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
-from benchmarks import create_parts, own_api  # noqa: E402
+from benchmarks import create_parts, own_api, stats  # noqa: E402
 from benchmarks.gateway_creates import PlacementCreates, quota_creates  # noqa: E402
 from tricircle.lab import catalog  # noqa: E402
 from tricircle.lab.infra import passwords  # noqa: E402
@@ -97,11 +97,9 @@ def timed(http: requests.Session, method: str, url: str, count: int, **kwargs) -
 def report(name: str, gateway: list[float], direct: list[float], target: float) -> None:
     g50, g95, grate = percentiles(gateway)
     d50, d95, drate = percentiles(direct)
-    ratio = g50 / d50
-    verdict = "ok" if ratio <= target else "OVER TARGET"
     print(f"{name:34} gateway p50 {g50:7.2f} p95 {g95:7.2f} ({grate:6.1f}/s) | direct p50 "
-          f"{d50:7.2f} p95 {d95:7.2f} ({drate:6.1f}/s) | ratio {ratio:4.2f} "
-          f"(target <= {target:.2f}: {verdict})")
+          f"{d50:7.2f} p95 {d95:7.2f} ({drate:6.1f}/s) | "
+          f"{stats.verdict(gateway, direct, target)}")
 
 
 class Bench:
