@@ -268,7 +268,7 @@ def _exit_in_region_one(lab, name: str) -> dict:
     made["subnet"] = demo.create_subnet(network_id=made["net"].id, ip_version=4,
                                         cidr="10.197.2.0/24", name=name)
     made["router"] = demo.create_router(name=name)
-    demo.add_interface_to_router(made["router"], subnet_id=made["subnet"].id)
+    demo.add_interface_to_router(made["router"], subnet=made["subnet"].id)
     demo.update_router(made["router"], external_gateway_info={"network_id": made["ext"].id})
     return made
 

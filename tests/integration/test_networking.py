@@ -16,8 +16,6 @@ import pytest
 from tests.integration.conftest import poll
 from tricircle.lab.layout import CENTRAL_REGION, REGIONS, Layout
 
-SEGMENT = "provider:segmentation_id"
-
 
 @pytest.fixture
 def central_net(lab, unique_name):
@@ -67,7 +65,7 @@ def _holds(lab, region_name: str, network) -> bool:
 def test_servers_in_two_regions_share_one_central_network(lab, central_net, unique_name):
     network, subnet = central_net
     central = _admin_network(lab, CENTRAL_REGION)
-    central_segment = central.get_network(network.id)[SEGMENT]
+    central_segment = central.get_network(network.id).provider_segmentation_id
     servers = {}
     try:
         for region in REGIONS:
@@ -78,7 +76,7 @@ def test_servers_in_two_regions_share_one_central_network(lab, central_net, uniq
             local = _admin_network(lab, region.name)
             # The local copy: same id, same segment, same subnet.
             copy = local.get_network(network.id)
-            assert copy[SEGMENT] == central_segment
+            assert copy.provider_segmentation_id == central_segment
             local_subnet = local.get_subnet(subnet.id)
             assert (local_subnet.cidr, local_subnet.gateway_ip) == (subnet.cidr,
                                                                     subnet.gateway_ip)

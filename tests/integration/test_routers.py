@@ -79,14 +79,14 @@ def test_a_bottom_router_in_a_region_that_was_down_goes_once_it_is_back(lab, uni
     router = central.create_router(name=unique_name)
     try:
         for subnet in subnets:
-            central.add_interface_to_router(router, subnet_id=subnet.id)
+            central.add_interface_to_router(router, subnet=subnet.id)
         assert poll(lambda: all(_bottom_routers(lab, region.name, router.id)
                                 for region in REGIONS), timeout=120)
         down, up = REGIONS[1], REGIONS[0]
         assert procs.stop(Layout.default(), f"neutron-{down.short}")
         try:
             for subnet in subnets:
-                central.remove_interface_from_router(router, subnet_id=subnet.id)
+                central.remove_interface_from_router(router, subnet=subnet.id)
             central.delete_router(router)
             assert poll(lambda: not _bottom_routers(lab, up.name, router.id), timeout=120)
             assert any(job["status"] != "SUCCESS" for job in _router_jobs(
