@@ -185,7 +185,7 @@ class Undo:
 def empty_router(api, router) -> None:
     """Delete ``router`` with what hangs on it (Neutron refuses a router in use)."""
     for port in api.ports(device_id=router.id, device_owner="network:router_interface"):
-        api.remove_interface_from_router(router, port_id=port.id)
+        api.remove_interface_from_router(router, port=port.id)
     if router.external_gateway_info:
         api.update_router(router, external_gateway_info={})
     api.delete_router(router)
@@ -245,11 +245,11 @@ def route_delays(runs: int) -> None:
             router = central.create_router(name=f"bench-x{i}")
             made.add(router.id)
             undo(empty_router, central, router)
-            central.add_interface_to_router(router, subnet_id=sub1.id)
+            central.add_interface_to_router(router, subnet=sub1.id)
             wait_for(lambda: list(connect(one.name).network.routers(  # noqa: B023
                 name=router.id)))  # noqa: B023
             start = time.perf_counter()
-            central.add_interface_to_router(router, subnet_id=sub2.id)
+            central.add_interface_to_router(router, subnet=sub2.id)
             wait_for(lambda: sub2.cidr in _bottom_routes(one.name, router.id)  # noqa: B023
                      and sub1.cidr in _bottom_routes(two.name, router.id))  # noqa: B023
             delays.append(time.perf_counter() - start)
@@ -279,7 +279,7 @@ def floatingip_delays(runs: int) -> None:
                                        external_gateway_info={"network_id": external.id})
         undo(_no_bottom_routers, {router.id})
         undo(empty_router, central, router)
-        central.add_interface_to_router(router, subnet_id=subnet.id)
+        central.add_interface_to_router(router, subnet=subnet.id)
         port = central.create_port(network_id=network.id, name="bench-fip")
         undo(central.delete_port, port)
         fip = central.create_ip(floating_network_id=external.id)
@@ -312,9 +312,9 @@ def interface_latency(runs: int) -> None:
             for label, api in sides.items():
                 subnet, router = made[label]
                 start = time.perf_counter()
-                api.add_interface_to_router(router, subnet_id=subnet.id)
+                api.add_interface_to_router(router, subnet=subnet.id)
                 samples[label].append(time.perf_counter() - start)
-                api.remove_interface_from_router(router, subnet_id=subnet.id)
+                api.remove_interface_from_router(router, subnet=subnet.id)
     medians = {label: _median_ms(values) for label, values in samples.items()}
     central, plain = medians.values()
     ratio = central / plain

@@ -277,7 +277,7 @@ def _tear_down_exit(lab, made: dict) -> None:
     admin = lab.sdk("admin", CENTRAL_REGION).network
     for step in (lambda: admin.update_router(made["router"], external_gateway_info=None),
                  lambda: admin.remove_interface_from_router(
-                     made["router"], subnet_id=made["subnet"].id),
+                     made["router"], subnet=made["subnet"].id),
                  lambda: admin.delete_router(made["router"]),
                  lambda: admin.delete_network(made["net"]),
                  lambda: admin.delete_network(made["ext"])):

@@ -129,16 +129,21 @@ def _start(layout: Layout, process: Process) -> None:
     # The lab's home last: it is how a process is recognised as this lab's (above).
     env = {**os.environ, **process.env, "TRICIRCLE_LAB_HOME": str(layout.home)}
     log = log_path(layout, process.name)
+    # In the lab's own directory, not the caller's: a service outlives the clone
+    # that started it, and one whose working directory was deleted fails on any
+    # relative path (Horizon answered every page 500).
+    cwd = str(layout.run)
     if process.wsgi:
         # uwsgi daemonizes and writes its own pid file (the master's pid).
-        result = subprocess.run(process.argv, env=env, capture_output=True, text=True)
+        result = subprocess.run(process.argv, env=env, capture_output=True, text=True,
+                                cwd=cwd)
         if result.returncode != 0:
             raise LabError(f"{process.name} failed to start: {result.stderr.strip()}\n"
                            f"last lines of {log}:\n{tail(log)}")
         return
     with open(log, "ab") as output:
         child = subprocess.Popen(process.argv, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+                                 stdin=subprocess.DEVNULL, start_new_session=True, cwd=cwd)
     _wait_exec_done(child.pid)
     _pid_path(layout, process.name).write_text(str(child.pid))
 

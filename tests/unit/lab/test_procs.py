@@ -61,6 +61,28 @@ def test_ensure_is_idempotent_and_restarts_on_a_changed_config(layout, tmp_path)
     assert procs.running_pid(layout, "svc") is None
 
 
+def test_a_service_keeps_working_when_the_directory_that_started_it_is_deleted(
+        layout, tmp_path, monkeypatch):
+    clone, answer = tmp_path / "clone", tmp_path / "answer"
+    clone.mkdir()
+    monkeypatch.chdir(clone)
+    # Resolving a relative path needs a working directory that still exists.
+    code = ("import os, time\n"
+            "time.sleep(0.5)\n"
+            f"open({str(answer)!r}, 'w').write(os.path.abspath('templates'))\n"
+            "time.sleep(60)\n")
+    try:
+        procs.ensure(layout, procs.Process("svc", python(code)))
+        monkeypatch.chdir(tmp_path)
+        clone.rmdir()
+        deadline = time.monotonic() + 20
+        while not answer.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert answer.read_text() == str(layout.run / "templates")
+    finally:
+        procs.stop(layout, "svc")
+
+
 def test_stop_never_signals_a_process_the_lab_did_not_start(layout):
     stranger = subprocess.Popen(python("import time; time.sleep(60)"))
     try:
