@@ -49,7 +49,7 @@ import requests
 
 sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
 
-from benchmarks import inprocess, regionsim  # noqa: E402
+from benchmarks import inprocess, own_api, regionsim  # noqa: E402
 from benchmarks.stats import percentiles, ratio_line, timed  # noqa: E402
 from tricircle.gateway import proxy, regions  # noqa: E402
 
@@ -190,36 +190,22 @@ def own_process(database_url: str, overrides: dict) -> Iterator[str]:
     """tricircle-api on ``database_url`` with ``overrides`` ({"group.option": value}),
     noauth, in a process of its own: its base URL while the ``with`` block runs."""
     work = Path(tempfile.mkdtemp(prefix="bench-fanout-api-"))
-    port = _free_port()
-    options = {"DEFAULT": {"auth_strategy": "noauth", "state_path": work,
-                           "log_file": work / "tricircle-api.log"},
-               "database": {"connection": database_url},
-               "api": {"bind_host": "127.0.0.1", "bind_port": port}}
-    for name, value in overrides.items():
-        group, _, option = name.rpartition(".")
-        options.setdefault(group, {})[option] = value
+    port, log = _free_port(), work / "tricircle-api.log"
     conf = work / "tricircle.conf"
-    conf.write_text("".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in pairs.items())
-                            for group, pairs in options.items()))
+    conf.write_text(own_api.ini_text({
+        "auth_strategy": "noauth", "state_path": work, "log_file": log,
+        "database.connection": database_url, "api.bind_host": "127.0.0.1",
+        "api.bind_port": port, **overrides}))
     command = Path(sys.executable).with_name("tricircle-api")
     process = subprocess.Popen([str(command), "--config-file", str(conf)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        inprocess.wait_until(lambda: _answers(url, process), timeout=30)
+        own_api.wait_ready(process, log, url, timeout=30)
         yield url
     finally:
         process.terminate()
         process.wait(30)
-
-
-def _answers(url: str, process: subprocess.Popen) -> bool:
-    if process.poll() is not None:
-        raise SystemExit(f"tricircle-api exited with {process.returncode}; see its log")
-    try:
-        return requests.get(f"{url}/healthcheck", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def run(profile: regionsim.Profile, samples: int, sized: bool,

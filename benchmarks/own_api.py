@@ -38,9 +38,9 @@ def _uwsgi() -> str:
     return str(uwsgi)
 
 
-def _overrides(options: dict[str, str], log_file: Path) -> str:
-    groups: dict[str, list[str]] = {"DEFAULT": [f"log_file = {log_file}"],
-                                    "api": [f"bind_port = {PORT}"]}
+def ini_text(options: dict[str, object]) -> str:
+    """{"group.option": value} (no group: DEFAULT) as the text of an oslo.config file."""
+    groups: dict[str, list[str]] = {"DEFAULT": []}
     for name, value in options.items():
         group, _, option = name.rpartition(".")
         groups.setdefault(group or "DEFAULT", []).append(f"{option} = {value}")
@@ -48,13 +48,20 @@ def _overrides(options: dict[str, str], log_file: Path) -> str:
                    for group, lines in groups.items())
 
 
-def _wait_ready(process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def _overrides(options: dict[str, str], log_file: Path) -> str:
+    return ini_text({"log_file": log_file, "api.bind_port": PORT, **options})
+
+
+def wait_ready(process: subprocess.Popen, log: Path, url: str = URL,
+               timeout: float = 60) -> None:
+    """Until tricircle-api at ``url`` answers its health check (SystemExit, naming
+    ``log``, when it exits or stays silent for ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"own tricircle-api exited; see {log}")
         with contextlib.suppress(requests.RequestException):  # uWSGI still loading
-            if requests.get(f"{URL}/healthcheck", timeout=2).status_code == 200:
+            if requests.get(f"{url}/healthcheck", timeout=2).status_code == 200:
                 return
         time.sleep(0.3)
     raise SystemExit(f"own tricircle-api not ready after {timeout:.0f}s; see {log}")
@@ -86,7 +93,7 @@ def running(options: dict[str, str] | None = None, processes: int = 4,
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
-        _wait_ready(process, log)
+        wait_ready(process, log)
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
