@@ -1,6 +1,6 @@
 """What central quota's lease costs a create: a take and its give-back, timed alone.
 
-For each backend, in a scratch ``bench_`` database (dropped after), ``ROUNDS``
+For each backend, in a scratch ``bench_`` database (dropped after), ``--rounds``
 takes of one project's lease (``tricircle.objects.quota_lock.try_take``), each
 followed by its give-back, one after the other in one thread, as a create and its
 settle thread do them. Prints p50 and p95 in ms of the take, of the give-back,
