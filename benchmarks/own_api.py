@@ -20,6 +20,7 @@ from pathlib import Path
 
 import requests
 
+from tricircle.lab import procs
 from tricircle.lab.layout import Layout
 
 SOURCE = Path(__file__).resolve().parents[1]
@@ -83,7 +84,7 @@ def running(options: dict[str, str] | None = None, processes: int = 4,
     argv = [_uwsgi(), "--module", module,
             # uWSGI's HTTP router, as the lab's services run: it keeps client
             # connections alive (http-socket closes each one).
-            "--http", f"127.0.0.1:{PORT}", "--http-keepalive", "--http-auto-chunked",
+            *procs.http_router(f"127.0.0.1:{PORT}"), "--http-auto-chunked",
             "--master", "--processes", str(processes), "--threads", str(threads),
             "--enable-threads", "--lazy-apps", "--need-app", "--die-on-term",
             "--harakiri", "120", "--buffer-size", "65535", "--thunder-lock",

@@ -177,7 +177,7 @@ def _environment(layout: Layout) -> dict[str, str]:
 def process(layout: Layout, venv: Path, static: Path) -> procs.Process:
     """Horizon under the lab venv's uWSGI, with Horizon's venv as its home."""
     package = dashboard_package(venv)
-    argv = [str(layout.bin("uwsgi")), "--http", f"{HOST}:{PORT}", "--http-keepalive",
+    argv = [str(layout.bin("uwsgi")), *procs.http_router(f"{HOST}:{PORT}"),
             "--module", "openstack_dashboard.wsgi:application", "--home", str(venv),
             "--master", "--processes", "2", "--threads", "1", "--die-on-term",
             "--harakiri", "120", "--need-app", "--lazy-apps", "--buffer-size", "65535",

@@ -33,7 +33,7 @@ from tricircle.lab.layout import (
     code_stamp,
     venv_key,
 )
-from tricircle.lab.procs import Process
+from tricircle.lab.procs import Process, http_router
 
 KEYSTONE_URL = f"http://{HOST}:{KEYSTONE_PORT}"
 NOVA_PORT, CINDER_PORT, NEUTRON_PORT, PLACEMENT_PORT = 8774, 8776, 9696, 8778
@@ -113,8 +113,8 @@ class Context:
              env: dict | None = None, extra: tuple[str, ...] = (),
              processes: int = API_PROCESSES, threads: int = 1) -> Process:
         layout = self.layout
-        argv = [self.bin("uwsgi"), "--http", f"{HOST}:{port}", "--http-keepalive",
-                "--http-auto-chunked", "--module", module, "--master",
+        argv = [self.bin("uwsgi"), *http_router(f"{HOST}:{port}"), "--http-auto-chunked",
+                "--module", module, "--master",
                 "--processes", str(processes), "--threads", str(threads), "--die-on-term",
                 "--harakiri", "120", "--need-app", "--enable-threads", "--lazy-apps",
                 "--buffer-size", "65535", "--pidfile", str(layout.run / f"{name}.pid"),

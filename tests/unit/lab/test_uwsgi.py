@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tricircle.lab import services
+from tricircle.lab import procs, services
 from tricircle.lab.layout import SOURCE, Layout
 
 VENV_BIN = Path(sys.executable).parent
@@ -72,6 +72,60 @@ def test_the_sample_ini_serves_the_api_with_its_processes_and_threads(tmp_path):
         listen = services.tricircle_api_listen()
         assert listen > 100
         assert f"listen backlog is limited to {listen} connections" in log, log[:3000]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+_SIZED_APP = '''
+def application(environ, start_response):
+    body = b"x" * int(environ["QUERY_STRING"])
+    start_response("200 OK", [("Content-Type", "text/plain"),
+                              ("Content-Length", str(len(body)))])
+    return [body]
+'''
+
+
+def _reads_per_answer(port: int, size: int, answers: int) -> list[int]:
+    """How many reads each of ``answers`` answers of ``size`` bytes took on one
+    kept-alive connection (a piece held back by Nagle's algorithm arrives in a
+    read of its own, after the client's delayed ACK)."""
+    counts = []
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        for _ in range(answers):
+            connection.sendall(f"GET /?{size} HTTP/1.1\r\nHost: lab\r\n\r\n".encode())
+            received, reads = b"", 0
+            while not received.endswith(b"\r\n\r\n" + b"x" * size):
+                piece = connection.recv(1 << 20)
+                if not piece:
+                    raise AssertionError(f"connection closed after {received[:300]!r}")
+                received += piece
+                reads += 1
+            counts.append(reads)
+    return counts
+
+
+def test_the_lab_router_sends_an_answer_over_4_kb_in_one_piece_on_a_kept_alive_connection(
+        tmp_path):
+    venv = Layout.default().venv
+    if not (venv / "bin" / "uwsgi").exists():
+        pytest.skip(f"no lab venv with uwsgi at {venv} (tricircle-lab up builds it)")
+    app = tmp_path / "sized.py"
+    app.write_text(_SIZED_APP)
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(venv / "bin" / "uwsgi"), *procs.http_router(f"127.0.0.1:{port}"),
+         "--wsgi-file", str(app), "--master", "--processes", "1", "--die-on-term"],
+        stdout=subprocess.DEVNULL, stderr=open(tmp_path / "uwsgi.log", "w"))
+    try:
+        for _ in range(200):
+            try:
+                _reads_per_answer(port, 10, 1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        # 10 KB: a merged list of six servers is 7.5 KB.
+        assert _reads_per_answer(port, 10_000, 8) == [1] * 8
     finally:
         server.terminate()
         server.wait(timeout=30)
