@@ -49,6 +49,9 @@ PARTS = (
     ("tricircle.gateway.usage", "count", "quota: live usage count (every region)"),
     ("tricircle.gateway.unified_limits", "_joined", "quota: wait for the Keystone limits"),
     ("tricircle.gateway.quota", "_limits_and_flavor", "quota: limits, usage, flavor"),
+    # Only on the request's path (a cache miss): a read ahead of the expiry runs
+    # in a pool thread, which no timer follows.
+    ("tricircle.gateway.quota", "_read_flavor", "quota: flavor read (a miss, on the path)"),
     ("tricircle.gateway.quota_lease", "expect", "quota: note what the settle waits for"),
     ("tricircle.gateway.call", "Call.send",
      "region: the create (keystoneauth, region's time)"),

@@ -22,8 +22,30 @@ class Clock:
         return self.now
 
 
+class Later:
+    """The cache's background reads, held until a test runs them."""
+
+    def __init__(self) -> None:
+        self.work: list = []
+
+    def __call__(self, function, *args) -> None:
+        self.work.append((function, args))
+
+    def run(self) -> None:
+        work, self.work = self.work, []
+        for function, args in work:
+            function(*args)
+
+
 @pytest.fixture
-def clock(keystone, monkeypatch):
+def later(monkeypatch):
+    held = Later()
+    monkeypatch.setattr(unified_limits.FLAVORS, "_submit", held)
+    return held
+
+
+@pytest.fixture
+def clock(keystone, later, monkeypatch):
     config.CONF.set_override("limits_cache_seconds", 10, "gateway")
     ticking = Clock()
     monkeypatch.setattr(unified_limits.FLAVORS, "clock", ticking)
@@ -69,6 +91,21 @@ def test_a_flavor_made_again_larger_counts_once_the_bound_passed(clock, gw, fake
     assert refused.status_int == 403  # read again: 32 vCPUs do not fit in 20
     assert "cores" in refused.json["forbidden"]["message"]
     assert _flavor_reads(fakes, "RegionOne") == 2
+
+
+def test_a_flavor_in_the_second_half_of_its_life_is_read_again_after_the_boot(
+        clock, later, gw, fakes, monkeypatch):
+    alice = gw.as_user("alice", "demo")
+    monkeypatch.setitem(fake_regions.FLAVORS, "3", (1, 512, 1))
+    assert boot(alice, az="az1", flavorRef="3").status_int == 202
+    clock.now += 6
+    assert boot(alice, az="az1", flavorRef="3").status_int == 202
+    assert _flavor_reads(fakes, "RegionOne") == 1  # the boot did not wait for a read
+    later.run()  # after the boot's answer, with the copy of its headers it kept
+    assert _flavor_reads(fakes, "RegionOne") == 2
+    clock.now += 9  # 15 s after the first read, 9 after the second
+    assert boot(alice, az="az1", flavorRef="3").status_int == 202
+    assert _flavor_reads(fakes, "RegionOne") == 2  # kept from the read in the background
 
 
 def test_a_flavor_that_was_not_found_is_not_kept(clock, gw, fakes):

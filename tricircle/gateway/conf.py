@@ -131,8 +131,11 @@ limits_cache_opts = [
                "server create names are kept as long, per region and project: a flavor "
                "deleted and made again under the same id with a larger size is counted "
                "at its old size for at most this long (Nova cannot change a flavor's "
-               "size otherwise). Usage is counted in the regions for every create "
-               "unless usage_cache_seconds says otherwise. 0: read on every create."),
+               "size otherwise). A value in the second half of this period is read "
+               "again in the background, so a process that creates at least once per "
+               "half period does not wait for these reads. Usage is counted in the "
+               "regions for every create unless usage_cache_seconds says otherwise. "
+               "0: read on every create."),
     cfg.IntOpt("usage_cache_seconds", default=0, min=0,
                help="Seconds a project's usage, counted in every region for one of its "
                "creates, may stand in for that count in its next creates served by the "

@@ -13,13 +13,14 @@ usage, and the flavor is read as Nova reads ``flavorRef``, failing closed.
 """
 
 import concurrent.futures
+import functools
 import logging
 import urllib.parse
 
 import webob
 from oslo_limit import exception as limit_exc
 
-from tricircle.gateway import default, quota_lease, unified_limits
+from tricircle.gateway import default, proxy, quota_lease, unified_limits
 from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
@@ -123,14 +124,19 @@ def flavor_of(call: Call, region: Region, flavor_ref: object) -> dict:
     project learns the size of a private flavor another one may use.
     """
     flavor_id = flavor_id_of(flavor_ref)
-    return unified_limits.FLAVORS.get(
-        (region.region_name, call.context.project_id, flavor_id),
-        lambda: _read_flavor(call, region, flavor_id), CONF.gateway.limits_cache_seconds)
+    # The read holds copies of the caller's headers, not the call: it may run
+    # again in the background, ahead of the entry's expiry (LimitsCache).
+    read = functools.partial(_read_flavor, region, call.service.service_type,
+                             call.region_path("/flavors/" + urllib.parse.quote(flavor_id,
+                                                                               safe="")),
+                             proxy.forward_headers(call.req), call.request_id, flavor_id)
+    return unified_limits.FLAVORS.get((region.region_name, call.context.project_id, flavor_id),
+                                      read, CONF.gateway.limits_cache_seconds)
 
 
-def _read_flavor(call: Call, region: Region, flavor_id: str) -> dict:
-    reply = call.send(region, "GET", "/flavors/" + urllib.parse.quote(flavor_id, safe=""),
-                      "", b"")
+def _read_flavor(region: Region, service_type: str, path: str, headers: dict,
+                 request_id: str | None, flavor_id: str) -> dict:
+    reply = proxy.send(region, service_type, "GET", path, "", b"", headers, None, request_id)
     data = reply.json()
     flavor = data.get("flavor") if isinstance(data, dict) else None
     if reply.status == 404 or reply.status == 200 and (

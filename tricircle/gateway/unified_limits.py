@@ -175,40 +175,75 @@ def _run(service_type: str, action: Callable):
 # -- the limits, read once per create (or per limits_cache_seconds) ----------------
 
 class LimitsCache:
-    """Values read from Keystone, each kept for ``seconds`` from its read.
+    """Values read from Keystone (or a region), each kept for ``seconds`` from its read.
 
-    A reader that misses asks Keystone itself; two requests missing at once both
-    ask (no lock is held across a Keystone call). ``clock`` is for tests.
+    A reader that misses asks itself; two requests missing at once both ask (no
+    lock is held across a read). A value in the second half of its life is
+    still returned, and read again in the background, once at a time per key:
+    a key asked for at least once per half-life is never read again on a
+    request's path, and no value older than ``seconds`` is ever returned. A
+    background read that fails leaves the value to expire (the next request
+    then reads it itself). ``clock`` and ``submit`` (runs the background read)
+    are for tests.
     """
 
     most_entries = 10000  # past this, expired entries are dropped on the next store
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 submit: Callable | None = None) -> None:
         self.clock = clock
+        self._submit = submit or _refresh_pool.submit
         self._lock = threading.Lock()
         self._entries: dict[tuple, tuple[float, dict[str, int]]] = {}
+        self._refreshing: set[tuple] = set()
 
     def get(self, key: tuple, read: Callable[[], dict[str, int]],
             seconds: float) -> dict[str, int]:
         if seconds <= 0:
             return read()
+        now = self.clock()
         with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and entry[0] > self.clock():
-            return entry[1]
+            expires, value = self._entries.get(key, (0.0, None))
+            fresh = expires > now
+            refresh = fresh and expires - now < seconds / 2 and key not in self._refreshing
+            if refresh:
+                self._refreshing.add(key)
+        if refresh:
+            self._submit(self._refresh, key, read, seconds)
+        if fresh:
+            return value
         value = read()
+        self._store(key, value, seconds)
+        return value
+
+    def _refresh(self, key: tuple, read: Callable[[], dict[str, int]],
+                 seconds: float) -> None:
+        try:
+            self._store(key, read(), seconds)
+        except Exception as error:  # nobody waits for this read
+            LOG.info("reading %s again ahead of its expiry failed (%s); it expires", key,
+                     error)
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
+
+    def _store(self, key: tuple, value: dict[str, int], seconds: float) -> None:
         with self._lock:
             if len(self._entries) >= self.most_entries:
                 now = self.clock()
                 self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
             self._entries[key] = (self.clock() + seconds, value)
-        return value
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._refreshing.clear()
 
 
+# Values read again ahead of their expiry (LimitsCache), apart from the pool
+# below so that a refresh never waits behind a request's reads.
+_refresh_pool = concurrent.futures.ThreadPoolExecutor(max_workers=2,
+                                                      thread_name_prefix="limits-refresh")
 CACHE = LimitsCache()
 # The vCPUs and RAM of the flavors server creates named, per region, project and
 # flavor id, kept as long as the limits (tricircle.gateway.quota reads them).

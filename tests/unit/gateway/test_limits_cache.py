@@ -23,9 +23,25 @@ class Keystone:
         return dict(self.limits)
 
 
-def test_a_limit_is_read_again_only_after_its_period():
+class Later:
+    """The cache's background reads, held until a test runs them."""
+
+    def __init__(self) -> None:
+        self.work: list = []
+
+    def __call__(self, function, *args) -> None:
+        self.work.append((function, args))
+
+    def run(self) -> None:
+        work, self.work = self.work, []
+        for function, args in work:
+            function(*args)
+
+
+def test_a_limit_is_never_kept_past_its_period():
+    # Its read in the background is held (Keystone slow): the period still holds.
     clock, keystone = Clock(), Keystone()
-    cache = unified_limits.LimitsCache(clock)
+    cache = unified_limits.LimitsCache(clock, Later())
     assert cache.get(("compute", None), keystone.read, 10) == {"servers": 10}
     keystone.limits = {"servers": 2}  # lowered in Keystone
     clock.now += 9.9
@@ -34,6 +50,45 @@ def test_a_limit_is_read_again_only_after_its_period():
     clock.now += 0.2  # the staleness bound has passed
     assert cache.get(("compute", None), keystone.read, 10) == {"servers": 2}
     assert keystone.reads == 2
+
+
+def test_a_limit_in_the_second_half_of_its_life_is_read_again_off_the_path():
+    clock, keystone, later = Clock(), Keystone(), Later()
+    cache = unified_limits.LimitsCache(clock, later)
+    cache.get(("compute", None), keystone.read, 10)
+    clock.now += 4.9
+    cache.get(("compute", None), keystone.read, 10)
+    assert later.work == []
+    keystone.limits = {"servers": 2}
+    clock.now += 0.2
+    assert cache.get(("compute", None), keystone.read, 10) == {"servers": 10}
+    assert cache.get(("compute", None), keystone.read, 10) == {"servers": 10}
+    assert len(later.work) == 1  # one read at a time per key
+    assert keystone.reads == 1
+    later.run()
+    assert keystone.reads == 2
+    clock.now += 9  # 14.1 s after the first read, 9 after the second
+    assert cache.get(("compute", None), keystone.read, 10) == {"servers": 2}
+    assert keystone.reads == 2
+
+
+def test_a_failed_read_in_the_background_leaves_the_limit_to_expire():
+    clock, keystone, later = Clock(), Keystone(), Later()
+    cache = unified_limits.LimitsCache(clock, later)
+    cache.get(("compute", None), keystone.read, 10)
+    clock.now += 6
+
+    def keystone_down():
+        raise unified_limits.Unavailable("Keystone is down")
+
+    assert cache.get(("compute", None), keystone_down, 10) == {"servers": 10}
+    later.run()  # fails; logged
+    clock.now += 4.1
+    assert cache.get(("compute", None), keystone.read, 10) == {"servers": 10}
+    assert keystone.reads == 2  # expired: read on the path again
+    clock.now += 4
+    cache.get(("compute", None), keystone.read, 10)
+    assert len(later.work) == 0  # a refresh may be asked for again once one ended
 
 
 def test_zero_seconds_reads_keystone_every_time():
