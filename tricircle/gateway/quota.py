@@ -20,7 +20,7 @@ import urllib.parse
 import webob
 from oslo_limit import exception as limit_exc
 
-from tricircle.gateway import default, proxy, quota_lease, unified_limits
+from tricircle.gateway import after_answer, default, proxy, quota_lease, unified_limits
 from tricircle.gateway.call import Call, GatewayError
 from tricircle.gateway.conf import CONF
 from tricircle.gateway.quota_resources import BY_UNIFIED_NAME
@@ -47,7 +47,14 @@ def counter(call: Call) -> unified_limits.RequestUsage:
                                    call.req.headers.get("X-Auth-Token", ""), call.context,
                                    call.request_id, quota_lease.cached_usage(call))
     quota_lease.counting(call, count)
+    _refresh_after_answer(call)
     return count
+
+
+def _refresh_after_answer(call: Call) -> None:
+    """Limits and flavors this call finds near their expiry are read again once its
+    answer is written, not beside its own create."""
+    after_answer.later(call.req.environ, unified_limits.start_refreshes)
 
 
 # -- over-quota faults, as the services word them -------------------------------------
@@ -130,6 +137,7 @@ def flavor_of(call: Call, region: Region, flavor_ref: object) -> dict:
                              call.region_path("/flavors/" + urllib.parse.quote(flavor_id,
                                                                                safe="")),
                              proxy.forward_headers(call.req), call.request_id, flavor_id)
+    _refresh_after_answer(call)
     return unified_limits.FLAVORS.get((region.region_name, call.context.project_id, flavor_id),
                                       read, CONF.gateway.limits_cache_seconds)
 

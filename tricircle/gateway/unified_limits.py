@@ -179,12 +179,14 @@ class LimitsCache:
 
     A reader that misses asks itself; two requests missing at once both ask (no
     lock is held across a read). A value in the second half of its life is
-    still returned, and read again in the background, once at a time per key:
-    a key asked for at least once per half-life is never read again on a
-    request's path, and no value older than ``seconds`` is ever returned. A
-    background read that fails leaves the value to expire (the next request
-    then reads it itself). ``clock`` and ``submit`` (runs the background read)
-    are for tests.
+    still returned, and its key becomes due to be read again in the background,
+    once at a time per key: ``start_due`` (run once the answer of the request
+    that found it due is written, so the read never competes with that
+    request's own create) starts those reads. A key asked for at least once per
+    half-life is so never read again on a request's path, and no value older
+    than ``seconds`` is ever returned. A background read that fails leaves the
+    value to expire (the next request then reads it itself). ``clock`` and
+    ``submit`` (runs the background read) are for tests.
     """
 
     most_entries = 10000  # past this, expired entries are dropped on the next store
@@ -195,7 +197,8 @@ class LimitsCache:
         self._submit = submit or _refresh_pool.submit
         self._lock = threading.Lock()
         self._entries: dict[tuple, tuple[float, dict[str, int]]] = {}
-        self._refreshing: set[tuple] = set()
+        self._refreshing: set[tuple] = set()  # due or being read in the background
+        self._due: list[tuple] = []
 
     def get(self, key: tuple, read: Callable[[], dict[str, int]],
             seconds: float) -> dict[str, int]:
@@ -208,13 +211,19 @@ class LimitsCache:
             refresh = fresh and expires - now < seconds / 2 and key not in self._refreshing
             if refresh:
                 self._refreshing.add(key)
-        if refresh:
-            self._submit(self._refresh, key, read, seconds)
+                self._due.append((key, read, seconds))
         if fresh:
             return value
         value = read()
         self._store(key, value, seconds)
         return value
+
+    def start_due(self) -> None:
+        """Start reading again, in the background, the keys found due so far."""
+        with self._lock:
+            due, self._due = self._due, []
+        for key, read, seconds in due:
+            self._submit(self._refresh, key, read, seconds)
 
     def _refresh(self, key: tuple, read: Callable[[], dict[str, int]],
                  seconds: float) -> None:
@@ -238,6 +247,14 @@ class LimitsCache:
         with self._lock:
             self._entries.clear()
             self._refreshing.clear()
+            self._due.clear()
+
+
+def start_refreshes() -> None:
+    """Start the reads ahead of expiry that requests found due (run after a request's
+    answer is written: tricircle.gateway.quota)."""
+    CACHE.start_due()
+    FLAVORS.start_due()
 
 
 # Values read again ahead of their expiry (LimitsCache), apart from the pool
