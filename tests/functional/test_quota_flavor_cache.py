@@ -8,6 +8,7 @@ import pytest
 
 from tests.functional import test_gateway, test_quota
 from tests.unit.gateway import fakes as fake_regions
+from tests.unit.gateway.fakes import Later
 from tricircle.common import config
 from tricircle.gateway import unified_limits
 
@@ -20,21 +21,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class Later:
-    """The cache's background reads, held until a test runs them."""
-
-    def __init__(self) -> None:
-        self.work: list = []
-
-    def __call__(self, function, *args) -> None:
-        self.work.append((function, args))
-
-    def run(self) -> None:
-        work, self.work = self.work, []
-        for function, args in work:
-            function(*args)
 
 
 @pytest.fixture

@@ -754,3 +754,18 @@ def stop_all(fakes: dict) -> None:
         thread.start()
     for thread in stoppers:
         thread.join()
+
+
+class Later:
+    """The cache's background reads, held until a test runs them."""
+
+    def __init__(self) -> None:
+        self.work: list = []
+
+    def __call__(self, function, *args) -> None:
+        self.work.append((function, args))
+
+    def run(self) -> None:
+        work, self.work = self.work, []
+        for function, args in work:
+            function(*args)

@@ -1,5 +1,6 @@
 """Central quota's cache of Keystone limits and its over-limit arithmetic."""
 
+from tests.unit.gateway.fakes import Later
 from tricircle.gateway import unified_limits
 
 
@@ -21,21 +22,6 @@ class Keystone:
     def read(self) -> dict[str, int]:
         self.reads += 1
         return dict(self.limits)
-
-
-class Later:
-    """The cache's background reads, held until a test runs them."""
-
-    def __init__(self) -> None:
-        self.work: list = []
-
-    def __call__(self, function, *args) -> None:
-        self.work.append((function, args))
-
-    def run(self) -> None:
-        work, self.work = self.work, []
-        for function, args in work:
-            function(*args)
 
 
 def test_a_limit_is_never_kept_past_its_period():
