@@ -131,6 +131,11 @@ def ensure(layout: Layout, process: Process) -> bool:
         if current == fingerprint:
             return False
         stop(layout, process.name)
+    else:
+        # A pid file left by a process that died without removing it: a
+        # daemonizing service writes its own a moment after its command exits,
+        # and until then wait_ready would read this one and call it dead.
+        _forget(layout, process.name)
     if process.port is not None and port_taken(process.port):
         raise LabError(f"port {HOST}:{process.port} that the lab's {process.name} needs is "
                        f"taken by {_listener(process.port)}; stop that process or free the "
@@ -221,8 +226,7 @@ def _answers(url: str) -> bool:
 def stop(layout: Layout, name: str, timeout: float = 30) -> bool:
     """Stop a lab process by its pid file; True when something was stopped."""
     pid = running_pid(layout, name)
-    _pid_path(layout, name).unlink(missing_ok=True)
-    _fingerprint_path(layout, name).unlink(missing_ok=True)
+    _forget(layout, name)
     if pid is None:
         return False
     _signal_group(pid, signal.SIGTERM)
@@ -232,6 +236,11 @@ def stop(layout: Layout, name: str, timeout: float = 30) -> bool:
     if _alive(pid):
         _signal_group(pid, signal.SIGKILL)
     return True
+
+
+def _forget(layout: Layout, name: str) -> None:
+    _pid_path(layout, name).unlink(missing_ok=True)
+    _fingerprint_path(layout, name).unlink(missing_ok=True)
 
 
 def _signal_group(pid: int, signum: int) -> None:

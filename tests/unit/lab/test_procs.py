@@ -136,3 +136,33 @@ def test_env_before_up_says_what_to_do(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TRICIRCLE_LAB_HOME", str(tmp_path / "never-up"))
     assert cli.main(["env"]) == 1
     assert "run `tricircle-lab up`" in capsys.readouterr().err
+
+
+def test_a_daemon_restarted_over_the_pid_file_of_a_dead_one_is_waited_for(layout):
+    # What uwsgi --daemonize does: the command exits at once, and the daemon
+    # writes its own pid file a moment later. The earlier daemon died without
+    # removing its pid file (killed, or the machine lost it), so until the new
+    # one writes the file it names a dead process.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pid_file = layout.run / "daemon.pid"
+    code = ("import os, sys, time, http.server\n"
+            "if os.fork():\n    sys.exit(0)\n"
+            "os.setsid()\n"
+            "null = os.open(os.devnull, os.O_RDWR)\n"
+            "for fd in (0, 1, 2):\n    os.dup2(null, fd)\n"
+            "time.sleep(1.0)\n"
+            "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+            f"http.server.HTTPServer(('127.0.0.1', {port}), "
+            "http.server.SimpleHTTPRequestHandler).serve_forever()\n")
+    dead = subprocess.Popen(python("pass"))
+    dead.wait()
+    pid_file.write_text(str(dead.pid))
+    process = procs.Process("daemon", python(code) + [str(pid_file)], port=port, wsgi=True)
+    try:
+        assert procs.ensure(layout, process) is True
+        procs.wait_ready(layout, process, timeout=30)
+        assert procs.running_pid(layout, "daemon") not in (None, dead.pid)
+    finally:
+        procs.stop(layout, "daemon")
