@@ -83,12 +83,16 @@ def _is_ours(pid: int, layout: Layout) -> bool:
         return False
 
 
-def running_pid(layout: Layout, name: str) -> int | None:
+def _pid_in_file(layout: Layout, name: str) -> int | None:
     try:
-        pid = int(_pid_path(layout, name).read_text().strip())
+        return int(_pid_path(layout, name).read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if _is_ours(pid, layout) else None
+
+
+def running_pid(layout: Layout, name: str) -> int | None:
+    pid = _pid_in_file(layout, name)
+    return pid if pid is not None and _is_ours(pid, layout) else None
 
 
 def names(layout: Layout) -> list[str]:
@@ -191,8 +195,8 @@ def wait_ready(layout: Layout, process: Process, timeout: float = 120,
     deadline = time.monotonic() + timeout
     settle = time.monotonic() + settle
     while time.monotonic() < deadline:
-        if _pid_path(layout, process.name).exists() and running_pid(
-                layout, process.name) is None:
+        started = _pid_in_file(layout, process.name)   # None until written in full
+        if started is not None and not _is_ours(started, layout):
             break  # it died
         if process.port is None:
             if time.monotonic() > settle:
