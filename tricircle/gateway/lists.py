@@ -259,8 +259,11 @@ def merge(call: Call) -> webob.Response:
         if spec:
             marker_key = (_marker_item(call, marker_region, answer, marker), start)
 
+    # By pod id: regions.index() compared whole records, n²/2 of them per list.
+    positions = {region.pod_id: index for index, region in enumerate(regions)}
+
     def ask(region: Region):
-        index = regions.index(region)
+        index = positions[region.pod_id]
         if marker_key is not None and index != start:
             return _after_marker(call, region, spec, index, marker_key)
         reply = _fetch(call, region, marker if marker and index == start else None)
