@@ -134,12 +134,11 @@ def ensure(layout: Layout, process: Process) -> bool:
             current = ""
         if current == fingerprint:
             return False
-        stop(layout, process.name)
-    else:
-        # A pid file left by a process that died without removing it: a
-        # daemonizing service writes its own a moment after its command exits,
-        # and until then wait_ready would read this one and call it dead.
-        _forget(layout, process.name)
+    # Stops one running with another fingerprint, and forgets the pid file of
+    # one that died without removing it: a daemonizing service writes its own
+    # a moment after its command exits, and until then wait_ready would read
+    # the old one and call the new service dead.
+    stop(layout, process.name)
     if process.port is not None and port_taken(process.port):
         raise LabError(f"port {HOST}:{process.port} that the lab's {process.name} needs is "
                        f"taken by {_listener(process.port)}; stop that process or free the "
