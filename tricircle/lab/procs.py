@@ -229,7 +229,8 @@ def _answers(url: str) -> bool:
 def stop(layout: Layout, name: str, timeout: float = 30) -> bool:
     """Stop a lab process by its pid file; True when something was stopped."""
     pid = running_pid(layout, name)
-    _forget(layout, name)
+    _pid_path(layout, name).unlink(missing_ok=True)
+    _fingerprint_path(layout, name).unlink(missing_ok=True)
     if pid is None:
         return False
     _signal_group(pid, signal.SIGTERM)
@@ -239,11 +240,6 @@ def stop(layout: Layout, name: str, timeout: float = 30) -> bool:
     if _alive(pid):
         _signal_group(pid, signal.SIGKILL)
     return True
-
-
-def _forget(layout: Layout, name: str) -> None:
-    _pid_path(layout, name).unlink(missing_ok=True)
-    _fingerprint_path(layout, name).unlink(missing_ok=True)
 
 
 def _signal_group(pid: int, signum: int) -> None:
